@@ -1,0 +1,91 @@
+// The one wrapper for route handlers: resolve the caller, parse with zod, map every error to the contract.
+import type { z } from "zod";
+import { AppError, toErrorResponse, unauthenticated } from "../errors";
+import { identify, type Caller } from "../auth/identify";
+import { MAX_PAYLOAD_BYTES } from "../realtime/events";
+
+type Params = Record<string, string>;
+type Ctx = { params: Promise<Params> };
+
+export function json(data: unknown, status = 200, headers?: Record<string, string>): Response {
+  return new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json", ...headers } });
+}
+
+export const noContent = () => new Response(null, { status: 204 });
+
+export function errorResponse(err: unknown): Response {
+  const { status, body, headers } = toErrorResponse(err);
+  return json(body, status, headers);
+}
+
+/** Wrap a handler: any thrown error becomes the contract's error JSON. */
+export function handle(fn: (req: Request, params: Params) => Promise<Response>) {
+  return async (req: Request, ctx: Ctx): Promise<Response> => {
+    try {
+      return await fn(req, (await ctx?.params) ?? {});
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+/** A handler that needs a signed-in caller (Bearer JWT or session cookie). */
+export function authed(fn: (req: Request, caller: Caller, params: Params) => Promise<Response>) {
+  return handle(async (req, params) => fn(req, await requireCaller(req), params));
+}
+
+export async function requireCaller(req: Request): Promise<Caller> {
+  const header = req.headers.get("authorization");
+  let token: string | null = null;
+  if (header) {
+    const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+    if (!m) throw unauthenticated("Authorization must be 'Bearer <token>'");
+    token = m[1]!;
+  }
+  const r = await identify({ token, cookie: req.headers.get("cookie") });
+  if (!r.ok) throw unauthenticated(r.message);
+  return r.caller;
+}
+
+/** Read a JSON body (at most 1 MB) and validate it. */
+export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  const length = Number(req.headers.get("content-length") ?? "0");
+  if (length > MAX_PAYLOAD_BYTES) throw tooLarge();
+  const text = await readLimited(req);
+  let value: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new AppError("VALIDATION_FAILED", 400, "The body is not valid JSON");
+    }
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new AppError("VALIDATION_FAILED", 400, "The body must be a JSON object");
+  }
+  return schema.parse(value);
+}
+
+const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", 413, `The body is larger than ${MAX_PAYLOAD_BYTES} bytes`);
+
+async function readLimited(req: Request): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_PAYLOAD_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function query<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
+  return schema.parse(Object.fromEntries(new URL(req.url).searchParams));
+}

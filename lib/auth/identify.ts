@@ -1,0 +1,55 @@
+// Who is calling: a Bearer JWT (REST header, socket auth.token or ?token=) or the next-auth session cookie.
+import { getToken } from "next-auth/jwt";
+import { parse as parseCookie } from "cookie";
+import { getConfig } from "../config";
+import { verifyAccessToken } from "./tokens";
+import { getUserById, type PublicUser } from "../users/service";
+
+export type Caller = PublicUser & { credential: "bearer" | "cookie"; expiresAt: Date | null };
+
+export type IdentifyResult =
+  | { ok: true; caller: Caller }
+  | { ok: false; code: "AUTH_MISSING" | "AUTH_FAILED"; message: string };
+
+const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
+
+export function hasSessionCookie(cookieHeader: string | undefined | null): boolean {
+  if (!cookieHeader) return false;
+  return Object.keys(parseCookie(cookieHeader)).some((k) => SESSION_COOKIES.some((c) => k === c || k.startsWith(c + ".")));
+}
+
+async function fromCookie(cookieHeader: string): Promise<{ userId: string; expiresAt: Date | null } | null> {
+  const cookies = parseCookie(cookieHeader) as Record<string, string>;
+  for (const cookieName of SESSION_COOKIES) {
+    if (!Object.keys(cookies).some((k) => k === cookieName || k.startsWith(cookieName + "."))) continue;
+    // next-auth v4's getToken ignores req.headers.cookie: pass the parsed cookies.
+    const t = await getToken({
+      req: { headers: { cookie: cookieHeader }, cookies } as never,
+      secret: getConfig().authSecret,
+      cookieName,
+      secureCookie: cookieName.startsWith("__Secure-"),
+    }).catch(() => null);
+    if (t?.sub) return { userId: t.sub, expiresAt: typeof t.exp === "number" ? new Date(t.exp * 1000) : null };
+  }
+  return null;
+}
+
+export async function identify(input: { token?: string | null; cookie?: string | null }): Promise<IdentifyResult> {
+  const token = input.token?.trim();
+  let who: { userId: string; expiresAt: Date | null } | null = null;
+  let credential: Caller["credential"];
+  if (token) {
+    credential = "bearer";
+    who = await verifyAccessToken(token);
+    if (!who) return { ok: false, code: "AUTH_FAILED", message: "The token is invalid or has expired" };
+  } else if (hasSessionCookie(input.cookie)) {
+    credential = "cookie";
+    who = await fromCookie(input.cookie!);
+    if (!who) return { ok: false, code: "AUTH_FAILED", message: "The session is invalid or has expired; sign in again" };
+  } else {
+    return { ok: false, code: "AUTH_MISSING", message: "No credential: send a Bearer token or sign in" };
+  }
+  const user = await getUserById(who.userId);
+  if (!user) return { ok: false, code: "AUTH_FAILED", message: "The account behind this credential no longer exists" };
+  return { ok: true, caller: { ...user, credential, expiresAt: who.expiresAt } };
+}

@@ -1,0 +1,129 @@
+// Environment parsed once with zod. A bad value stops the process with one line naming the variable.
+import { z } from "zod";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.map((p) => p + "//").join(" or ")}`);
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number({ message: "must be a number" }).int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().min(1).default("./.data"),
+  DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
+  REDIS_URL: url(["redis:", "rediss:"]).optional(),
+  AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const list = (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+      for (const o of list) {
+        if (o === "*") {
+          ctx.addIssue({ code: "custom", message: "'*' is not allowed; list the origins" });
+          return z.NEVER;
+        }
+        try {
+          const u = new URL(o);
+          if (u.origin !== o.replace(/\/$/, "")) throw new Error();
+        } catch {
+          ctx.addIssue({ code: "custom", message: `'${o}' is not an origin like https://app.example.com` });
+          return z.NEVER;
+        }
+      }
+      return list.map((o) => o.replace(/\/$/, ""));
+    }),
+  ALLOW_SIGNUP: bool.default(true),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: url(["http:", "https:"]).optional(),
+  OPENAI_MODEL: z.string().default("gpt-4o-mini"),
+  REPO_ROOTS: z.string().optional(),
+  GITHUB_WEBHOOK_SECRET: z.string().optional(),
+});
+
+export type AppConfig = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  authSecret: string;
+  corsOrigins: string[];
+  allowSignup: boolean;
+  openai: { apiKey?: string; baseUrl?: string; model: string };
+  repoRoots: string[];
+  githubWebhookSecret?: string;
+};
+
+export class ConfigError extends Error {
+  constructor(public variable: string, message: string) {
+    super(`Configuration error: ${variable} ${message}`);
+  }
+}
+
+/** The AUTH_SECRET kept in DATA_DIR (mode 0600), created on first start. */
+function persistedSecret(dataDir: string): string {
+  const file = path.join(dataDir, "auth_secret");
+  if (existsSync(file)) {
+    const s = readFileSync(file, "utf8").trim();
+    if (s.length >= 32) return s;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings count as unset: `FOO= npm start` should mean "default".
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const r = EnvSchema.safeParse(clean);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? "environment"), issue.message);
+  }
+  const e = r.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  let authSecret: string;
+  try {
+    authSecret = e.AUTH_SECRET ?? persistedSecret(dataDir);
+  } catch (err) {
+    throw new ConfigError("DATA_DIR", `is not writable (${(err as Error).message})`);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    authSecret,
+    corsOrigins: e.CORS_ORIGINS,
+    allowSignup: e.ALLOW_SIGNUP,
+    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
+    repoRoots: (e.REPO_ROOTS ?? path.join(dataDir, "repos")).split(",").map((s) => path.resolve(s.trim())).filter(Boolean),
+    githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
+  };
+}
+
+const g = globalThis as unknown as { __switchboardConfig?: AppConfig };
+
+/** The process's configuration: set by server.ts at boot, shared with route handlers through globalThis. */
+export function getConfig(): AppConfig {
+  return (g.__switchboardConfig ??= parseConfig());
+}
+
+export function setConfig(c: AppConfig): void {
+  g.__switchboardConfig = c;
+}

@@ -1,0 +1,114 @@
+// Prisma client on globalThis: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set,
+// otherwise embedded PostgreSQL (PGlite) persisted in DATA_DIR/pglite. One PGlite per process:
+// Next bundles route handlers apart from server.ts, so module singletons would not be shared.
+import { PrismaClient } from "../generated/prisma/client";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type pg from "pg";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { getConfig } from "./config";
+
+export type Db = PrismaClient;
+
+type DbState = { prisma?: PrismaClient; pglite?: PGlite; pgliteDir?: string };
+const g = globalThis as unknown as { __switchboardDb?: DbState };
+const state = (): DbState => (g.__switchboardDb ??= {});
+
+export function isEmbedded(): boolean {
+  return !getConfig().databaseUrl;
+}
+
+function getPglite(): PGlite {
+  const s = state();
+  if (!s.pglite) {
+    const dir = path.join(getConfig().dataDir, "pglite");
+    mkdirSync(dir, { recursive: true }); // PGlite does not create parent directories
+    s.pglite = new PGlite(dir);
+    s.pgliteDir = dir;
+  }
+  return s.pglite;
+}
+
+// pglite-prisma-adapter 0.7.2's executeScript() does not await PGlite.exec(): a failing migration
+// would be recorded as applied. This factory awaits it.
+class FixedPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = "postgres" as const;
+  readonly adapterName: string;
+  private inner: PrismaPGlite;
+  constructor(private client: PGlite) {
+    this.inner = new PrismaPGlite(client);
+    this.adapterName = this.inner.adapterName;
+  }
+  private fix(a: SqlDriverAdapter, client: PGlite): SqlDriverAdapter {
+    const onError = (a as unknown as { onError: (e: unknown) => never }).onError.bind(a);
+    a.executeScript = async (script: string) => {
+      try {
+        await client.exec(script);
+      } catch (e) {
+        onError(e);
+      }
+    };
+    return a;
+  }
+  async connect() {
+    return this.fix(await this.inner.connect(), this.client);
+  }
+  async connectToShadowDb() {
+    const shadow = new PGlite();
+    const a = await new PrismaPGlite(shadow).connect();
+    const dispose = a.dispose.bind(a);
+    a.dispose = async () => {
+      await dispose();
+      await shadow.close();
+    };
+    return this.fix(a, shadow);
+  }
+}
+
+/** pg lets connectionString override `database` (the shadow database would be the real one): parse it. */
+export function parsePgUrl(url: string): pg.PoolConfig {
+  const u = new URL(url);
+  return {
+    host: decodeURIComponent(u.hostname),
+    port: u.port ? Number(u.port) : 5432,
+    user: decodeURIComponent(u.username) || undefined,
+    password: decodeURIComponent(u.password) || undefined,
+    database: decodeURIComponent(u.pathname.slice(1)) || undefined,
+    ssl: u.searchParams.get("sslmode") === "require" ? { rejectUnauthorized: false } : undefined,
+    connectionTimeoutMillis: 5000,
+    max: 10,
+  };
+}
+
+export function createAdapterFactory(): SqlMigrationAwareDriverAdapterFactory {
+  const url = getConfig().databaseUrl;
+  if (!url) return new FixedPGliteFactory(getPglite());
+  return new PrismaPg(parsePgUrl(url));
+}
+
+export function getPrisma(): PrismaClient {
+  const s = state();
+  return (s.prisma ??= new PrismaClient({ adapter: createAdapterFactory() }));
+}
+
+export async function closeDatabase(): Promise<void> {
+  const s = state();
+  const { prisma, pglite } = s;
+  s.prisma = undefined;
+  s.pglite = undefined;
+  await prisma?.$disconnect().catch(() => {});
+  await pglite?.close().catch(() => {});
+}
+
+/** A cheap liveness probe for /api/health. */
+export async function pingDatabase(): Promise<boolean> {
+  try {
+    await getPrisma().$queryRawUnsafe("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  }
+}

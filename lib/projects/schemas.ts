@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+const repositoryUrl = z.string().trim().max(500, "must be at most 500 characters").nullable();
+
+export const ZCreateProjectSchema = z.object({
+  name: z.string().trim().min(1, "is required").max(120, "must be at most 120 characters"),
+  description: z.string().max(5000, "must be at most 5000 characters").optional(),
+  repository_url: repositoryUrl.optional(),
+  test_command: z.string().trim().max(1000, "must be at most 1000 characters").nullable().optional(),
+});
+export type TCreateProject = z.infer<typeof ZCreateProjectSchema>;
+
+export const ZUpdateProjectSchema = ZCreateProjectSchema.partial()
+  .extend({ status: z.enum(["active", "archived"]).optional() })
+  .refine((v) => Object.keys(v).length > 0, { message: "give at least one field to change" });
+export type TUpdateProject = z.infer<typeof ZUpdateProjectSchema>;
+
+export const ZAddMemberSchema = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email({ message: "must be an email address" })),
+  role: z.enum(["owner", "member", "viewer"]),
+});
+export type TAddMember = z.infer<typeof ZAddMemberSchema>;
+
+export const ZUpdateMemberSchema = z.object({ role: z.enum(["owner", "member", "viewer"]) });
+
+export const ZEventsQuerySchema = z.object({
+  after: z.string().regex(/^\d{1,19}$/, "must be an event id").default("0"),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});

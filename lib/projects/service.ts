@@ -1,0 +1,202 @@
+// Projects and their members. Every change publishes its event.
+import { getPrisma } from "../db";
+import { AppError, notFound } from "../errors";
+import { isUuid } from "../ids";
+import { publish, eventsAfter } from "../realtime/publish";
+import { rooms, type TMember, type TProject, type Envelope } from "../realtime/events";
+import { requireProjectRole, projectRole, type ProjectRole } from "../auth/permissions";
+import type { PublicUser } from "../users/service";
+import { checkRepositoryUrl } from "./repository-url";
+import type { TAddMember, TCreateProject, TUpdateProject } from "./schemas";
+
+const SOURCE = "project_service";
+
+type ProjectRow = {
+  id: string;
+  name: string;
+  description: string;
+  repositoryUrl: string | null;
+  testCommand: string | null;
+  status: "active" | "archived";
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export function serializeProject(p: ProjectRow): TProject {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    repository_url: p.repositoryUrl,
+    test_command: p.testCommand,
+    status: p.status,
+    created_at: p.createdAt.toISOString(),
+    updated_at: p.updatedAt.toISOString(),
+  };
+}
+
+export type ProjectView = TProject & { role: ProjectRole };
+
+export async function listProjects(user: PublicUser): Promise<ProjectView[]> {
+  const prisma = getPrisma();
+  if (user.role === "admin") {
+    const [all, mine] = await Promise.all([
+      prisma.project.findMany({ orderBy: { createdAt: "desc" } }),
+      prisma.membership.findMany({ where: { userId: user.id } }),
+    ]);
+    const roles = new Map(mine.map((m) => [m.projectId, m.role as ProjectRole]));
+    return all.map((p) => ({ ...serializeProject(p), role: roles.get(p.id) ?? "owner" }));
+  }
+  const ms = await prisma.membership.findMany({
+    where: { userId: user.id },
+    include: { project: true },
+    orderBy: { project: { createdAt: "desc" } },
+  });
+  return ms.map((m) => ({ ...serializeProject(m.project), role: m.role as ProjectRole }));
+}
+
+export async function createProject(user: PublicUser, input: TCreateProject): Promise<ProjectView> {
+  const repositoryUrl = checkRepositoryUrl(input.repository_url);
+  const project = await getPrisma().project.create({
+    data: {
+      name: input.name,
+      description: input.description ?? "",
+      repositoryUrl,
+      testCommand: input.test_command || null,
+      createdById: user.id,
+      memberships: { create: { userId: user.id, role: "owner" } },
+    },
+  });
+  const view = serializeProject(project);
+  await publish({ type: "project.created", room: rooms.user(user.id), source: SOURCE, data: { ...view, created_by: user.id } });
+  return { ...view, role: "owner" };
+}
+
+export async function getProject(user: PublicUser, id: string): Promise<ProjectView> {
+  const role = await projectRole(user, id);
+  if (!role) throw notFound("Project");
+  const p = await getPrisma().project.findUnique({ where: { id } });
+  if (!p) throw notFound("Project");
+  return { ...serializeProject(p), role };
+}
+
+const FIELD_MAP = {
+  name: "name",
+  description: "description",
+  repository_url: "repositoryUrl",
+  test_command: "testCommand",
+  status: "status",
+} as const;
+
+export async function updateProject(user: PublicUser, id: string, input: TUpdateProject): Promise<ProjectView> {
+  const touchesCode = input.repository_url !== undefined || input.test_command !== undefined;
+  const role = await requireProjectRole(user, id, touchesCode ? "owner" : "member");
+  const prisma = getPrisma();
+  const before = await prisma.project.findUnique({ where: { id } });
+  if (!before) throw notFound("Project");
+  const data: Record<string, unknown> = {};
+  const changed: string[] = [];
+  for (const [key, column] of Object.entries(FIELD_MAP) as [keyof typeof FIELD_MAP, (typeof FIELD_MAP)[keyof typeof FIELD_MAP]][]) {
+    if (input[key] === undefined) continue;
+    let value: unknown = input[key];
+    if (key === "repository_url") value = checkRepositoryUrl(input.repository_url);
+    if (key === "test_command") value = input.test_command || null;
+    if ((before as Record<string, unknown>)[column] !== value) {
+      data[column] = value;
+      changed.push(key);
+    }
+  }
+  if (changed.length === 0) return { ...serializeProject(before), role };
+  const after = await prisma.project.update({ where: { id }, data });
+  const view = serializeProject(after);
+  await publish({
+    type: "project.updated",
+    room: rooms.project(id),
+    source: SOURCE,
+    data: { ...view, changes: { fields: changed }, updated_by: user.id },
+  });
+  return { ...view, role };
+}
+
+export async function deleteProject(user: PublicUser, id: string): Promise<void> {
+  await requireProjectRole(user, id, "owner");
+  const prisma = getPrisma();
+  const p = await prisma.project.findUnique({ where: { id } });
+  if (!p) throw notFound("Project");
+  await prisma.project.delete({ where: { id } });
+  await publish({ type: "project.deleted", room: rooms.project(id), source: SOURCE, data: { id, name: p.name, deleted_by: user.id } });
+}
+
+/* ---------- members ---------- */
+
+type MemberRow = { projectId: string; userId: string; role: string; createdAt: Date; user: { email: string; name: string } };
+const serializeMember = (m: MemberRow): TMember => ({
+  project_id: m.projectId,
+  user_id: m.userId,
+  email: m.user.email,
+  name: m.user.name,
+  role: m.role as TMember["role"],
+  created_at: m.createdAt.toISOString(),
+});
+
+export async function listMembers(user: PublicUser, projectId: string): Promise<TMember[]> {
+  await requireProjectRole(user, projectId, "viewer");
+  const ms = await getPrisma().membership.findMany({
+    where: { projectId },
+    include: { user: { select: { email: true, name: true } } },
+    orderBy: { createdAt: "asc" },
+  });
+  return ms.map(serializeMember);
+}
+
+/** Add a member, or change the role of an existing one. */
+export async function addMember(user: PublicUser, projectId: string, input: TAddMember): Promise<{ member: TMember; created: boolean }> {
+  await requireProjectRole(user, projectId, "owner");
+  const prisma = getPrisma();
+  const target = await prisma.user.findUnique({ where: { email: input.email } });
+  if (!target) throw new AppError("NOT_FOUND", 404, `No user with email ${input.email}; they must sign up first`);
+  const existing = await prisma.membership.findUnique({ where: { projectId_userId: { projectId, userId: target.id } } });
+  if (existing && existing.role === "owner" && input.role !== "owner") await ensureAnotherOwner(projectId, target.id);
+  const m = await prisma.membership.upsert({
+    where: { projectId_userId: { projectId, userId: target.id } },
+    create: { projectId, userId: target.id, role: input.role },
+    update: { role: input.role },
+    include: { user: { select: { email: true, name: true } } },
+  });
+  const member = serializeMember(m);
+  if (existing) {
+    await publish({ type: "member.updated", room: rooms.project(projectId), source: SOURCE, data: { ...member, updated_by: user.id } });
+  } else {
+    const data = { ...member, added_by: user.id };
+    await publish({ type: "member.added", room: rooms.project(projectId), source: SOURCE, data });
+    await publish({ type: "member.added", room: rooms.user(target.id), source: SOURCE, data });
+  }
+  return { member, created: !existing };
+}
+
+async function ensureAnotherOwner(projectId: string, leavingUserId: string) {
+  const owners = await getPrisma().membership.count({ where: { projectId, role: "owner", userId: { not: leavingUserId } } });
+  if (owners === 0) throw new AppError("LAST_OWNER", 409, "A project needs at least one owner; make someone else owner first");
+}
+
+export async function removeMember(user: PublicUser, projectId: string, userId: string): Promise<void> {
+  // Anyone may leave; only owners may remove others.
+  await requireProjectRole(user, projectId, userId === user.id ? "viewer" : "owner");
+  if (!isUuid(userId)) throw notFound("Member");
+  const prisma = getPrisma();
+  const m = await prisma.membership.findUnique({ where: { projectId_userId: { projectId, userId } } });
+  if (!m) throw notFound("Member");
+  if (m.role === "owner") await ensureAnotherOwner(projectId, userId);
+  await prisma.membership.delete({ where: { projectId_userId: { projectId, userId } } });
+  const data = { project_id: projectId, user_id: userId, removed_by: user.id };
+  await publish({ type: "member.removed", room: rooms.project(projectId), source: SOURCE, data });
+  await publish({ type: "member.removed", room: rooms.user(userId), source: SOURCE, data });
+}
+
+/* ---------- history ---------- */
+
+export async function listProjectEvents(user: PublicUser, projectId: string, after: bigint, limit: number) {
+  await requireProjectRole(user, projectId, "viewer");
+  const events: Envelope[] = await eventsAfter(rooms.project(projectId), after, limit);
+  return { events, next_after: events.length ? events[events.length - 1]!.id : after.toString() };
+}

@@ -1,0 +1,202 @@
+// The one catalogue of Switchboard's realtime protocol: every server event, every client command,
+// room names, the envelope. Shared by the server, the browser and the tests.
+import { z } from "zod";
+
+export const PROTOCOL_VERSION = "1.0";
+export const MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+/* ---------- rooms ---------- */
+
+export const ROOM_KINDS = ["user", "project", "agent", "workflow", "job"] as const;
+export type RoomKind = (typeof ROOM_KINDS)[number] | "global";
+export type ParsedRoom = { kind: RoomKind; id: string | null; name: string };
+
+const ROOM_RE = /^(user|project|agent|workflow|job):([0-9a-fA-F-]{36})$/;
+
+/** Parse a room name; null for anything that is not one of the contract's rooms. */
+export function parseRoom(name: unknown): ParsedRoom | null {
+  if (typeof name !== "string" || name.length > 100) return null;
+  if (name === "global") return { kind: "global", id: null, name };
+  const m = ROOM_RE.exec(name);
+  if (!m) return null;
+  const id = m[2]!.toLowerCase();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return null;
+  return { kind: m[1] as RoomKind, id, name: `${m[1]}:${id}` };
+}
+
+export const rooms = {
+  user: (id: string) => `user:${id}`,
+  project: (id: string) => `project:${id}`,
+  agent: (id: string) => `agent:${id}`,
+  workflow: (id: string) => `workflow:${id}`,
+  job: (id: string) => `job:${id}`,
+  global: "global",
+} as const;
+
+/* ---------- envelope ---------- */
+
+export type Envelope<T extends EventType = EventType> = {
+  id: string;
+  type: T;
+  timestamp: string;
+  source: string;
+  room: string;
+  trace_id: string | null;
+  data: EventData<T>;
+};
+
+export const ZEnvelopeSchema = z.object({
+  id: z.string().regex(/^\d+$/),
+  type: z.string(),
+  timestamp: z.string(),
+  source: z.string(),
+  room: z.string(),
+  trace_id: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+/* ---------- server events (persisted, replayable) ---------- */
+
+const ZProjectSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  repository_url: z.string().nullable(),
+  test_command: z.string().nullable(),
+  status: z.enum(["active", "archived"]),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type TProject = z.infer<typeof ZProjectSchema>;
+
+const ZMemberSchema = z.object({
+  project_id: z.string(),
+  user_id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(["owner", "member", "viewer"]),
+  created_at: z.string(),
+});
+export type TMember = z.infer<typeof ZMemberSchema>;
+
+const open = z.record(z.string(), z.unknown());
+const agentWork = z.object({ workflow_id: z.string().nullable(), agent_id: z.string().nullable() }).loose();
+
+/** Every event's name and the shape of its `data`. Later features tighten the open shapes. */
+export const EVENTS = {
+  "project.created": ZProjectSchema.extend({ created_by: z.string() }),
+  "project.updated": ZProjectSchema.extend({ changes: z.object({ fields: z.array(z.string()) }), updated_by: z.string() }),
+  "project.deleted": z.object({ id: z.string(), name: z.string(), deleted_by: z.string() }),
+  "member.added": ZMemberSchema.extend({ added_by: z.string() }),
+  "member.updated": ZMemberSchema.extend({ updated_by: z.string() }),
+  "member.removed": z.object({ project_id: z.string(), user_id: z.string(), removed_by: z.string() }),
+  "agent.status_changed": open,
+  "agent.connected": open,
+  "agent.disconnected": open,
+  "agent:thought": agentWork,
+  "agent:tool_call": agentWork,
+  "agent:result": agentWork,
+  "agent:error": agentWork,
+  "workflow.started": open,
+  "workflow.progress": open,
+  "workflow.completed": open,
+  "workflow.failed": open,
+  vibecode_chunk: open,
+  vibecode_response: open,
+  vibecode_error: open,
+  "patch.applied": open,
+  "patch.rejected": open,
+  test_started: open,
+  test_result: open,
+  test_completed: open,
+  job_progress: open,
+  job_log: open,
+  job_complete: open,
+  job_error: open,
+  "pr.created": open,
+  "pr.updated": open,
+  "pr.closed": open,
+  "issue.created": open,
+  "issue.updated": open,
+  "issue.closed": open,
+  "ai.suggestion": open,
+  "ai.analysis_complete": open,
+} as const;
+
+export type EventType = keyof typeof EVENTS;
+export type EventData<T extends EventType> = z.infer<(typeof EVENTS)[T]>;
+export const EVENT_TYPES = Object.keys(EVENTS) as EventType[];
+export const isEventType = (s: unknown): s is EventType => typeof s === "string" && s in EVENTS;
+
+/* ---------- transient server events (not in the log) ---------- */
+
+export type ConnectionEstablished = {
+  type: "connection.established";
+  timestamp: string;
+  data: { connection_id: string; user_id: string; protocol_version: string };
+};
+export type ServerShutdown = { type: "server.shutdown"; timestamp: string; data: { reason: string } };
+
+/* ---------- client commands ---------- */
+
+const roomOrProject = z
+  .object({
+    room: z.string().max(100).optional(),
+    project_id: z.string().max(100).optional(),
+  })
+  .refine((v) => (v.room === undefined) !== (v.project_id === undefined), {
+    message: "give exactly one of room or project_id",
+  });
+
+const since = z.union([z.string().regex(/^\d{1,19}$/, "must be an event id"), z.number().int().nonnegative()]);
+
+export const COMMANDS = {
+  subscribe: z.intersection(roomOrProject, z.object({ since: since.optional() })),
+  unsubscribe: roomOrProject,
+  join_job: z.object({ job_id: z.string().max(100), since: since.optional() }),
+  leave_job: z.object({ job_id: z.string().max(100) }),
+  ping: z.object({}).loose(),
+  "debug:rooms": z.object({}).loose(),
+} as const;
+export type CommandName = keyof typeof COMMANDS;
+export type CommandPayload<C extends CommandName> = z.infer<(typeof COMMANDS)[C]>;
+
+export const ERROR_CODES = [
+  "INVALID_ROOM",
+  "ROOM_ACCESS_DENIED",
+  "RATE_LIMITED",
+  "VALIDATION_FAILED",
+  "PAYLOAD_TOO_LARGE",
+  "UNKNOWN_COMMAND",
+  "FORBIDDEN",
+  "AUTH_FAILED",
+  "INTERNAL",
+] as const;
+export type CommandErrorCode = (typeof ERROR_CODES)[number];
+
+export type AckError = { status: "error"; code: CommandErrorCode; message: string; details?: unknown };
+export type Ack<T> = ({ status: "success" } & T) | AckError;
+
+export type CommandAcks = {
+  subscribe: Ack<{ room: string; replayed: number }>;
+  unsubscribe: Ack<{ room: string }>;
+  join_job: Ack<{ room: string; replayed: number }>;
+  leave_job: Ack<{ room: string }>;
+  ping: { status: "pong"; server_time: string } | AckError;
+  "debug:rooms": { rooms: string[] } | AckError;
+};
+
+export type ClientToServerEvents = {
+  [C in CommandName]: (payload: CommandPayload<C>, ack: (res: CommandAcks[C]) => void) => void;
+};
+
+export type ServerToClientEvents = {
+  [T in EventType]: (envelope: Envelope<T>) => void;
+} & {
+  connection_established: (e: ConnectionEstablished) => void;
+  joined: (e: { job_id: string }) => void;
+  server_shutdown: (e: ServerShutdown) => void;
+};
+
+/** Connect-time refusal codes carried by `connect_error` (message = code, data = {code, message}). */
+export const CONNECT_ERROR_CODES = ["AUTH_MISSING", "AUTH_FAILED", "RATE_LIMITED"] as const;

@@ -1,0 +1,115 @@
+// Client commands: validate → authorise → act → ack. Listeners are attached synchronously on connection.
+import type { Socket } from "socket.io";
+import { z } from "zod";
+import { COMMANDS, MAX_PAYLOAD_BYTES, parseRoom, rooms, type AckError, type CommandAcks, type CommandName, type CommandPayload, type ClientToServerEvents, type ServerToClientEvents } from "./events";
+import { authorizeRoom } from "./rooms";
+import { eventsAfter, withRoomLock } from "./publish";
+import type { Caller } from "../auth/identify";
+
+export type SocketData = { user: Caller; connectionId: string };
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const REPLAY_PAGE = 1000;
+
+const err = (code: AckError["code"], message: string, details?: unknown): AckError => ({
+  status: "error",
+  code,
+  message,
+  ...(details !== undefined ? { details } : {}),
+});
+
+/** Join a room, first replaying what the socket missed after `since` (in order, before any live event). */
+async function joinRoom(socket: AppSocket, roomName: string, since: string | number | undefined) {
+  const room = parseRoom(roomName);
+  if (!room) return err("INVALID_ROOM", `'${String(roomName).slice(0, 100)}' is not a room (user:, project:, agent:, workflow:, job:<uuid> or global)`);
+  const decision = await authorizeRoom(socket.data.user, room);
+  if (!decision.ok) return err(decision.code, decision.message);
+  if (since === undefined) {
+    await socket.join(room.name);
+    return { status: "success" as const, room: room.name, replayed: 0 };
+  }
+  // Under the room's publish lock no event of this process can slip between the replay and the join.
+  const replayed = await withRoomLock(room.name, async () => {
+    let after = BigInt(since);
+    let n = 0;
+    for (;;) {
+      const page = await eventsAfter(room.name, after, REPLAY_PAGE);
+      for (const env of page) socket.emit(env.type, env as never);
+      n += page.length;
+      if (page.length < REPLAY_PAGE) break;
+      after = BigInt(page[page.length - 1]!.id);
+    }
+    await socket.join(room.name);
+    return n;
+  });
+  return { status: "success" as const, room: room.name, replayed };
+}
+
+function leaveRoom(socket: AppSocket, roomName: string) {
+  const room = parseRoom(roomName);
+  if (!room) return err("INVALID_ROOM", `'${String(roomName).slice(0, 100)}' is not a room`);
+  void socket.leave(room.name);
+  return { status: "success" as const, room: room.name };
+}
+
+const roomOf = (p: { room?: string; project_id?: string }) => p.room ?? rooms.project(String(p.project_id));
+
+type Handlers = { [C in CommandName]: (socket: AppSocket, payload: CommandPayload<C>) => Promise<CommandAcks[C]> | CommandAcks[C] };
+
+const handlers: Handlers = {
+  subscribe: (socket, p) => joinRoom(socket, roomOf(p), p.since),
+  unsubscribe: (socket, p) => leaveRoom(socket, roomOf(p)),
+  join_job: async (socket, p) => {
+    const res = await joinRoom(socket, rooms.job(p.job_id), p.since);
+    if (res.status === "success") socket.emit("joined", { job_id: p.job_id });
+    return res;
+  },
+  leave_job: (socket, p) => leaveRoom(socket, rooms.job(p.job_id)),
+  ping: () => ({ status: "pong", server_time: new Date().toISOString() }),
+  "debug:rooms": (socket) => ({ rooms: [...socket.rooms].filter((r) => r !== socket.id) }),
+};
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof ArrayBuffer);
+
+function payloadTooLarge(v: unknown): boolean {
+  try {
+    return Buffer.byteLength(JSON.stringify(v) ?? "") > MAX_PAYLOAD_BYTES;
+  } catch {
+    return true; // not serialisable (cyclic cannot arrive over the wire, but be safe)
+  }
+}
+
+async function dispatch(socket: AppSocket, name: CommandName, args: unknown[]) {
+  const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (r: unknown) => void) : () => {};
+  const payload = args.length === 0 || args[0] === undefined ? {} : args[0];
+  if (!isPlainObject(payload)) return ack(err("VALIDATION_FAILED", "The payload must be a JSON object"));
+  if (payloadTooLarge(payload)) return ack(err("PAYLOAD_TOO_LARGE", `The payload is larger than ${MAX_PAYLOAD_BYTES} bytes`));
+  const parsed = (COMMANDS[name] as z.ZodType).safeParse(payload);
+  if (!parsed.success) {
+    return ack(
+      err(
+        "VALIDATION_FAILED",
+        `Invalid ${name} payload`,
+        parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(payload)", message: i.message })),
+      ),
+    );
+  }
+  try {
+    ack(await (handlers[name] as (s: AppSocket, p: unknown) => unknown)(socket, parsed.data));
+  } catch (e) {
+    console.error(`[socket] ${name} failed`, e);
+    ack(err("INTERNAL", "The server could not complete this command"));
+  }
+}
+
+export function attachHandlers(socket: AppSocket) {
+  for (const name of Object.keys(COMMANDS) as CommandName[]) {
+    socket.on(name, ((...args: unknown[]) => void dispatch(socket, name, args)) as never);
+  }
+  socket.onAny((event: string, ...args: unknown[]) => {
+    if (event in COMMANDS) return;
+    const ack = args[args.length - 1];
+    if (typeof ack === "function") ack(err("UNKNOWN_COMMAND" as AckError["code"], `Unknown command '${String(event).slice(0, 50)}'`));
+  });
+}

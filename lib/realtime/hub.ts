@@ -1,0 +1,11 @@
+// The realtime hub lives on globalThis: server.ts creates it, route handlers (bundled apart) read it.
+import type { Server, Namespace } from "socket.io";
+
+export type Hub = { io: Server; namespaces: Namespace[]; redis: { ok: () => boolean } | null };
+
+const g = globalThis as unknown as { __switchboardHub?: Hub };
+
+export const setHub = (hub: Hub | undefined) => {
+  g.__switchboardHub = hub;
+};
+export const getHub = (): Hub | undefined => g.__switchboardHub;

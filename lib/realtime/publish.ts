@@ -1,0 +1,75 @@
+// publish(): persist the envelope to the event log, then emit it to its room on every namespace.
+// The only place that emits log events; per-room serialisation keeps ids in order for subscribers.
+import { getPrisma } from "../db";
+import { getHub } from "./hub";
+import type { Envelope, EventData, EventType } from "./events";
+
+export type PublishInput<T extends EventType> = {
+  type: T;
+  room: string;
+  data: EventData<T>;
+  source: string;
+  traceId?: string | null;
+};
+
+const g = globalThis as unknown as { __switchboardRoomLocks?: Map<string, Promise<unknown>> };
+const locks = (g.__switchboardRoomLocks ??= new Map());
+
+/** Run fn while no other publish (or replay) for this room runs in this process. */
+export function withRoomLock<R>(room: string, fn: () => Promise<R>): Promise<R> {
+  const prev = locks.get(room) ?? Promise.resolve();
+  const run = prev.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  locks.set(room, tail);
+  void tail.then(() => {
+    if (locks.get(room) === tail) locks.delete(room);
+  });
+  return run;
+}
+
+type EventRow = { id: bigint; room: string; type: string; source: string; traceId: string | null; data: unknown; createdAt: Date };
+
+export function toEnvelope(row: EventRow): Envelope {
+  return {
+    id: row.id.toString(),
+    type: row.type as EventType,
+    timestamp: row.createdAt.toISOString(),
+    source: row.source,
+    room: row.room,
+    trace_id: row.traceId,
+    data: row.data as Envelope["data"],
+  };
+}
+
+export function emitEnvelope(env: Envelope): void {
+  const hub = getHub();
+  if (!hub) return; // no realtime server (scripts): the event is still in the log
+  for (const nsp of hub.namespaces) nsp.to(env.room).emit(env.type, env as never);
+}
+
+export async function publish<T extends EventType>(input: PublishInput<T>): Promise<Envelope<T>> {
+  return withRoomLock(input.room, async () => {
+    const row = await getPrisma().event.create({
+      data: {
+        room: input.room,
+        type: input.type,
+        source: input.source,
+        traceId: input.traceId ?? null,
+        data: input.data as object,
+      },
+    });
+    const env = toEnvelope(row) as Envelope<T>;
+    emitEnvelope(env);
+    return env;
+  });
+}
+
+/** Events of a room after an id, oldest first. */
+export async function eventsAfter(room: string, after: bigint, limit: number): Promise<Envelope[]> {
+  const rows = await getPrisma().event.findMany({
+    where: { room, id: { gt: after } },
+    orderBy: { id: "asc" },
+    take: limit,
+  });
+  return rows.map(toEnvelope);
+}

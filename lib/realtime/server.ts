@@ -1,0 +1,110 @@
+// Socket.IO on the app's HTTP server: namespaces "/" and "/ws", auth middleware, CORS allowlist,
+// Redis Streams adapter when REDIS_URL is set.
+import type { Server as HttpServer, IncomingMessage } from "node:http";
+import { randomUUID } from "node:crypto";
+import { Server, type Namespace } from "socket.io";
+import { createClient } from "redis";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
+import type { AppConfig } from "../config";
+import { identify } from "../auth/identify";
+import { attachHandlers, type AppSocket } from "./handlers";
+import { PROTOCOL_VERSION, rooms } from "./events";
+import { setHub, type Hub } from "./hub";
+
+export const NAMESPACES = ["/", "/ws"] as const;
+/** Frames above this close the transport; commands between 1 MiB and this get a PAYLOAD_TOO_LARGE ack. */
+export const TRANSPORT_MAX_BYTES = 4 * 1024 * 1024;
+
+/** Same-origin requests, clients without an Origin (servers, CLIs) and the CORS_ORIGINS allowlist. */
+export function originAllowed(req: IncomingMessage, allowlist: string[]): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  if (allowlist.includes(origin)) return true;
+  const host = req.headers["x-forwarded-host"] ?? req.headers.host;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+function connectError(code: string, message: string) {
+  const e = new Error(code) as Error & { data: unknown };
+  e.data = { code, message };
+  return e;
+}
+
+export async function createRealtime(httpServer: HttpServer, config: AppConfig, opts: { dev?: boolean } = {}) {
+  let redisClient: ReturnType<typeof createClient> | null = null;
+  let adapter: ReturnType<typeof createAdapter> | undefined;
+  if (config.redisUrl) {
+    redisClient = createClient({ url: config.redisUrl, socket: { reconnectStrategy: (n) => Math.min(n * 200, 2000) } });
+    redisClient.on("error", (e: Error) => {
+      if (redisClient?.isReady) console.error("[redis]", e.message);
+    });
+    await Promise.race([
+      redisClient.connect(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("timed out after 5 s")), 5000).unref()),
+    ]).catch((e: Error) => {
+      void redisClient?.destroy();
+      throw Object.assign(new Error(`REDIS_URL: cannot connect to Redis (${e.message})`), { variable: "REDIS_URL" });
+    });
+    adapter = createAdapter(redisClient);
+  }
+
+  const io = new Server(httpServer, {
+    path: "/socket.io/",
+    maxHttpBufferSize: TRANSPORT_MAX_BYTES,
+    // Next's dev server needs its own websocket upgrades (HMR): do not destroy what Socket.IO does not own.
+    destroyUpgrade: !opts.dev,
+    cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: true } : undefined,
+    allowRequest: (req, cb) => cb(originAllowed(req, config.corsOrigins) ? null : "origin not allowed", originAllowed(req, config.corsOrigins)),
+    ...(adapter ? { adapter } : {}),
+  });
+
+  const namespaces: Namespace[] = NAMESPACES.map((n) => io.of(n));
+  for (const nsp of namespaces) {
+    nsp.use(async (socket, next) => {
+      try {
+        const auth = (socket.handshake.auth ?? {}) as { token?: unknown };
+        const query = socket.handshake.query.token;
+        const token = typeof auth.token === "string" && auth.token ? auth.token : typeof query === "string" ? query : null;
+        const r = await identify({ token, cookie: socket.handshake.headers.cookie });
+        if (!r.ok) return next(connectError(r.code, r.message));
+        socket.data = { user: r.caller, connectionId: randomUUID() };
+        next();
+      } catch (e) {
+        console.error("[socket] auth failed", e);
+        next(connectError("AUTH_FAILED", "Could not verify the credential"));
+      }
+    });
+    nsp.on("connection", (raw) => {
+      const socket = raw as AppSocket;
+      attachHandlers(socket); // synchronously, so the client's first emits are not lost
+      const { user, connectionId } = socket.data;
+      void socket.join([rooms.user(user.id), rooms.global]);
+      socket.emit("connection_established", {
+        type: "connection.established",
+        timestamp: new Date().toISOString(),
+        data: { connection_id: connectionId, user_id: user.id, protocol_version: PROTOCOL_VERSION },
+      });
+    });
+  }
+
+  const hub: Hub = { io, namespaces, redis: redisClient ? { ok: () => !!redisClient?.isReady } : null };
+  setHub(hub);
+
+  return {
+    io,
+    hub,
+    /** Tell clients, disconnect them, close the adapter and Redis. */
+    async close(reason: string) {
+      for (const nsp of namespaces) {
+        nsp.local.emit("server_shutdown", { type: "server.shutdown", timestamp: new Date().toISOString(), data: { reason } });
+      }
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      setHub(undefined);
+      if (redisClient) await redisClient.quit().catch(() => redisClient?.destroy());
+    },
+  };
+}

@@ -1,0 +1,122 @@
+// Switchboard's one process: configuration → database (migrations) → Next.js → HTTP server →
+// Socket.IO → listen. SIGINT/SIGTERM stop it gracefully within 10 s.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import next from "next";
+import { ConfigError, parseConfig, setConfig, type AppConfig } from "./lib/config";
+import { closeDatabase, createAdapterFactory, getPrisma, isEmbedded } from "./lib/db";
+import { applyMigrations } from "./lib/migrator";
+import { createRealtime, originAllowed } from "./lib/realtime/server";
+
+const ROOT = __dirname;
+
+function fail(line: string): never {
+  console.error(line);
+  process.exit(1);
+}
+
+async function migrate(config: AppConfig) {
+  try {
+    const applied = await applyMigrations(createAdapterFactory());
+    if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
+    await getPrisma().$queryRawUnsafe("SELECT 1");
+  } catch (e) {
+    const msg = (e as Error).message?.split("\n")[0] ?? String(e);
+    if (isEmbedded()) fail(`DATA_DIR: cannot open the embedded database in ${config.dataDir}/pglite (${msg})`);
+    fail(`DATABASE_URL: cannot use the database (${msg})`);
+  }
+}
+
+/** CORS for the REST API: only origins from CORS_ORIGINS, never "*". */
+function applyCors(req: IncomingMessage, res: ServerResponse, config: AppConfig): boolean {
+  const origin = req.headers.origin;
+  if (!origin || !req.url?.startsWith("/api/") || !config.corsOrigins.includes(origin)) return false;
+  res.setHeader("Access-Control-Allow-Origin", origin);
+  res.setHeader("Access-Control-Allow-Credentials", "true");
+  res.setHeader("Vary", "Origin");
+  if (req.method === "OPTIONS") {
+    res.setHeader("Access-Control-Allow-Methods", "GET,POST,PUT,PATCH,DELETE,OPTIONS");
+    res.setHeader("Access-Control-Allow-Headers", "authorization,content-type");
+    res.setHeader("Access-Control-Max-Age", "600");
+    res.statusCode = 204;
+    res.end();
+    return true;
+  }
+  return false;
+}
+
+export async function main() {
+  let config: AppConfig;
+  try {
+    config = parseConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message);
+    throw e;
+  }
+  setConfig(config);
+  // next-auth reads these; our server speaks plain HTTP unless a proxy says otherwise.
+  process.env.NEXTAUTH_SECRET = config.authSecret;
+  process.env.AUTH_TRUST_HOST ??= "true";
+
+  await migrate(config);
+
+  const dev = process.env.NODE_ENV !== "production";
+  const app = next({ dev, dir: ROOT, hostname: config.host, port: config.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = createServer((req, res) => {
+    req.headers["x-forwarded-proto"] ??= "http";
+    if (req.headers.origin && req.url?.startsWith("/api/") && !originAllowed(req, config.corsOrigins) && req.method === "OPTIONS") {
+      res.statusCode = 403;
+      return res.end();
+    }
+    if (applyCors(req, res, config)) return;
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  const realtime = await createRealtime(server, config, { dev }).catch((e: Error) => fail(e.message));
+  if (dev) {
+    const upgrade = app.getUpgradeHandler();
+    server.on("upgrade", (req, socket, head) => {
+      if (!req.url?.startsWith("/socket.io/")) void upgrade(req, socket, head);
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  }).catch((e: NodeJS.ErrnoException) => fail(`PORT: cannot listen on ${config.host}:${config.port} (${e.code ?? e.message})`));
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  console.log(`Switchboard listening on http://${shownHost}:${port} (${dev ? "development" : "production"}, ${isEmbedded() ? "embedded database in " + path.join(config.dataDir, "pglite") : "PostgreSQL"}, ${config.redisUrl ? "Redis adapter" : "in-memory adapter"})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[server] ${signal}: shutting down`);
+    setTimeout(() => {
+      console.error("[server] shutdown took too long; exiting");
+      process.exit(0);
+    }, 9_000).unref();
+    server.close(); // stop accepting
+    await realtime.close(signal).catch((e) => console.error("[server] realtime close", e));
+    server.closeAllConnections();
+    await app.close?.().catch?.(() => {});
+    await closeDatabase();
+    console.log("[server] stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+process.on("unhandledRejection", (e) => console.error("[server] unhandled rejection", e));
+
+if (require.main === module) {
+  process.chdir(ROOT);
+  main().catch((e) => fail(`Switchboard failed to start: ${(e as Error).stack ?? e}`));
+}
