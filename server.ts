@@ -8,6 +8,7 @@ import { ConfigError, parseConfig, setConfig, type AppConfig } from "./lib/confi
 import { closeDatabase, createAdapterFactory, getPrisma, isEmbedded } from "./lib/db";
 import { applyMigrations } from "./lib/migrator";
 import { createRealtime, originAllowed } from "./lib/realtime/server";
+import { connectRedis } from "./lib/realtime/redis";
 
 const ROOT = __dirname;
 
@@ -60,6 +61,7 @@ export async function main() {
   process.env.AUTH_TRUST_HOST ??= "true";
 
   await migrate(config);
+  const redisClient = config.redisUrl ? await connectRedis(config.redisUrl).catch((e: Error) => fail(e.message)) : null;
 
   const dev = process.env.NODE_ENV !== "production";
   const app = next({ dev, dir: ROOT, hostname: config.host, port: config.port });
@@ -77,7 +79,7 @@ export async function main() {
   });
   server.keepAliveTimeout = 65_000;
 
-  const realtime = await createRealtime(server, config, { dev }).catch((e: Error) => fail(e.message));
+  const realtime = createRealtime(server, config, { dev, redisClient });
   if (dev) {
     const upgrade = app.getUpgradeHandler();
     server.on("upgrade", (req, socket, head) => {

@@ -86,7 +86,7 @@ function persistedSecret(dataDir: string): string {
   return secret;
 }
 
-export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function parseConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   // Empty strings count as unset: `FOO= npm start` should mean "default".
   const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const r = EnvSchema.safeParse(clean);

@@ -3,7 +3,7 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { randomUUID } from "node:crypto";
 import { Server, type Namespace } from "socket.io";
-import { createClient } from "redis";
+import type { RedisClient } from "./redis";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { AppConfig } from "../config";
 import { identify } from "../auth/identify";
@@ -34,23 +34,13 @@ function connectError(code: string, message: string) {
   return e;
 }
 
-export async function createRealtime(httpServer: HttpServer, config: AppConfig, opts: { dev?: boolean } = {}) {
-  let redisClient: ReturnType<typeof createClient> | null = null;
-  let adapter: ReturnType<typeof createAdapter> | undefined;
-  if (config.redisUrl) {
-    redisClient = createClient({ url: config.redisUrl, socket: { reconnectStrategy: (n) => Math.min(n * 200, 2000) } });
-    redisClient.on("error", (e: Error) => {
-      if (redisClient?.isReady) console.error("[redis]", e.message);
-    });
-    await Promise.race([
-      redisClient.connect(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("timed out after 5 s")), 5000).unref()),
-    ]).catch((e: Error) => {
-      void redisClient?.destroy();
-      throw Object.assign(new Error(`REDIS_URL: cannot connect to Redis (${e.message})`), { variable: "REDIS_URL" });
-    });
-    adapter = createAdapter(redisClient);
-  }
+export function createRealtime(
+  httpServer: HttpServer,
+  config: AppConfig,
+  opts: { dev?: boolean; redisClient?: RedisClient | null } = {},
+) {
+  const redisClient = opts.redisClient ?? null;
+  const adapter = redisClient ? createAdapter(redisClient) : undefined;
 
   const io = new Server(httpServer, {
     path: "/socket.io/",
@@ -102,6 +92,8 @@ export async function createRealtime(httpServer: HttpServer, config: AppConfig, 
       for (const nsp of namespaces) {
         nsp.local.emit("server_shutdown", { type: "server.shutdown", timestamp: new Date().toISOString(), data: { reason } });
       }
+      // A proper disconnect packet ("io server disconnect"), for this process's clients only.
+      for (const nsp of namespaces) nsp.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       setHub(undefined);
       if (redisClient) await redisClient.quit().catch(() => redisClient?.destroy());

@@ -1,0 +1,117 @@
+"use client";
+// Data hooks: REST for the first read, the realtime provider keeps the same cache entries live.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { rooms } from "@/lib/realtime/events";
+import { api } from "./api";
+import { keys } from "./keys";
+import { dropMember, markProjectDeleted, mergeProject, putMember } from "./cache";
+import { mergeFeed, type FeedData } from "./feed";
+import { useRealtime, useRoom } from "./realtime";
+import { isDeleted, type Project, type ProjectInput, type ProjectPatch, type ProjectRole, type ProjectState } from "./types";
+
+const HISTORY_PAGE = 1000;
+
+export const useProjects = () => useQuery({ queryKey: keys.projects, queryFn: api.listProjects });
+
+export function useProject(id: string) {
+  const qc = useQueryClient();
+  return useQuery<ProjectState>({
+    queryKey: keys.project(id),
+    queryFn: async ({ signal }): Promise<ProjectState> => {
+      const cached = qc.getQueryData<ProjectState>(keys.project(id));
+      if (isDeleted(cached)) return cached; // a deleted project stays "deleted", never "not found"
+      return api.getProject(id, signal);
+    },
+    // Seed from the list so the header renders at once when coming from "/".
+    placeholderData: () => qc.getQueryData<Project[]>(keys.projects)?.find((p) => p.id === id),
+  });
+}
+
+export function useMembers(projectId: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.members(projectId),
+    queryFn: ({ signal }) => api.listMembers(projectId, signal),
+    enabled,
+  });
+}
+
+/** The project room's activity, newest first: REST history, then live envelopes (and the room stays joined). */
+export function useProjectFeed(projectId: string, enabled = true) {
+  const qc = useQueryClient();
+  const { client, feedBuffer } = useRealtime();
+  const room = rooms.project(projectId);
+  useRoom(enabled ? room : null);
+  return useQuery({
+    queryKey: keys.events(projectId),
+    enabled,
+    queryFn: async ({ signal }): Promise<FeedData> => {
+      const prev = qc.getQueryData<FeedData>(keys.events(projectId));
+      // Refetches continue after what is already merged; the API pages oldest first.
+      let after = prev?.historyAfter ?? "0";
+      let items = prev?.items ?? [];
+      for (;;) {
+        const page = await api.projectEvents(projectId, after, HISTORY_PAGE, signal);
+        items = mergeFeed(items, page.events, false);
+        after = page.next_after;
+        if (page.events.length < HISTORY_PAGE) break;
+      }
+      items = mergeFeed(items, feedBuffer.take(projectId), true);
+      client.noteSeen(room, after);
+      return { items, historyAfter: after };
+    },
+  });
+}
+
+/* ---------- mutations: the answer goes into the cache at once; the event that follows is a no-op ---------- */
+
+export function useCreateProject() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ProjectInput) => api.createProject(input),
+    onSuccess: (project) => mergeProject(qc, project, true),
+  });
+}
+
+export function useUpdateProject(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: ProjectPatch) => api.updateProject(id, patch),
+    onSuccess: (project) => mergeProject(qc, project),
+  });
+}
+
+export function useDeleteProject(id: string, me: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.deleteProject(id),
+    onSuccess: () => {
+      const cached = qc.getQueryData<ProjectState>(keys.project(id));
+      const name = cached?.name ?? qc.getQueryData<Project[]>(keys.projects)?.find((p) => p.id === id)?.name ?? "";
+      markProjectDeleted(qc, { id, name, deleted_by: me });
+    },
+  });
+}
+
+export function useAddMember(projectId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { email: string; role: ProjectRole }) => api.addMember(projectId, input),
+    onSuccess: (member) => putMember(qc, member),
+  });
+}
+
+export function useChangeMemberRole(projectId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: ProjectRole }) => api.updateMember(projectId, userId, role),
+    onSuccess: (member) => putMember(qc, member),
+  });
+}
+
+export function useRemoveMember(projectId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) => api.removeMember(projectId, userId),
+    onSuccess: (_void, userId) => dropMember(qc, projectId, userId),
+  });
+}

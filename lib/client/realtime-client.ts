@@ -1,0 +1,227 @@
+// The browser side of the realtime protocol, free of React: connection state, reference-counted rooms
+// that survive reconnects (re-joined with `since` so missed events are replayed), and envelope dedupe.
+import { isEventType, type Envelope } from "@/lib/realtime/events";
+import type { AppSocket } from "./socket";
+
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
+
+export type RealtimeHandlers = {
+  /** A new (not yet seen) envelope of any room this socket is in. */
+  onEnvelope(env: Envelope): void;
+  /** A room was joined without `since`: cached data read before the join may have missed events. */
+  onFreshJoin(room: string): void;
+  /** The server refused the credential: the session is gone. */
+  onAuthError(code: string): void;
+};
+
+const ACK_TIMEOUT_MS = 10_000;
+const RETRY_MS = 3_000;
+const SEEN_MAX = 5_000;
+/** Consecutive failed attempts after which "reconnecting" becomes "offline" (retries go on). */
+const OFFLINE_AFTER_FAILURES = 3;
+const AUTH_CODES = new Set(["AUTH_MISSING", "AUTH_FAILED"]);
+
+const isEnvelope = (v: unknown): v is Envelope =>
+  !!v && typeof v === "object" && typeof (v as Envelope).id === "string" && /^\d+$/.test((v as Envelope).id) && typeof (v as Envelope).room === "string";
+
+export class RealtimeClient {
+  private state: ConnectionState = "connecting";
+  private stateListeners = new Set<() => void>();
+  private socket: AppSocket | null = null;
+  private detach: (() => void) | null = null;
+
+  /** Rooms components want, with how many want each. */
+  private wanted = new Map<string, number>();
+  /** Rooms joined on the current connection. */
+  private joined = new Set<string>();
+  /** Per wanted room: the newest event id received; everything after the join up to it was seen. */
+  private lastId = new Map<string, bigint>();
+  /** Per room: the chain that serialises subscribe/unsubscribe so acks cannot cross. */
+  private chains = new Map<string, Promise<void>>();
+  /** Bumped on every connect and disconnect; work from an older connection is dropped. */
+  private generation = 0;
+  private seen = new Set<string>();
+  private failures = 0;
+  private everConnected = false;
+
+  constructor(private handlers: RealtimeHandlers) {}
+
+  /* ---------- connection state (useSyncExternalStore) ---------- */
+
+  getState = (): ConnectionState => this.state;
+
+  subscribeState = (listener: () => void): (() => void) => {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  };
+
+  private setState(next: ConnectionState) {
+    if (next === this.state) return;
+    this.state = next;
+    for (const l of this.stateListeners) l();
+  }
+
+  /* ---------- lifecycle ---------- */
+
+  start(socket: AppSocket): () => void {
+    this.socket = socket;
+    const onConnect = () => {
+      this.generation++;
+      this.failures = 0;
+      this.everConnected = true;
+      this.joined.clear();
+      this.chains.clear();
+      this.setState("connected");
+      for (const room of this.wanted.keys()) this.sync(room);
+    };
+    const onDisconnect = (reason: string) => {
+      this.generation++;
+      this.joined.clear();
+      this.chains.clear();
+      if (reason === "io client disconnect") return this.setState("offline");
+      this.setState(navigator.onLine ? "reconnecting" : "offline");
+      // Socket.IO does not retry after a server-side disconnect (e.g. a revoked token): try once more;
+      // a refused credential then surfaces as connect_error.
+      if (reason === "io server disconnect") setTimeout(() => this.socket === socket && socket.connect(), RETRY_MS);
+    };
+    const onConnectError = (err: Error) => {
+      if (AUTH_CODES.has(err.message)) {
+        this.setState("offline");
+        return this.handlers.onAuthError(err.message);
+      }
+      this.failures++;
+      const gaveUp = !socket.active; // a middleware refusal (e.g. RATE_LIMITED) is not retried by Socket.IO
+      if (gaveUp) setTimeout(() => this.socket === socket && !socket.connected && socket.connect(), RETRY_MS * 2);
+      const offline = gaveUp || !navigator.onLine || this.failures >= OFFLINE_AFTER_FAILURES;
+      this.setState(offline ? "offline" : this.everConnected ? "reconnecting" : "connecting");
+    };
+    const onShutdown = () => this.setState("reconnecting");
+    const onAny = (name: string, env: unknown) => {
+      if (isEventType(name) && isEnvelope(env)) this.receive(env);
+    };
+    const onOffline = () => this.setState("offline");
+    const onOnline = () => {
+      if (!socket.connected) socket.connect();
+    };
+
+    socket.on("connect", onConnect);
+    socket.on("disconnect", onDisconnect);
+    socket.on("connect_error", onConnectError);
+    socket.on("server_shutdown", onShutdown);
+    socket.onAny(onAny);
+    window.addEventListener("offline", onOffline);
+    window.addEventListener("online", onOnline);
+    if (socket.connected) onConnect();
+    else socket.connect();
+
+    this.detach = () => {
+      socket.off("connect", onConnect);
+      socket.off("disconnect", onDisconnect);
+      socket.off("connect_error", onConnectError);
+      socket.off("server_shutdown", onShutdown);
+      socket.offAny(onAny);
+      window.removeEventListener("offline", onOffline);
+      window.removeEventListener("online", onOnline);
+    };
+    return () => this.stop();
+  }
+
+  stop() {
+    this.detach?.();
+    this.detach = null;
+    const socket = this.socket;
+    this.socket = null;
+    this.generation++;
+    this.joined.clear();
+    this.chains.clear();
+    socket?.disconnect();
+    this.setState("connecting");
+  }
+
+  /** Try to connect now instead of waiting for the next back-off step. */
+  retry() {
+    if (this.socket && !this.socket.connected) {
+      this.setState(this.everConnected ? "reconnecting" : "connecting");
+      this.socket.connect();
+    }
+  }
+
+  /* ---------- rooms ---------- */
+
+  /** Want a room until the returned function is called (reference-counted). */
+  acquire(room: string): () => void {
+    const n = (this.wanted.get(room) ?? 0) + 1;
+    this.wanted.set(room, n);
+    if (n === 1) this.sync(room);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.wanted.get(room) ?? 1) - 1;
+      if (left > 0) this.wanted.set(room, left);
+      else {
+        this.wanted.delete(room);
+        this.sync(room);
+      }
+    };
+  }
+
+  /** History loaded up to `id` for a wanted room: a later (re)join only needs what came after. */
+  noteSeen(room: string, id: string) {
+    if (!this.wanted.has(room) || !/^\d+$/.test(id)) return;
+    const n = BigInt(id);
+    if (n > (this.lastId.get(room) ?? 0n)) this.lastId.set(room, n);
+  }
+
+  private receive(env: Envelope) {
+    if (this.seen.has(env.id)) return;
+    this.seen.add(env.id);
+    if (this.seen.size > SEEN_MAX) {
+      let drop = SEEN_MAX / 5;
+      for (const id of this.seen) {
+        if (drop-- <= 0) break;
+        this.seen.delete(id);
+      }
+    }
+    this.noteSeen(env.room, env.id);
+    this.handlers.onEnvelope(env);
+  }
+
+  /** Bring one room's server-side membership in line with `wanted`, after any earlier command for it. */
+  private sync(room: string) {
+    const prev = this.chains.get(room) ?? Promise.resolve();
+    const next = prev.then(() => this.reconcile(room)).catch(() => undefined);
+    this.chains.set(room, next);
+  }
+
+  private async reconcile(room: string) {
+    const socket = this.socket;
+    const wanted = this.wanted.has(room);
+    if (!socket?.connected) {
+      if (!wanted) this.lastId.delete(room);
+      return;
+    }
+    const gen = this.generation;
+    if (wanted && !this.joined.has(room)) {
+      const since = this.lastId.get(room);
+      const payload = since !== undefined ? { room, since: since.toString() } : { room };
+      const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("subscribe", payload).catch(() => null);
+      if (gen !== this.generation) return; // the connection changed; onConnect re-syncs every wanted room
+      if (ack?.status === "success") {
+        this.joined.add(room);
+        if (since === undefined) this.handlers.onFreshJoin(room);
+        if (!this.wanted.has(room)) this.sync(room); // released while joining
+        return;
+      }
+      if (ack && (ack.code === "ROOM_ACCESS_DENIED" || ack.code === "INVALID_ROOM")) {
+        console.warn(`[realtime] cannot join ${room}: ${ack.message}`);
+        return;
+      }
+      setTimeout(() => gen === this.generation && this.wanted.has(room) && this.sync(room), RETRY_MS);
+    } else if (!wanted) {
+      this.lastId.delete(room);
+      if (!this.joined.delete(room)) return;
+      await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("unsubscribe", { room }).catch(() => null);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+"use client";
+// The realtime provider: one RealtimeClient per signed-in tab, wired to the React Query cache.
+import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
+import { useQueryClient, type QueryKey } from "@tanstack/react-query";
+import { rooms } from "@/lib/realtime/events";
+import { applyEnvelope, queriesBehindRoom } from "./cache";
+import { FeedBuffer } from "./feed";
+import { RealtimeClient, type ConnectionState } from "./realtime-client";
+import { getSocket } from "./socket";
+import { useProjects } from "./queries";
+
+type RealtimeContextValue = { client: RealtimeClient; feedBuffer: FeedBuffer; me: string };
+
+const RealtimeContext = createContext<RealtimeContextValue | null>(null);
+
+export function useRealtime(): RealtimeContextValue {
+  const ctx = useContext(RealtimeContext);
+  if (!ctx) throw new Error("useRealtime() needs <RealtimeProvider>");
+  return ctx;
+}
+
+/** Invalidate many query keys at most once per tick (a page of fresh joins arrives together). */
+function batchedInvalidator(invalidate: (key: QueryKey) => void) {
+  const pending = new Map<string, QueryKey>();
+  let scheduled = false;
+  return (key: QueryKey) => {
+    pending.set(JSON.stringify(key), key);
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      const list = [...pending.values()];
+      pending.clear();
+      list.forEach(invalidate);
+    }, 50);
+  };
+}
+
+function signInAgain() {
+  const here = window.location.pathname + window.location.search;
+  window.location.assign(`/signin?callbackUrl=${encodeURIComponent(here)}`);
+}
+
+export function RealtimeProvider({ me, children }: { me: string; children: ReactNode }) {
+  const qc = useQueryClient();
+  const [value] = useState<RealtimeContextValue>(() => {
+    const feedBuffer = new FeedBuffer();
+    const invalidate = batchedInvalidator((queryKey) => void qc.invalidateQueries({ queryKey }));
+    const client = new RealtimeClient({
+      onEnvelope: (env) => applyEnvelope({ qc, me, feedBuffer }, env),
+      onFreshJoin: (room) => queriesBehindRoom(room, me).forEach(invalidate),
+      onAuthError: signInAgain,
+    });
+    return { client, feedBuffer, me };
+  });
+
+  useEffect(() => {
+    const release = value.client.acquire(rooms.user(value.me)); // joined at connect; named so reconnects replay it
+    const stop = value.client.start(getSocket());
+    return () => {
+      release();
+      stop();
+    };
+  }, [value]);
+
+  return (
+    <RealtimeContext.Provider value={value}>
+      <ProjectRooms />
+      {children}
+    </RealtimeContext.Provider>
+  );
+}
+
+/** Every project in the list stays subscribed, so edits from other tabs and people show up live. */
+function ProjectRooms() {
+  const { data } = useProjects();
+  const wanted = useMemo(() => (data ?? []).map((p) => rooms.project(p.id)).sort(), [data]);
+  useRooms(wanted);
+  return null;
+}
+
+/** Subscribe to rooms while mounted (reference-counted; re-joined with `since` after reconnects). */
+export function useRooms(list: readonly string[]) {
+  const { client } = useRealtime();
+  const key = list.join("\n");
+  useEffect(() => {
+    const releases = key ? key.split("\n").map((room) => client.acquire(room)) : [];
+    return () => releases.forEach((release) => release());
+  }, [client, key]);
+}
+
+export const useRoom = (room: string | null) => useRooms(room ? [room] : []);
+
+export function useConnectionState(): { state: ConnectionState; retry: () => void } {
+  const { client } = useRealtime();
+  const state = useSyncExternalStore(client.subscribeState, client.getState, () => "connecting" as const);
+  return { state, retry: () => client.retry() };
+}

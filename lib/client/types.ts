@@ -1,0 +1,37 @@
+// Shapes the dashboard reads from REST and the socket (server types re-used, never re-declared).
+import type { Envelope, TMember, TProject } from "@/lib/realtime/events";
+
+export type ProjectRole = TMember["role"];
+export type Project = TProject & { role: ProjectRole };
+export type Member = TMember;
+export type Me = { id: string; email: string; name: string; role: "admin" | "user" };
+
+/** What ["project", id] holds once a project.deleted event arrived. */
+export type DeletedProject = { id: string; name: string; deleted: true; deleted_by: string };
+export type ProjectState = Project | DeletedProject;
+export const isDeleted = (p: ProjectState | undefined): p is DeletedProject => !!p && "deleted" in p;
+
+/** One feed line; `live` marks envelopes that arrived while the page was open (they animate in). */
+export type FeedItem = { envelope: Envelope; live: boolean };
+
+export type ProjectInput = {
+  name: string;
+  description: string;
+  repository_url: string | null;
+  test_command: string | null;
+};
+export type ProjectPatch = Partial<ProjectInput> & { status?: Project["status"] };
+
+const RANK: Record<ProjectRole, number> = { viewer: 1, member: 2, owner: 3 };
+
+/** What a role may do in a project; mirrors lib/auth/permissions on the server. */
+export function can(role: ProjectRole | undefined) {
+  const r = role ? RANK[role] : 0;
+  return {
+    edit: r >= RANK.member,
+    editCode: r >= RANK.owner,
+    archive: r >= RANK.member,
+    delete: r >= RANK.owner,
+    manageMembers: r >= RANK.owner,
+  };
+}

@@ -1,0 +1,34 @@
+// The Redis connection behind the Socket.IO adapter. At start Redis must answer (else the process
+// stops naming REDIS_URL); afterwards the client reconnects by itself.
+import { createClient } from "redis";
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+export async function connectRedis(url: string): Promise<RedisClient> {
+  let connected = false;
+  const client = createClient({
+    url,
+    socket: {
+      connectTimeout: 5000,
+      reconnectStrategy: (retries: number, cause: Error) => (connected ? Math.min(100 * 2 ** retries, 2000) : cause),
+    },
+  });
+  client.on("error", (e: Error) => {
+    if (connected) console.error("[redis]", e.message);
+  });
+  client.on("ready", () => {
+    if (connected) console.log("[redis] reconnected");
+  });
+  try {
+    await client.connect();
+  } catch (e) {
+    try {
+      client.destroy();
+    } catch {
+      /* never opened */
+    }
+    throw new Error(`REDIS_URL: cannot connect to Redis (${(e as Error).message || String(e)})`);
+  }
+  connected = true;
+  return client;
+}

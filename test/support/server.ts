@@ -1,0 +1,278 @@
+// Start a real Switchboard process (production build) on a random port with a fresh database:
+// embedded PGlite in a temp DATA_DIR, or, with TEST_DB=postgres, a new PostgreSQL database.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { io, type Socket, type ManagerOptions, type SocketOptions } from "socket.io-client";
+
+export const ROOT = path.resolve(__dirname, "../..");
+export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const REDIS_TEST_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export type TestUser = { id: string; email: string; password: string; name: string; role: string; token: string };
+export type ApiResult<T = any> = { status: number; body: T; headers: Headers };
+
+export const useTestPostgres = () => process.env.TEST_DB === "postgres";
+
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `switchboard_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
+      await c.end();
+    },
+  };
+}
+
+export class TestServer {
+  url = "";
+  logs: string[] = [];
+  exitCode: number | null = null;
+  private exited: Promise<number | null>;
+  private sockets: Socket[] = [];
+  private userSeq = 0;
+
+  constructor(
+    public proc: ChildProcess,
+    public dataDir: string,
+    public env: Record<string, string>,
+    private cleanup: () => Promise<void>,
+  ) {
+    this.exited = new Promise((resolve) => proc.once("exit", (code) => resolve((this.exitCode = code))));
+  }
+
+  get alive() {
+    return this.exitCode === null && this.proc.exitCode === null;
+  }
+
+  /** REST call; body objects are sent as JSON, strings raw. */
+  async request<T = any>(method: string, p: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResult<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const res = await fetch(this.url + p, { method, headers, body, redirect: "manual" });
+    const text = await res.text();
+    let parsed: any = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  }
+
+  /** Register a user (first one becomes admin) and get a Bearer token. */
+  async createUser(name?: string): Promise<TestUser> {
+    const n = ++this.userSeq;
+    const email = `user${n}-${randomBytes(3).toString("hex")}@example.test`;
+    const password = "correct-horse-battery";
+    const display = name ?? `User ${n}`;
+    const reg = await this.request("POST", "/api/v1/auth/register", { body: { email, password, name: display } });
+    if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${JSON.stringify(reg.body)}`);
+    const tok = await this.request("POST", "/api/v1/auth/token", { body: { email, password } });
+    if (tok.status !== 200) throw new Error(`token failed: ${tok.status} ${JSON.stringify(tok.body)}`);
+    return { ...reg.body.user, password, token: tok.body.token };
+  }
+
+  async createProject(user: TestUser, body: Record<string, unknown> = {}) {
+    const r = await this.request("POST", "/api/v1/projects", { token: user.token, body: { name: `Project ${randomBytes(2).toString("hex")}`, ...body } });
+    if (r.status !== 201) throw new Error(`create project failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body as { id: string; name: string; [k: string]: unknown };
+  }
+
+  async addMember(owner: TestUser, projectId: string, member: TestUser, role: "owner" | "member" | "viewer") {
+    const r = await this.request("POST", `/api/v1/projects/${projectId}/members`, { token: owner.token, body: { email: member.email, role } });
+    if (r.status !== 201 && r.status !== 200) throw new Error(`add member failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+
+  /** Sign in through next-auth's credentials flow; returns the Cookie header value. */
+  async sessionCookie(user: Pick<TestUser, "email" | "password">): Promise<string> {
+    const csrfRes = await fetch(`${this.url}/api/auth/csrf`);
+    const jar = new Map<string, string>();
+    const keep = (res: Response) => {
+      for (const c of res.headers.getSetCookie()) {
+        const [kv] = c.split(";");
+        const i = kv!.indexOf("=");
+        jar.set(kv!.slice(0, i), kv!.slice(i + 1));
+      }
+    };
+    keep(csrfRes);
+    const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+    const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    const res = await fetch(`${this.url}/api/auth/callback/credentials`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
+      body: new URLSearchParams({ csrfToken, email: user.email, password: user.password, json: "true" }),
+    });
+    keep(res);
+    if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`sign-in failed: ${res.status}`);
+    return cookie();
+  }
+
+  /** A connected socket.io client (rejects with the connect_error). */
+  async connect(opts: Partial<ManagerOptions & SocketOptions> & { namespace?: string } = {}): Promise<Socket> {
+    const { namespace = "/", ...rest } = opts;
+    const socket = io(this.url + namespace, { transports: ["websocket"], reconnection: false, forceNew: true, ...rest });
+    this.sockets.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", () => resolve());
+      socket.once("connect_error", (e) => reject(e));
+    });
+    return socket;
+  }
+
+  /** The connect_error a refused connection gets. */
+  async connectError(opts: Partial<ManagerOptions & SocketOptions> = {}): Promise<Error & { data?: any }> {
+    const socket = io(this.url, { transports: ["websocket"], reconnection: false, forceNew: true, ...opts });
+    this.sockets.push(socket);
+    return new Promise((resolve, reject) => {
+      socket.once("connect", () => reject(new Error("connected but should have been refused")));
+      socket.once("connect_error", (e) => resolve(e as Error & { data?: any }));
+    });
+  }
+
+  closeSockets() {
+    for (const s of this.sockets) s.disconnect();
+    this.sockets = [];
+  }
+
+  /** SIGTERM and wait; resolves with the exit code. */
+  async stop(signal: NodeJS.Signals = "SIGTERM", timeoutMs = 15_000): Promise<number | null> {
+    this.closeSockets();
+    if (this.alive) {
+      this.proc.kill(signal);
+      const t = setTimeout(() => this.proc.kill("SIGKILL"), timeoutMs);
+      await this.exited;
+      clearTimeout(t);
+    }
+    await this.cleanup();
+    return this.exitCode;
+  }
+
+  waitExit() {
+    return this.exited;
+  }
+}
+
+export type StartOptions = { env?: Record<string, string>; dataDir?: string; keepDatabase?: boolean; databaseUrl?: string };
+
+/** Spawn `server.ts` in production mode on 127.0.0.1:0 and wait for its "listening" line. */
+export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "switchboard-test-"));
+  let dropDb = async () => {};
+  const env: Record<string, string> = {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    AUTH_SECRET: "test-secret-" + randomBytes(16).toString("hex"),
+    ...opts.env,
+  };
+  if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
+  else if (useTestPostgres() && !("DATABASE_URL" in (opts.env ?? {}))) {
+    const db = await createTestDatabase();
+    env.DATABASE_URL = db.url;
+    if (!opts.keepDatabase) dropDb = db.drop;
+  }
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const k of ["DATABASE_URL", "REDIS_URL", "CORS_ORIGINS", "ALLOW_SIGNUP", "OPENAI_API_KEY", "OPENAI_BASE_URL"]) {
+    if (!(k in env)) delete childEnv[k];
+  }
+  const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const server = new TestServer(proc, dataDir, env, async () => {
+    await dropDb();
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+  const onData = (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (line.trim()) server.logs.push(line);
+    if (process.env.TEST_SERVER_LOGS) process.stderr.write(chunk);
+  };
+  proc.stdout!.on("data", onData);
+  proc.stderr!.on("data", onData);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${server.logs.join("\n")}`)), 90_000);
+    const check = (chunk: Buffer) => {
+      const m = /listening on (http:\/\/\S+)/.exec(chunk.toString());
+      if (m) {
+        clearTimeout(timer);
+        server.url = m[1]!.replace("localhost", "127.0.0.1");
+        resolve();
+      }
+    };
+    proc.stdout!.on("data", check);
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${server.logs.join("\n")}`));
+    });
+  });
+  return server;
+}
+
+/** Run the server with an environment that must make it refuse to start; returns exit code and output. */
+export async function startExpectingFailure(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string; stderr: string }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "switchboard-bad-"));
+  const childEnv = { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir, ...env } as NodeJS.ProcessEnv;
+  const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  let stderr = "";
+  proc.stdout!.on("data", (c: Buffer) => (output += c));
+  proc.stderr!.on("data", (c: Buffer) => {
+    output += c;
+    stderr += c;
+  });
+  const code = await new Promise<number | null>((resolve) => {
+    const t = setTimeout(() => {
+      proc.kill("SIGKILL");
+      resolve(null);
+    }, timeoutMs);
+    proc.once("exit", (c) => {
+      clearTimeout(t);
+      resolve(c);
+    });
+  });
+  rmSync(dataDir, { recursive: true, force: true });
+  return { code, output, stderr };
+}
+
+/** Wait for the next event of this name (or one matching pred). */
+export function nextEvent<T = any>(socket: Socket, name: string, pred: (e: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      socket.off(name, on);
+      reject(new Error(`timed out waiting for ${name}`));
+    }, timeoutMs);
+    const on = (e: T) => {
+      if (!pred(e)) return;
+      clearTimeout(t);
+      socket.off(name, on);
+      resolve(e);
+    };
+    socket.on(name, on);
+  });
+}
+
+/** Collect every event a socket receives (name + payload) from now on. */
+export function record(socket: Socket) {
+  const events: { name: string; payload: any }[] = [];
+  socket.onAny((name, payload) => events.push({ name, payload }));
+  return events;
+}
