@@ -23,6 +23,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default("./.data"),
   DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
   REDIS_URL: url(["redis:", "rediss:"]).optional(),
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, "must be letters, digits, : . _ or -").default("switchboard"),
   AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   CORS_ORIGINS: z
     .string()
@@ -58,6 +59,7 @@ export type AppConfig = {
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
+  redisPrefix: string;
   authSecret: string;
   corsOrigins: string[];
   allowSignup: boolean;
@@ -108,6 +110,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     dataDir,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     authSecret,
     corsOrigins: e.CORS_ORIGINS,
     allowSignup: e.ALLOW_SIGNUP,

@@ -6,7 +6,6 @@ process.chdir(path.resolve(__dirname, ".."));
 buildIfStale();
 (process.env as Record<string, string>).NODE_ENV = "production";
 process.env.NEXT_TELEMETRY_DISABLED = "1";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 require("../server").main().catch((e: Error) => {
   console.error(`Switchboard failed to start: ${e.stack ?? e}`);
   process.exit(1);

@@ -40,7 +40,14 @@ export function createRealtime(
   opts: { dev?: boolean; redisClient?: RedisClient | null } = {},
 ) {
   const redisClient = opts.redisClient ?? null;
-  const adapter = redisClient ? createAdapter(redisClient) : undefined;
+  const adapter = redisClient
+    ? createAdapter(redisClient, {
+        streamName: `${config.redisPrefix}:socket.io`,
+        channelPrefix: `${config.redisPrefix}:socket.io`,
+        sessionKeyPrefix: `${config.redisPrefix}:sio:session:`,
+        onlyPlaintext: true,
+      })
+    : undefined;
 
   const io = new Server(httpServer, {
     path: "/socket.io/",

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { nextEvent, startExpectingFailure, startServer, useTestPostgres, createTestDatabase } from "../support/server";
+import { nextEvent, startExpectingFailure, startServer, testsUsePostgres, createTestDatabase } from "../support/server";
 
 describe("bad configuration stops the process with one line naming the variable", () => {
   it.each([
@@ -26,7 +26,7 @@ describe("bad configuration stops the process with one line naming the variable"
 describe("lifecycle", () => {
   it("keeps users, projects and events across a restart; AUTH_SECRET generated once stays valid", async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "switchboard-restart-"));
-    const db = useTestPostgres() ? await createTestDatabase() : null;
+    const db = testsUsePostgres() ? await createTestDatabase() : null;
     const env = { AUTH_SECRET: "" }; // let the server generate and persist it
     try {
       const one = await startServer({ dataDir, env, databaseUrl: db?.url });

@@ -1,11 +1,11 @@
 // Once per vitest run: a production build that matches the sources, and the database the run targets.
 import { buildIfStale } from "../../scripts/build-if-stale";
-import { PG_ADMIN_URL, useTestPostgres } from "./server";
+import { PG_ADMIN_URL, testsUsePostgres } from "./server";
 import pg from "pg";
 
 export default async function setup() {
   buildIfStale();
-  if (useTestPostgres()) {
+  if (testsUsePostgres()) {
     const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
     try {
       await c.connect();

@@ -15,7 +15,7 @@ export const REDIS_TEST_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6
 export type TestUser = { id: string; email: string; password: string; name: string; role: string; token: string };
 export type ApiResult<T = any> = { status: number; body: T; headers: Headers };
 
-export const useTestPostgres = () => process.env.TEST_DB === "postgres";
+export const testsUsePostgres = () => process.env.TEST_DB === "postgres";
 
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `switchboard_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
@@ -188,7 +188,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     ...opts.env,
   };
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
-  else if (useTestPostgres() && !("DATABASE_URL" in (opts.env ?? {}))) {
+  else if (testsUsePostgres() && !("DATABASE_URL" in (opts.env ?? {}))) {
     const db = await createTestDatabase();
     env.DATABASE_URL = db.url;
     if (!opts.keepDatabase) dropDb = db.drop;

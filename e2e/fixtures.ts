@@ -1,0 +1,54 @@
+// Playwright fixtures: one real Switchboard server per worker (fresh database), users made over REST,
+// browser contexts signed in through next-auth's credentials flow so their cookies are real.
+import { test as base, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { startServer, type TestServer, type TestUser } from "../test/support/server";
+
+export const SCREENSHOT_DIR = path.resolve(__dirname, "../test-results/screens");
+
+export type E2EServer = {
+  url: string;
+  createUser(name?: string): Promise<TestUser>;
+  request<T = any>(user: TestUser | null, method: string, p: string, body?: unknown): Promise<{ status: number; body: T }>;
+  newContext(browser: Browser, user: TestUser): Promise<BrowserContext>;
+  raw: TestServer;
+};
+
+export const test = base.extend<{}, { server: E2EServer }>({
+  server: [
+    async ({}, use) => {
+      const s = await startServer();
+      const contexts: BrowserContext[] = [];
+      await use({
+        url: s.url,
+        raw: s,
+        createUser: (name) => s.createUser(name),
+        request: (user, method, p, body) => s.request(method, p, { token: user?.token, body }),
+        async newContext(browser, user) {
+          const ctx = await browser.newContext({ baseURL: s.url });
+          contexts.push(ctx);
+          const csrf = await (await ctx.request.get("/api/auth/csrf")).json();
+          const res = await ctx.request.post("/api/auth/callback/credentials", {
+            form: { csrfToken: csrf.csrfToken, email: user.email, password: user.password, json: "true" },
+            maxRedirects: 0,
+          });
+          const cookies = await ctx.cookies();
+          if (!cookies.some((c) => c.name.includes("session-token"))) throw new Error(`sign-in failed (${res.status()})`);
+          return ctx;
+        },
+      });
+      for (const c of contexts) await c.close().catch(() => {});
+      await s.stop();
+    },
+    { scope: "worker", timeout: 120_000 },
+  ],
+});
+
+/** Save a screenshot as a test artifact (test-results/screens/<name>.png). */
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+export { expect };

@@ -1,0 +1,88 @@
+// `npm test`: typecheck, vitest against embedded PGlite, vitest again against PostgreSQL (fresh
+// databases), then Playwright in Chromium. PostgreSQL/Redis missing: a loud warning locally, a failure in CI.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import net from "node:net";
+import { buildIfStale } from "./build-if-stale";
+
+const ROOT = path.resolve(__dirname, "..");
+const CI = !!process.env.CI && process.env.CI !== "false";
+const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures: string[] = [];
+
+function run(label: string, cmd: string, args: string[], env: Record<string, string> = {}): boolean {
+  console.log(`\n━━━ ${label} ━━━`);
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
+  if (r.status !== 0) failures.push(label);
+  return r.status === 0;
+}
+
+function reachable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: "127.0.0.1", port });
+    sock.setTimeout(2000);
+    sock.once("connect", () => (sock.destroy(), resolve(true)));
+    sock.once("error", () => resolve(false));
+    sock.once("timeout", () => (sock.destroy(), resolve(false)));
+  });
+}
+
+function loud(msg: string) {
+  const bar = "!".repeat(78);
+  console.error(`\n${bar}\n!!! ${msg}\n${bar}\n`);
+}
+
+function countVitest(file: string) {
+  if (!existsSync(file)) return;
+  const r = JSON.parse(readFileSync(file, "utf8"));
+  totals.passed += r.numPassedTests ?? 0;
+  totals.failed += r.numFailedTests ?? 0;
+  totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+}
+
+function countPlaywright(file: string) {
+  if (!existsSync(file)) return;
+  const r = JSON.parse(readFileSync(file, "utf8"));
+  totals.passed += r.stats?.expected ?? 0;
+  totals.failed += (r.stats?.unexpected ?? 0) + (r.stats?.flaky ?? 0);
+  totals.skipped += r.stats?.skipped ?? 0;
+}
+
+async function main() {
+  mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
+  run("typecheck", bin("tsc"), ["--noEmit"]);
+  buildIfStale();
+
+  const vitest = (leg: string, env: Record<string, string>) => {
+    const out = path.join(ROOT, `test-results/vitest-${leg}.json`);
+    run(`vitest (${leg})`, bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], env);
+    countVitest(out);
+  };
+
+  vitest("pglite", { TEST_DB: "pglite" });
+
+  const [pgUp, redisUp] = await Promise.all([reachable(5432), reachable(6379)]);
+  if (pgUp) {
+    vitest("postgres", { TEST_DB: "postgres", ...(redisUp ? { TEST_REDIS: "1" } : {}) });
+  } else {
+    loud("PostgreSQL is not reachable on 127.0.0.1:5432: the PostgreSQL leg of the suite did NOT run");
+    if (CI) failures.push("PostgreSQL missing");
+  }
+  if (!redisUp) {
+    loud("Redis is not reachable on 127.0.0.1:6379: the Redis scale-out tests did NOT run");
+    if (CI) failures.push("Redis missing");
+  }
+
+  const pwOut = path.join(ROOT, "test-results/playwright.json");
+  run("playwright (Chromium)", bin("playwright"), ["test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwOut, PW_JSON: "1" });
+  countPlaywright(pwOut);
+
+  console.log(`\n━━━ summary ━━━`);
+  if (failures.length) console.log(`failed steps: ${failures.join(", ")}`);
+  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  process.exit(failures.length ? 1 : 0);
+}
+
+void main();

@@ -1,0 +1,65 @@
+// Two real processes, one PostgreSQL database, one Redis: rooms, stats and replay span both.
+// Runs in the PostgreSQL leg (TEST_DB=postgres, TEST_REDIS=1); `npm test` says loudly when it cannot.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { createTestDatabase, nextEvent, REDIS_TEST_URL, startServer, type TestServer, type TestUser } from "../support/server";
+
+const enabled = process.env.TEST_DB === "postgres" && !!process.env.TEST_REDIS;
+
+describe.runIf(enabled)("two processes behind Redis", () => {
+  let a: TestServer;
+  let b: TestServer;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let owner: TestUser;
+  let member: TestUser;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const env = { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: `sbtest-${randomBytes(4).toString("hex")}`, AUTH_SECRET: `shared-${randomBytes(16).toString("hex")}` };
+    a = await startServer({ env, databaseUrl: db.url });
+    b = await startServer({ env, databaseUrl: db.url });
+    owner = await a.createUser("Owner");
+    member = await a.createUser("Member");
+  }, 180_000);
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await db?.drop();
+  });
+
+  it("health reports Redis ok on both", async () => {
+    for (const s of [a, b]) expect((await s.request("GET", "/api/health")).body).toEqual({ status: "ok", checks: { database: "ok", redis: "ok" } });
+  });
+
+  it("an event raised through one process reaches subscribers on both; stats sum both", async () => {
+    const p = await a.createProject(owner);
+    await a.addMember(owner, p.id, member, "member");
+    const onA = await a.connect({ auth: { token: owner.token } });
+    const onB = await b.connect({ auth: { token: member.token } });
+    for (const c of [onA, onB]) expect(await c.emitWithAck("subscribe", { project_id: p.id })).toMatchObject({ status: "success" });
+    const got = [nextEvent(onA, "project.updated"), nextEvent(onB, "project.updated")];
+    await b.request("PUT", `/api/v1/projects/${p.id}`, { token: member.token, body: { name: "Across processes" } });
+    const [x, y] = await Promise.all(got);
+    expect(y).toEqual(x);
+    expect(x.data.name).toBe("Across processes");
+    const stats = (await a.request("GET", "/api/v1/websocket/stats", { token: owner.token })).body;
+    expect(stats.connections).toBe(2);
+    expect(stats.rooms[`project:${p.id}`]).toBe(2);
+  });
+
+  it("a client that reconnects to the other process recovers what it missed with since", async () => {
+    const p = await a.createProject(owner);
+    const first = await a.connect({ auth: { token: owner.token } });
+    await first.emitWithAck("subscribe", { project_id: p.id });
+    const seen = nextEvent(first, "project.updated");
+    await a.request("PUT", `/api/v1/projects/${p.id}`, { token: owner.token, body: { description: "seen" } });
+    const last = (await seen).id;
+    first.disconnect();
+    for (let i = 0; i < 3; i++) await a.request("PUT", `/api/v1/projects/${p.id}`, { token: owner.token, body: { description: `missed ${i}` } });
+    const other = await b.connect({ auth: { token: owner.token } });
+    const events: any[] = [];
+    other.on("project.updated", (e) => events.push(e));
+    expect(await other.emitWithAck("subscribe", { project_id: p.id, since: last })).toMatchObject({ replayed: 3 });
+    expect(events.map((e) => e.data.description)).toEqual(["missed 0", "missed 1", "missed 2"]);
+  });
+});
