@@ -9,6 +9,7 @@ import { closeDatabase, createAdapterFactory, getPrisma, isEmbedded } from "./li
 import { applyMigrations } from "./lib/migrator";
 import { createRealtime, originAllowed } from "./lib/realtime/server";
 import { connectRedis } from "./lib/realtime/redis";
+import { failInterruptedMessages } from "./lib/vibecode/service";
 
 const ROOT = __dirname;
 
@@ -92,6 +93,15 @@ export async function main() {
     server.listen(config.port, config.host, () => resolve());
   }).catch((e: NodeJS.ErrnoException) => fail(`PORT: cannot listen on ${config.host}:${config.port} (${e.code ?? e.message})`));
   const { port } = server.address() as AddressInfo;
+  // Work a stopped process left unfinished ends with a reason (after listen: its events need the hub).
+  // Alone, everything in flight was ours; beside other processes, only what outlived the LLM time limit.
+  const sweep = () =>
+    failInterruptedMessages({ olderThanMs: config.redisUrl ? config.openai.timeoutMs + 30_000 : 0 })
+      .then((n) => n && console.log(`[vibecode] ${n} interrupted message(s) marked failed`))
+      .catch((e) => console.error("[vibecode] sweep failed", e));
+  await sweep();
+  const sweeper = config.redisUrl ? setInterval(sweep, 60_000) : null;
+  sweeper?.unref();
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   console.log(`Switchboard listening on http://${shownHost}:${port} (${dev ? "development" : "production"}, ${isEmbedded() ? "embedded database in " + path.join(config.dataDir, "pglite") : "PostgreSQL"}, ${config.redisUrl ? "Redis adapter" : "in-memory adapter"})`);
 

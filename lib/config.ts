@@ -49,6 +49,8 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: url(["http:", "https:"]).optional(),
   OPENAI_MODEL: z.string().default("gpt-4o-mini"),
+  LLM_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(1000).max(3_600_000).default(120_000),
+  LLM_CONCURRENCY: z.coerce.number({ message: "must be a number" }).int().min(1).max(64).default(4),
   REPO_ROOTS: z.string().optional(),
   GITHUB_WEBHOOK_SECRET: z.string().optional(),
 });
@@ -63,7 +65,7 @@ export type AppConfig = {
   authSecret: string;
   corsOrigins: string[];
   allowSignup: boolean;
-  openai: { apiKey?: string; baseUrl?: string; model: string };
+  openai: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; concurrency: number };
   repoRoots: string[];
   githubWebhookSecret?: string;
 };
@@ -114,7 +116,13 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     authSecret,
     corsOrigins: e.CORS_ORIGINS,
     allowSignup: e.ALLOW_SIGNUP,
-    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_MODEL,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      concurrency: e.LLM_CONCURRENCY,
+    },
     repoRoots: (e.REPO_ROOTS ?? path.join(dataDir, "repos")).split(",").map((s) => path.resolve(s.trim())).filter(Boolean),
     githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
   };

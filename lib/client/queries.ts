@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { rooms } from "@/lib/realtime/events";
 import { api } from "./api";
+import { toast, toastError } from "./toast";
 import { keys } from "./keys";
 import { dropMember, markProjectDeleted, mergeProject, putMember } from "./cache";
 import { mergeFeed, type FeedData } from "./feed";
@@ -80,7 +81,24 @@ export function useUpdateProject(id: string) {
   });
 }
 
-export function useDeleteProject(id: string, me: string) {
+/** Archive or restore, reported in a toast (the row may leave the filtered list before the answer). */
+export function useSetProjectStatus(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (status: Project["status"]) => api.updateProject(id, { status }),
+    onSuccess: (p) => {
+      mergeProject(qc, p);
+      toast(p.status === "archived" ? `Archived “${p.name}”` : `Restored “${p.name}”`);
+    },
+    onError: toastError,
+  });
+}
+
+/**
+ * Delete; `onDeleted` runs even when the calling component is gone by then (the project.deleted event
+ * often arrives before the HTTP answer and unmounts the dialog), which a mutate() callback would not.
+ */
+export function useDeleteProject(id: string, me: string, onDeleted?: () => void) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => api.deleteProject(id),
@@ -88,6 +106,8 @@ export function useDeleteProject(id: string, me: string) {
       const cached = qc.getQueryData<ProjectState>(keys.project(id));
       const name = cached?.name ?? qc.getQueryData<Project[]>(keys.projects)?.find((p) => p.id === id)?.name ?? "";
       markProjectDeleted(qc, { id, name, deleted_by: me });
+      toast(`Deleted “${name}”`);
+      onDeleted?.();
     },
   });
 }
@@ -108,10 +128,14 @@ export function useChangeMemberRole(projectId: string) {
   });
 }
 
-export function useRemoveMember(projectId: string) {
+/** `onRemoved` runs even if the row is gone by then (removing yourself ends your access at once). */
+export function useRemoveMember(projectId: string, onRemoved?: (userId: string) => void) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (userId: string) => api.removeMember(projectId, userId),
-    onSuccess: (_void, userId) => dropMember(qc, projectId, userId),
+    onSuccess: (_void, userId) => {
+      dropMember(qc, projectId, userId);
+      onRemoved?.(userId);
+    },
   });
 }

@@ -78,7 +78,7 @@ export class RealtimeClient {
       this.generation++;
       this.joined.clear();
       this.chains.clear();
-      if (reason === "io client disconnect") return this.setState("offline");
+      if (reason === "io client disconnect") return; // stop() or a deliberate reconnect set the state
       this.setState(navigator.onLine ? "reconnecting" : "offline");
       // Socket.IO does not retry after a server-side disconnect (e.g. a revoked token): try once more;
       // a refused credential then surfaces as connect_error.
@@ -100,8 +100,12 @@ export class RealtimeClient {
       if (isEventType(name) && isEnvelope(env)) this.receive(env);
     };
     const onOffline = () => this.setState("offline");
+    // Back online: the old transport may have silently lost frames, so start a fresh connection;
+    // re-joining with `since` replays whatever was missed.
     const onOnline = () => {
-      if (!socket.connected) socket.connect();
+      if (socket.connected) socket.disconnect();
+      this.setState(this.everConnected ? "reconnecting" : "connecting");
+      socket.connect();
     };
 
     socket.on("connect", onConnect);

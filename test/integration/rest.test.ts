@@ -185,6 +185,14 @@ describe("projects", () => {
     expectError(await s.request("GET", `/api/v1/projects/${p.id}/events`, { token: carol.token }), 404, "NOT_FOUND");
   });
 
+  it("prompting without a configured model answers 503 LLM_NOT_CONFIGURED and stores nothing", async () => {
+    const p = await s.createProject(bob);
+    const session = await s.request("POST", `/api/v1/projects/${p.id}/sessions`, { token: bob.token });
+    expect(session.status).toBe(201);
+    expectError(await s.request("POST", `/api/v1/sessions/${session.body.session_id}/messages`, { token: bob.token, body: { prompt: "hi" } }), 503, "LLM_NOT_CONFIGURED");
+    expect((await s.request("GET", `/api/v1/sessions/${session.body.session_id}`, { token: bob.token })).body.messages).toEqual([]);
+  });
+
   it("websocket/stats is admin only; health needs no auth", async () => {
     expectError(await s.request("GET", "/api/v1/websocket/stats", { token: bob.token }), 403, "FORBIDDEN");
     expectError(await s.request("GET", "/api/v1/websocket/stats"), 401, "UNAUTHENTICATED");

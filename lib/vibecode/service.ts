@@ -1,0 +1,333 @@
+// Vibecode sessions: a prompt becomes an LLM answer streamed to the project room, a checked patch,
+// and, when a member applies it, a commit in the project's workspace.
+import { randomUUID } from "node:crypto";
+import { getPrisma } from "../db";
+import { getConfig } from "../config";
+import { AppError, notFound } from "../errors";
+import { isUuid } from "../ids";
+import { publish } from "../realtime/publish";
+import { rooms } from "../realtime/events";
+import { requireProjectRole, type ProjectRole } from "../auth/permissions";
+import type { PublicUser } from "../users/service";
+import { ensureWorkspace, listFiles, readWorkspaceFile, withWorkspaceLock } from "../workspaces/service";
+import { git } from "../workspaces/git";
+import { buildMessages, pickContextFiles } from "./prompt";
+import { LlmError, requireLlm, streamChat, type TokenUsage } from "./llm";
+import { checkPatch, extractDiff, type PatchFile } from "./patch";
+import { enqueue } from "./queue";
+import { createAgentReporter } from "./agent";
+
+const SOURCE = "vibecode_service";
+const CHUNK_FLUSH_MS = 120;
+const CHUNK_FLUSH_BYTES = 1024;
+
+type MessageRow = Awaited<ReturnType<ReturnType<typeof getPrisma>["message"]["findUniqueOrThrow"]>>;
+
+export function serializeMessage(m: MessageRow & { user?: { name: string; email: string } | null }) {
+  return {
+    id: m.id,
+    session_id: m.sessionId,
+    user_id: m.userId,
+    user_name: m.user?.name ?? null,
+    prompt: m.prompt,
+    reply: m.reply,
+    patch: m.patch,
+    files: (m.files as PatchFile[] | null) ?? [],
+    status: m.status,
+    error: m.error,
+    trace_id: m.traceId,
+    model: m.model,
+    token_usage:
+      m.totalTokens === null ? null : { prompt_tokens: m.promptTokens, completion_tokens: m.completionTokens, total_tokens: m.totalTokens },
+    commit_sha: m.commitSha,
+    workflow_id: m.workflowId,
+    created_at: m.createdAt.toISOString(),
+    updated_at: m.updatedAt.toISOString(),
+  };
+}
+
+async function loadSession(user: PublicUser, sessionId: string, min: ProjectRole) {
+  if (!isUuid(sessionId)) throw notFound("Session");
+  const session = await getPrisma().session.findUnique({ where: { id: sessionId } });
+  if (!session) throw notFound("Session");
+  try {
+    await requireProjectRole(user, session.projectId, min);
+  } catch (e) {
+    if (e instanceof AppError && e.status === 404) throw notFound("Session");
+    throw e;
+  }
+  return session;
+}
+
+export async function createSession(user: PublicUser, projectId: string) {
+  await requireProjectRole(user, projectId, "member");
+  const s = await getPrisma().session.create({ data: { projectId, userId: user.id } });
+  const out = { session_id: s.id, project_id: s.projectId, created_at: s.createdAt.toISOString() };
+  await publish({ type: "session.created", room: rooms.project(projectId), source: SOURCE, data: { ...out, user_id: user.id, user_name: user.name } });
+  return out;
+}
+
+export async function listSessions(user: PublicUser, projectId: string) {
+  await requireProjectRole(user, projectId, "viewer");
+  const sessions = await getPrisma().session.findMany({
+    where: { projectId },
+    orderBy: { updatedAt: "desc" },
+    take: 100,
+    include: { user: { select: { name: true } }, _count: { select: { messages: true } } },
+  });
+  return sessions.map((s) => ({
+    id: s.id,
+    project_id: s.projectId,
+    title: s.title,
+    user_id: s.userId,
+    user_name: s.user.name,
+    message_count: s._count.messages,
+    created_at: s.createdAt.toISOString(),
+    updated_at: s.updatedAt.toISOString(),
+  }));
+}
+
+export async function getSession(user: PublicUser, sessionId: string) {
+  const session = await loadSession(user, sessionId, "viewer");
+  const messages = await getPrisma().message.findMany({
+    where: { sessionId },
+    orderBy: { createdAt: "asc" },
+    include: { user: { select: { name: true, email: true } } },
+  });
+  return {
+    id: session.id,
+    project_id: session.projectId,
+    title: session.title,
+    user_id: session.userId,
+    created_at: session.createdAt.toISOString(),
+    messages: messages.map(serializeMessage),
+  };
+}
+
+export async function postMessage(user: PublicUser, sessionId: string, prompt: string) {
+  requireLlm();
+  const session = await loadSession(user, sessionId, "member");
+  const prisma = getPrisma();
+  const traceId = randomUUID();
+  const message = await prisma.message.create({ data: { sessionId, userId: user.id, prompt, traceId, status: "pending" } });
+  if (!session.title) await prisma.session.update({ where: { id: sessionId }, data: { title: prompt.split("\n")[0]!.slice(0, 80) } });
+  else await prisma.session.update({ where: { id: sessionId }, data: { updatedAt: new Date() } });
+  await publish({
+    type: "vibecode_request",
+    room: rooms.project(session.projectId),
+    source: SOURCE,
+    traceId,
+    data: { session_id: sessionId, message_id: message.id, prompt, user_id: user.id, user_name: user.name, status: "pending" },
+  });
+  enqueue(sessionId, () => runMessage(message.id));
+  return { message_id: message.id, trace_id: traceId, status: "pending" as const };
+}
+
+/** Streams text deltas to the project room in batches (time or size), in order. */
+function chunkBatcher(projectId: string, base: { session_id: string; message_id: string }, traceId: string) {
+  let buf = "";
+  let seq = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let chain = Promise.resolve();
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!buf) return chain;
+    const content = buf;
+    buf = "";
+    const data = { ...base, seq: seq++, content };
+    chain = chain.then(() => publish({ type: "vibecode_chunk", room: rooms.project(projectId), source: SOURCE, traceId, data }).then(() => undefined));
+    return chain;
+  };
+  return {
+    push(delta: string) {
+      buf += delta;
+      if (buf.length >= CHUNK_FLUSH_BYTES) void flush();
+      else timer ??= setTimeout(() => void flush(), CHUNK_FLUSH_MS);
+    },
+    done: () => flush(),
+  };
+}
+
+async function runMessage(messageId: string) {
+  const prisma = getPrisma();
+  const message = await prisma.message.findUnique({ where: { id: messageId }, include: { session: true } });
+  if (!message || message.status !== "pending") return;
+  const { session } = message;
+  const projectId = session.projectId;
+  const base = { session_id: session.id, message_id: message.id };
+  const agent = await createAgentReporter({ projectId, traceId: message.traceId, prompt: message.prompt, userId: message.userId });
+  await prisma.message.update({ where: { id: messageId }, data: { status: "streaming", workflowId: agent.workflowId } });
+  const chunks = chunkBatcher(projectId, base, message.traceId);
+  try {
+    await agent.thought("Reading the workspace to pick the files that matter for this request");
+    const dir = await ensureWorkspace(projectId);
+    const files = await listFiles(dir);
+    const picked = pickContextFiles(message.prompt, files);
+    const contents = await Promise.all(picked.map(async (f) => ({ path: f.path, content: (await readWorkspaceFile(dir, f.path)).content ?? "" })));
+    const history = (
+      await prisma.message.findMany({ where: { sessionId: session.id, createdAt: { lt: message.createdAt } }, orderBy: { createdAt: "asc" } })
+    ).map((m) => ({ prompt: m.prompt, reply: m.reply }));
+    await agent.progress(25, 1, [`${files.length} files in the workspace, ${picked.length} sent as context`]);
+
+    const model = getConfig().openai.model;
+    await agent.toolCall("llm.chat", "in_progress", `Asking ${model}`, { model, context_files: picked.map((f) => f.path) });
+    const result = await streamChat(buildMessages({ prompt: message.prompt, files, contents, history }), (d) => chunks.push(d));
+    await chunks.done();
+    await agent.toolCall("llm.chat", "completed", `${result.model} answered (${result.usage?.total_tokens ?? "unreported"} tokens)`);
+    await agent.progress(75, 3, ["Checking the proposed patch with git apply --check"]);
+
+    const check = await withWorkspaceLock(projectId, () => checkPatch(dir, extractDiff(result.text)));
+    const usage: TokenUsage | null = result.usage;
+    await prisma.message.update({
+      where: { id: messageId },
+      data: {
+        reply: result.text,
+        patch: check.ok ? check.patch : null,
+        files: check.ok ? check.files : [],
+        status: check.ok ? "proposed" : "answered",
+        error: check.ok ? null : check.error,
+        model: result.model,
+        promptTokens: usage?.prompt_tokens ?? null,
+        completionTokens: usage?.completion_tokens ?? null,
+        totalTokens: usage?.total_tokens ?? null,
+      },
+    });
+    await publish({
+      type: "vibecode_response",
+      room: rooms.project(projectId),
+      source: SOURCE,
+      traceId: message.traceId,
+      data: {
+        ...base,
+        reply: result.text,
+        patch: check.ok ? check.patch : null,
+        files: check.ok ? check.files : [],
+        model: result.model,
+        token_usage: usage,
+        status: check.ok ? "proposed" : "answered",
+        ...(check.ok ? {} : { error: check.error, error_code: check.code }),
+      },
+    });
+    await agent.result(check.ok ? { content_type: "diff", content: check.patch } : { content_type: "text", content: result.text });
+    await agent.complete({ message_id: messageId, patch: check.ok, files: check.ok ? check.files : [] });
+  } catch (e) {
+    await chunks.done().catch(() => {});
+    const code = e instanceof LlmError ? e.code : "INTERNAL";
+    const text = e instanceof LlmError ? e.message : "The answer could not be produced because of a server error";
+    if (!(e instanceof LlmError)) console.error("[vibecode] message failed", e);
+    await failMessage(messageId, projectId, base, message.traceId, code, text);
+    await agent.error(code, text).catch(() => {});
+    await agent.fail(text).catch(() => {});
+  }
+}
+
+async function failMessage(messageId: string, projectId: string, base: { session_id: string; message_id: string }, traceId: string, code: string, text: string) {
+  await getPrisma().message.update({ where: { id: messageId }, data: { status: "failed", error: text } });
+  await publish({ type: "vibecode_error", room: rooms.project(projectId), source: SOURCE, traceId, data: { ...base, code, message: text } });
+}
+
+/**
+ * Messages left pending/streaming by a process that stopped end `failed` with a reason. With several
+ * processes (REDIS_URL) only those untouched for longer than the LLM time limit: another live process
+ * may be working on the fresher ones.
+ */
+export async function failInterruptedMessages(opts: { olderThanMs?: number } = {}) {
+  const prisma = getPrisma();
+  const cutoff = new Date(Date.now() - (opts.olderThanMs ?? 0));
+  const stuck = await prisma.message.findMany({
+    where: { status: { in: ["pending", "streaming"] }, updatedAt: { lte: cutoff } },
+    include: { session: { select: { projectId: true } } },
+  });
+  for (const m of stuck) {
+    const reason = "The server stopped before this answer was complete; send the prompt again";
+    await failMessage(m.id, m.session.projectId, { session_id: m.sessionId, message_id: m.id }, m.traceId, "INTERRUPTED", reason);
+    if (m.workflowId) {
+      await prisma.workflow.updateMany({ where: { id: m.workflowId, status: "running" }, data: { status: "failed", error: reason } });
+    }
+  }
+  return stuck.length;
+}
+
+/* ---------- apply / reject ---------- */
+
+async function loadDecidable(user: PublicUser, sessionId: string, messageId: string) {
+  const session = await loadSession(user, sessionId, "member");
+  if (!isUuid(messageId)) throw notFound("Message");
+  const m = await getPrisma().message.findUnique({ where: { id: messageId } });
+  if (!m || m.sessionId !== sessionId) throw notFound("Message");
+  if (m.status !== "proposed" || !m.patch) {
+    const why = m.status === "applied" || m.status === "rejected" ? `was already ${m.status}` : m.patch ? `is ${m.status}` : "has no patch";
+    throw new AppError("INVALID_TRANSITION", 409, `This message ${why}`);
+  }
+  return { session, m };
+}
+
+export async function applyMessage(user: PublicUser, sessionId: string, messageId: string) {
+  const { session, m } = await loadDecidable(user, sessionId, messageId);
+  const projectId = session.projectId;
+  const dir = await ensureWorkspace(projectId);
+  const sha = await withWorkspaceLock(projectId, async () => {
+    const check = await checkPatch(dir, m.patch);
+    if (!check.ok) throw new AppError("PATCH_CONFLICT", 409, `The patch no longer applies to the workspace: ${check.error}`);
+    const applied = await git(dir, ["apply", "--index", "--recount", "--whitespace=nowarn", "-"], { input: m.patch! });
+    if (applied.code !== 0) throw new AppError("PATCH_CONFLICT", 409, `The patch no longer applies: ${applied.stderr.trim()}`);
+    const subject = `Vibecode: ${m.prompt.split("\n")[0]!.slice(0, 72)}`;
+    const author = `${user.name.replace(/[<>\n]/g, "")} <${user.email}>`;
+    const commit = await git(dir, ["commit", "--quiet", "--author", author, "-m", subject, "-m", `Switchboard-Trace: ${m.traceId}`]);
+    if (commit.code !== 0) {
+      await git(dir, ["reset", "--hard", "--quiet", "HEAD"]);
+      throw new AppError("PATCH_CONFLICT", 409, `The patch could not be committed: ${commit.stderr.trim() || commit.stdout.trim()}`);
+    }
+    return (await git(dir, ["rev-parse", "HEAD"])).stdout.trim();
+  });
+  const updated = await getPrisma().message.update({
+    where: { id: messageId },
+    data: { status: "applied", commitSha: sha, decidedById: user.id },
+    include: { user: { select: { name: true, email: true } } },
+  });
+  await publish({
+    type: "patch.applied",
+    room: rooms.project(projectId),
+    source: SOURCE,
+    traceId: m.traceId,
+    data: { session_id: sessionId, message_id: messageId, commit: sha, files: (m.files as PatchFile[]) ?? [], applied_by: user.id, applied_by_name: user.name },
+  });
+  return serializeMessage(updated);
+}
+
+export async function rejectMessage(user: PublicUser, sessionId: string, messageId: string) {
+  const { session, m } = await loadDecidable(user, sessionId, messageId);
+  const updated = await getPrisma().message.update({
+    where: { id: messageId },
+    data: { status: "rejected", decidedById: user.id },
+    include: { user: { select: { name: true, email: true } } },
+  });
+  await publish({
+    type: "patch.rejected",
+    room: rooms.project(session.projectId),
+    source: SOURCE,
+    traceId: m.traceId,
+    data: { session_id: sessionId, message_id: messageId, rejected_by: user.id, rejected_by_name: user.name },
+  });
+  return serializeMessage(updated);
+}
+
+/* ---------- usage ---------- */
+
+export async function projectUsage(user: PublicUser, projectId: string, now = new Date()) {
+  await requireProjectRole(user, projectId, "viewer");
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const agg = await getPrisma().message.aggregate({
+    where: { session: { projectId }, createdAt: { gte: start }, totalTokens: { not: null } },
+    _sum: { promptTokens: true, completionTokens: true, totalTokens: true },
+    _count: { _all: true },
+  });
+  return {
+    month: start.toISOString().slice(0, 7),
+    prompt_tokens: agg._sum.promptTokens ?? 0,
+    completion_tokens: agg._sum.completionTokens ?? 0,
+    total_tokens: agg._sum.totalTokens ?? 0,
+    messages: agg._count._all,
+  };
+}

@@ -1,0 +1,131 @@
+// Each project's workspace: a git repository in DATA_DIR/workspaces/<project id>, cloned from
+// repository_url when possible, else initialised with one commit. Paths never escape it.
+import { existsSync } from "node:fs";
+import { mkdir, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { getConfig } from "../config";
+import { getPrisma } from "../db";
+import { AppError, notFound } from "../errors";
+import { requireProjectRole } from "../auth/permissions";
+import type { PublicUser } from "../users/service";
+import { git, gitOk } from "./git";
+
+const g = globalThis as unknown as { __switchboardWsLocks?: Map<string, Promise<unknown>> };
+const locks = (g.__switchboardWsLocks ??= new Map());
+
+/** Serialise git operations on one workspace within this process. */
+export function withWorkspaceLock<R>(projectId: string, fn: () => Promise<R>): Promise<R> {
+  const prev = locks.get(projectId) ?? Promise.resolve();
+  const run = prev.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  locks.set(projectId, tail);
+  void tail.then(() => locks.get(projectId) === tail && locks.delete(projectId));
+  return run;
+}
+
+export const workspaceDir = (projectId: string) => path.join(getConfig().dataDir, "workspaces", projectId);
+
+function localSource(url: string): string | null {
+  if (url.startsWith("file://")) return fileURLToPath(url);
+  if (url.startsWith("/")) return url;
+  return null;
+}
+
+/** Create the workspace if it does not exist yet; returns its directory. */
+export async function ensureWorkspace(projectId: string): Promise<string> {
+  const dir = workspaceDir(projectId);
+  if (existsSync(path.join(dir, ".git"))) return dir;
+  return withWorkspaceLock(projectId, async () => {
+    if (existsSync(path.join(dir, ".git"))) return dir;
+    const project = await getPrisma().project.findUnique({ where: { id: projectId } });
+    if (!project) throw notFound("Project");
+    await mkdir(path.dirname(dir), { recursive: true });
+    await rm(dir, { recursive: true, force: true });
+    const url = project.repositoryUrl;
+    if (url) {
+      const src = localSource(url) ?? url;
+      const r = await git(path.dirname(dir), ["clone", "--quiet", "--no-hardlinks", src, dir], { timeoutMs: 60_000 });
+      if (r.code === 0) return dir;
+      console.warn(`[workspace] clone of ${url} failed (${r.stderr.trim().split("\n").pop()}); starting an empty repository`);
+      await rm(dir, { recursive: true, force: true });
+    }
+    await mkdir(dir, { recursive: true });
+    await gitOk(dir, ["init", "--quiet", "--initial-branch=main"]);
+    await writeFile(path.join(dir, "README.md"), `# ${project.name}\n\n${project.description || "A Switchboard project."}\n`);
+    await gitOk(dir, ["add", "-A"]);
+    await gitOk(dir, ["commit", "--quiet", "-m", "Initial commit"]);
+    return dir;
+  });
+}
+
+/**
+ * Resolve a user- or model-supplied relative path inside the workspace, or throw 400 PATH_OUTSIDE_WORKSPACE.
+ * Refuses absolute paths, "..", NUL, the .git directory and symlinks that lead outside.
+ */
+export async function resolveInWorkspace(dir: string, rel: string): Promise<string> {
+  const refuse = () => new AppError("PATH_OUTSIDE_WORKSPACE", 400, `'${rel.slice(0, 200)}' is not a path inside the workspace`);
+  if (!rel || rel.includes("\0") || path.isAbsolute(rel) || rel.length > 1000) throw refuse();
+  const normal = path.normalize(rel);
+  if (normal.startsWith("..") || normal.split(path.sep).includes("..") || normal.split(path.sep)[0] === ".git") throw refuse();
+  const full = path.resolve(dir, normal);
+  if (!full.startsWith(dir + path.sep)) throw refuse();
+  try {
+    const real = await realpath(full);
+    const realDir = await realpath(dir);
+    if (!real.startsWith(realDir + path.sep)) throw refuse();
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    // a file that does not exist yet is fine (patches create files)
+  }
+  return full;
+}
+
+/** Is a diff path (as written in a patch) safe to touch? */
+export function isSafeRelativePath(p: string): boolean {
+  if (!p || p.includes("\0") || path.isAbsolute(p)) return false;
+  const parts = path.normalize(p).split(path.sep);
+  return !parts.includes("..") && parts[0] !== ".git" && parts[0] !== "";
+}
+
+export type FileEntry = { path: string; size: number };
+
+export async function listFiles(dir: string): Promise<FileEntry[]> {
+  const out = await gitOk(dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
+  const paths = out.split("\0").filter(Boolean).sort();
+  return Promise.all(paths.map(async (p) => ({ path: p, size: (await stat(path.join(dir, p)).catch(() => ({ size: 0 }))).size })));
+}
+
+export const MAX_FILE_VIEW_BYTES = 512 * 1024;
+
+export async function readWorkspaceFile(dir: string, rel: string) {
+  const full = await resolveInWorkspace(dir, rel);
+  const st = await stat(full).catch(() => null);
+  if (!st || !st.isFile()) throw notFound("File");
+  const buf = await readFile(full);
+  const binary = buf.subarray(0, 8000).includes(0);
+  const truncated = buf.length > MAX_FILE_VIEW_BYTES;
+  return {
+    path: rel,
+    size: st.size,
+    binary,
+    truncated,
+    content: binary ? null : buf.subarray(0, MAX_FILE_VIEW_BYTES).toString("utf8"),
+  };
+}
+
+/* ---------- REST-facing ---------- */
+
+export async function getFileTree(user: PublicUser, projectId: string) {
+  await requireProjectRole(user, projectId, "viewer");
+  const dir = await ensureWorkspace(projectId);
+  const [files, head] = await Promise.all([listFiles(dir), git(dir, ["log", "-1", "--format=%H%x00%s%x00%an%x00%aI"])]);
+  const [sha, subject, author, date] = head.stdout.trim().split("\0");
+  return { files, head: sha ? { sha, subject, author, date } : null };
+}
+
+export async function getFile(user: PublicUser, projectId: string, rel: string) {
+  await requireProjectRole(user, projectId, "viewer");
+  const dir = await ensureWorkspace(projectId);
+  return readWorkspaceFile(dir, rel);
+}
