@@ -1,0 +1,11 @@
+import { signIn } from "next-auth/react";
+
+/** Sign in with the credentials provider; then load the target page fresh (new session, empty caches). */
+export async function signInAndGo(email: string, password: string, callbackUrl: string): Promise<string | null> {
+  const res = await signIn("credentials", { email, password, redirect: false });
+  if (!res || res.error || !res.ok) {
+    return res?.error === "CredentialsSignin" || res?.status === 401 ? "Wrong email or password." : "Could not sign in right now. Try again in a moment.";
+  }
+  window.location.assign(callbackUrl);
+  return null;
+}

@@ -1,0 +1,78 @@
+"use client";
+import { useMemo } from "react";
+import { Activity } from "lucide-react";
+import type { FeedItem, Member } from "@/lib/client/types";
+import { describeEvent } from "@/lib/client/describe-event";
+import { useMembers, useProjectFeed } from "@/lib/client/queries";
+import { useConnectionState, useRealtime } from "@/lib/client/realtime";
+import { Card, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState } from "@/components/ui/error-state";
+import { Skeleton } from "@/components/ui/skeleton";
+import { ActivityItem } from "./activity-item";
+
+/** user id → name, from the members list and from member events (people who left keep their name). */
+function useNames(members: Member[] | undefined, items: FeedItem[] | undefined, me: string) {
+  return useMemo(() => {
+    const names = new Map<string, string>();
+    for (const { envelope } of [...(items ?? [])].reverse()) {
+      const d = envelope.data as { user_id?: unknown; name?: unknown };
+      if (envelope.type.startsWith("member.") && typeof d.user_id === "string" && typeof d.name === "string") names.set(d.user_id, d.name);
+    }
+    for (const m of members ?? []) names.set(m.user_id, m.name);
+    return (id: string) => (id === me ? "You" : (names.get(id) ?? null));
+  }, [members, items, me]);
+}
+
+function LiveDot() {
+  const { state } = useConnectionState();
+  const live = state === "connected";
+  return (
+    <span className="flex items-center gap-1.5 text-xs font-normal text-zinc-500 dark:text-zinc-400" title={live ? "New events appear as they happen" : "Waiting for the live connection"}>
+      <span className={live ? "size-1.5 rounded-full bg-emerald-500" : "size-1.5 rounded-full bg-amber-500"} />
+      {live ? "Live" : "Paused"}
+    </span>
+  );
+}
+
+export function ActivityFeed({ projectId }: { projectId: string }) {
+  const { me } = useRealtime();
+  const feed = useProjectFeed(projectId);
+  const { data: members } = useMembers(projectId);
+  const items = feed.data?.items;
+  const nameOf = useNames(members, items, me);
+
+  return (
+    <Card className="flex min-h-0 flex-col" data-testid="activity-panel">
+      <CardHeader title="Activity" icon={<Activity />} actions={<LiveDot />} />
+      {feed.isPending ? (
+        <div className="space-y-4 px-4 py-4" aria-busy>
+          {[0, 1, 2, 3].map((i) => (
+            <div key={i} className="flex gap-3">
+              <Skeleton className="size-7 rounded-full" />
+              <div className="flex-1 space-y-2">
+                <Skeleton className="h-3 w-3/4" />
+                <Skeleton className="h-2.5 w-32" />
+              </div>
+            </div>
+          ))}
+        </div>
+      ) : feed.error && !items ? (
+        <ErrorState title="Could not load the activity" error={feed.error} onRetry={() => void feed.refetch()} retrying={feed.isRefetching} />
+      ) : (
+        <ol data-testid="activity-feed" aria-live="polite" className="divide-y divide-zinc-100 overflow-y-auto lg:max-h-[calc(100vh-15rem)] dark:divide-zinc-800/70">
+          {items!.length === 0 && (
+            <li className="list-none">
+              <EmptyState icon={<Activity />} title="No activity yet" compact>
+                Edits, members joining, test runs and agent work on this project appear here the moment they happen.
+              </EmptyState>
+            </li>
+          )}
+          {items!.map(({ envelope, live }) => (
+            <ActivityItem key={envelope.id} envelope={envelope} line={describeEvent(envelope, nameOf)} live={live} />
+          ))}
+        </ol>
+      )}
+    </Card>
+  );
+}
