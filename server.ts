@@ -10,6 +10,8 @@ import { applyMigrations } from "./lib/migrator";
 import { createRealtime, originAllowed } from "./lib/realtime/server";
 import { connectRedis } from "./lib/realtime/redis";
 import { failInterruptedMessages } from "./lib/vibecode/service";
+import { failInterruptedRuns } from "./lib/test-runs/service";
+import { killAllRuns } from "./lib/test-runs/runner";
 
 const ROOT = __dirname;
 
@@ -96,9 +98,14 @@ export async function main() {
   // Work a stopped process left unfinished ends with a reason (after listen: its events need the hub).
   // Alone, everything in flight was ours; beside other processes, only what outlived the LLM time limit.
   const sweep = () =>
-    failInterruptedMessages({ olderThanMs: config.redisUrl ? config.openai.timeoutMs + 30_000 : 0 })
-      .then((n) => n && console.log(`[vibecode] ${n} interrupted message(s) marked failed`))
-      .catch((e) => console.error("[vibecode] sweep failed", e));
+    Promise.all([
+      failInterruptedMessages({ olderThanMs: config.redisUrl ? config.openai.timeoutMs + 30_000 : 0 })
+        .then((n) => n && console.log(`[vibecode] ${n} interrupted message(s) marked failed`))
+        .catch((e) => console.error("[vibecode] sweep failed", e)),
+      failInterruptedRuns({ olderThanMs: config.redisUrl ? config.testRuns.timeoutMs + 30_000 : 0 })
+        .then((n) => n && console.log(`[test-runs] ${n} interrupted run(s) marked error`))
+        .catch((e) => console.error("[test-runs] sweep failed", e)),
+    ]);
   await sweep();
   const sweeper = config.redisUrl ? setInterval(sweep, 60_000) : null;
   sweeper?.unref();
@@ -115,6 +122,7 @@ export async function main() {
       process.exit(0);
     }, 9_000).unref();
     server.close(); // stop accepting
+    killAllRuns();
     await realtime.close(signal).catch((e) => console.error("[server] realtime close", e));
     server.closeAllConnections();
     await app.close?.().catch?.(() => {});

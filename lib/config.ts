@@ -52,6 +52,8 @@ const EnvSchema = z.object({
   LLM_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(1000).max(3_600_000).default(120_000),
   LLM_CONCURRENCY: z.coerce.number({ message: "must be a number" }).int().min(1).max(64).default(4),
   REPO_ROOTS: z.string().optional(),
+  TEST_RUN_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(1000).max(86_400_000).default(600_000),
+  TEST_RUN_CONCURRENCY: z.coerce.number({ message: "must be a number" }).int().min(1).max(32).default(2),
   GITHUB_WEBHOOK_SECRET: z.string().optional(),
 });
 
@@ -67,6 +69,7 @@ export type AppConfig = {
   allowSignup: boolean;
   openai: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; concurrency: number };
   repoRoots: string[];
+  testRuns: { timeoutMs: number; concurrency: number };
   githubWebhookSecret?: string;
 };
 
@@ -125,6 +128,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     },
     repoRoots: (e.REPO_ROOTS ?? path.join(dataDir, "repos")).split(",").map((s) => path.resolve(s.trim())).filter(Boolean),
     githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
+    testRuns: { timeoutMs: e.TEST_RUN_TIMEOUT_MS, concurrency: e.TEST_RUN_CONCURRENCY },
   };
 }
 

@@ -1,0 +1,83 @@
+// Reading test results as they come: TAP with tap-parser (node-tap's own parser; node --test, tape and
+// many runners speak TAP) and JUnit XML with fast-xml-parser (vitest, jest-junit, pytest --junitxml, …).
+import { Parser } from "tap-parser";
+import { XMLParser } from "fast-xml-parser";
+
+export type ParsedResult = { name: string; status: "passed" | "failed" | "skipped"; duration_ms: number | null; error?: string };
+
+const errorText = (diag: Record<string, unknown> | null | undefined): string | undefined => {
+  if (!diag) return undefined;
+  const parts = [diag.error ?? diag.message, diag.expected !== undefined ? `expected: ${JSON.stringify(diag.expected)}` : null, diag.actual !== undefined ? `actual: ${JSON.stringify(diag.actual)}` : null];
+  const stack = typeof diag.stack === "string" ? diag.stack.split("\n").slice(0, 4).join("\n") : null;
+  const text = [...parts.filter((p) => p !== null && p !== undefined).map(String), stack].filter(Boolean).join("\n");
+  return text ? text.slice(0, 4000) : undefined;
+};
+
+/**
+ * A streaming TAP reader. Reports leaf tests only (a subtest that contains tests is a suite),
+ * named with their parents ("suite > test").
+ */
+export function createTapReader(on: { result: (r: ParsedResult) => void; plan?: (total: number) => void }) {
+  const root = new Parser();
+  const attach = (parser: Parser, depth: number) => {
+    let lastChildHadAsserts = false;
+    parser.on("child", (child: Parser) => {
+      lastChildHadAsserts = false;
+      child.on("assert", () => {
+        lastChildHadAsserts = true;
+      });
+      attach(child, depth + 1);
+    });
+    parser.on("assert", (r: { ok: boolean; name: string; fullname: string; skip: unknown; todo: unknown; time: number | null; diag: Record<string, unknown> | null }) => {
+      const isSuite = lastChildHadAsserts || r.diag?.type === "suite";
+      lastChildHadAsserts = false;
+      if (isSuite) return;
+      const status = r.skip || r.todo ? "skipped" : r.ok ? "passed" : "failed";
+      on.result({
+        name: (r.fullname || r.name || "(unnamed test)").slice(0, 500),
+        status,
+        duration_ms: r.time ?? (typeof r.diag?.duration_ms === "number" ? (r.diag.duration_ms as number) : null),
+        ...(status === "failed" ? { error: errorText(r.diag) ?? "failed" } : {}),
+      });
+    });
+    if (depth === 0 && on.plan) {
+      parser.on("plan", (p: { start: number; end: number }) => on.plan!(Math.max(0, p.end - p.start + 1)));
+    }
+  };
+  attach(root, 0);
+  return {
+    write: (chunk: string) => void root.write(chunk),
+    end: () => new Promise<void>((resolve) => {
+      root.once("complete", () => resolve());
+      root.end();
+    }),
+  };
+}
+
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => name === "testsuite" || name === "testcase" });
+
+/** Parse a JUnit XML report (testsuites/testsuite/testcase). Throws on malformed XML. */
+export function parseJUnitXml(text: string): ParsedResult[] {
+  const doc = xml.parse(text, true) as Record<string, any>;
+  const suites: any[] = doc.testsuites?.testsuite ?? doc.testsuite ?? [];
+  const out: ParsedResult[] = [];
+  const walk = (suite: any, prefix: string) => {
+    const suiteName = suite.name ? String(suite.name) : "";
+    for (const tc of suite.testcase ?? []) {
+      const failure = tc.failure ?? tc.error;
+      const skipped = tc.skipped !== undefined;
+      const name = [prefix, suiteName, tc.classname && tc.classname !== suiteName ? tc.classname : null, tc.name].filter(Boolean).join(" > ");
+      const f = Array.isArray(failure) ? failure[0] : failure;
+      const msg = f === undefined ? undefined : typeof f === "string" ? f : [f.message, f["#text"]].filter(Boolean).join("\n");
+      out.push({
+        name: name.slice(0, 500) || "(unnamed test)",
+        status: failure !== undefined ? "failed" : skipped ? "skipped" : "passed",
+        duration_ms: tc.time !== undefined && !Number.isNaN(Number(tc.time)) ? Math.round(Number(tc.time) * 1000 * 1000) / 1000 : null,
+        ...(failure !== undefined ? { error: (msg || "failed").slice(0, 4000) } : {}),
+      });
+    }
+    for (const inner of suite.testsuite ?? []) walk(inner, [prefix, suiteName].filter(Boolean).join(" > "));
+  };
+  for (const s of suites) walk(s, "");
+  return out;
+}

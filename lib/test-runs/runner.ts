@@ -1,0 +1,240 @@
+// Running a project's test command: a shell in the workspace with a scrubbed environment, its own
+// process group (so cancel and the time limit kill everything it started), output kept in full on
+// disk and streamed as bounded, batched lines, results parsed while it runs (TAP on stdout, JUnit
+// XML files it writes). At most TEST_RUN_CONCURRENCY run at once; the rest wait queued.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { getConfig } from "../config";
+import { getPrisma } from "../db";
+import { ensureWorkspace } from "../workspaces/service";
+import { createReporter, type RunOutcome } from "./report";
+import { createTapReader, parseJUnitXml, type ParsedResult } from "./parsers";
+
+const MAX_LINE_CHARS = 2000;
+const MAX_STREAMED_LINES = 5000;
+const LOG_BATCH_MS = 250;
+const LOG_BATCH_LINES = 200;
+const JUNIT_POLL_MS = 1000;
+const KILL_GRACE_MS = 2000;
+
+type Active = { child: ChildProcess | null; stop: (why: "cancelled" | "timed_out") => void };
+type RunnerState = { active: Map<string, Active>; queue: string[]; cancelledQueued: Set<string> };
+const g = globalThis as unknown as { __switchboardRunner?: RunnerState };
+const state: RunnerState = (g.__switchboardRunner ??= { active: new Map(), queue: [], cancelledQueued: new Set() });
+
+export const logPath = (runId: string) => path.join(getConfig().dataDir, "runs", `${runId}.log`);
+
+/** Queue a local run; it starts when a slot is free. */
+export function scheduleRun(runId: string) {
+  state.queue.push(runId);
+  pump();
+}
+
+function pump() {
+  while (state.active.size < getConfig().testRuns.concurrency && state.queue.length) {
+    const id = state.queue.shift()!;
+    if (state.cancelledQueued.delete(id)) continue;
+    state.active.set(id, { child: null, stop: () => {} });
+    void execute(id)
+      .catch((e) => console.error("[test-runs] run failed", e))
+      .finally(() => {
+        state.active.delete(id);
+        pump();
+      });
+  }
+}
+
+/** Stop a queued or running run of this process; false when it is not ours. */
+export function stopLocalRun(runId: string): "queued" | "running" | false {
+  const i = state.queue.indexOf(runId);
+  if (i >= 0) {
+    state.queue.splice(i, 1);
+    return "queued";
+  }
+  const a = state.active.get(runId);
+  if (a) {
+    a.stop("cancelled");
+    return "running";
+  }
+  return false;
+}
+
+/** Environment for the test command: nothing of the server's secrets or configuration. */
+function scrubbedEnv(home: string): NodeJS.ProcessEnv {
+  const keep = ["PATH", "LANG", "LC_ALL", "TZ", "TMPDIR"];
+  const env: Record<string, string> = { HOME: home, CI: "true", TERM: "dumb", NO_COLOR: "1", FORCE_COLOR: "0", NODE_ENV: "test" };
+  for (const k of keep) if (process.env[k]) env[k] = process.env[k]!;
+  return env as unknown as NodeJS.ProcessEnv;
+}
+
+/** JUnit XML reports the run wrote (or rewrote) since it started. */
+async function findJUnitFiles(dir: string, since: number): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (d: string, depth: number) => {
+    if (depth > 4) return;
+    const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (e.name === "node_modules" || e.name === ".git") continue;
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) await walk(full, depth + 1);
+      else if (e.name.endsWith(".xml")) {
+        const st = await stat(full).catch(() => null);
+        if (st && st.mtimeMs >= since - 1000 && st.size < 20 * 1024 * 1024) found.push(full);
+      }
+    }
+  };
+  await walk(dir, 0);
+  return found;
+}
+
+async function execute(runId: string) {
+  const prisma = getPrisma();
+  const run = await prisma.testRun.findUnique({ where: { id: runId }, include: { project: true } });
+  if (!run || (run.status !== "queued" && run.status !== "cancelling")) return;
+  const cfg = getConfig();
+  const reporter = createReporter(run, { seq: 0, total: null });
+  const command = run.command ?? run.project.testCommand;
+  const t0 = Date.now();
+  const finish = async (outcome: RunOutcome, exitCode: number | null, error?: string) =>
+    reporter.completed(outcome, { durationMs: Date.now() - t0, exitCode, error });
+
+  if (run.status === "cancelling") return finish("cancelled", null, "Cancelled before it started");
+  if (!command) return finish("error", null, "The project has no test command");
+  let dir: string;
+  try {
+    dir = await ensureWorkspace(run.projectId);
+  } catch (e) {
+    return finish("error", null, `The workspace could not be prepared: ${(e as Error).message}`);
+  }
+  await prisma.testRun.update({ where: { id: runId }, data: { status: "running", startedAt: new Date(t0) } });
+  await reporter.started({ command, started_by: run.startedBy, source: run.source });
+
+  mkdirSync(path.dirname(logPath(runId)), { recursive: true });
+  const log = createWriteStream(logPath(runId));
+  const home = path.join(cfg.dataDir, "runs", "home");
+  mkdirSync(home, { recursive: true });
+
+  const child = spawn("/bin/sh", ["-c", command], { cwd: dir, env: scrubbedEnv(home), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let stopReason: "cancelled" | "timed_out" | null = null;
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      /* already gone */
+    }
+  };
+  const stop = (why: "cancelled" | "timed_out") => {
+    if (stopReason) return;
+    stopReason = why;
+    killGroup("SIGTERM");
+    setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS).unref();
+  };
+  state.active.set(runId, { child, stop });
+  const timer = setTimeout(() => stop("timed_out"), cfg.testRuns.timeoutMs);
+
+  // Results: TAP from stdout, JUnit files as they appear; each test reported once.
+  const seen = new Set<string>();
+  const report = (r: ParsedResult, key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    void reporter.result(r);
+  };
+  let tapSeq = 0;
+  const tap = createTapReader({ result: (r) => report(r, `tap:${tapSeq++}`), plan: (n) => reporter.plan(n) });
+  const scanJUnit = async () => {
+    for (const file of await findJUnitFiles(dir, t0)) {
+      try {
+        const results = parseJUnitXml(await readFile(file, "utf8"));
+        results.forEach((r, i) => report(r, `junit:${path.relative(dir, file)}:${i}:${r.name}`));
+      } catch {
+        /* partially written or not JUnit: try again later */
+      }
+    }
+  };
+  // Once a second: new JUnit results, and a cancel requested through another process.
+  const poll = setInterval(() => {
+    void scanJUnit();
+    void prisma.testRun
+      .findUnique({ where: { id: runId }, select: { status: true } })
+      .then((r) => r?.status === "cancelling" && stop("cancelled"))
+      .catch(() => {});
+  }, JUNIT_POLL_MS);
+
+  // Output: full to disk, bounded lines to the job room in batches.
+  let streamed = 0;
+  let truncatedNotice = false;
+  const pending: Record<"info" | "error", string[]> = { info: [], error: [] };
+  const partial: Record<"info" | "error", string> = { info: "", error: "" };
+  const flush = () => {
+    for (const level of ["info", "error"] as const) {
+      while (pending[level].length) void reporter.log(level, pending[level].splice(0, LOG_BATCH_LINES));
+    }
+  };
+  const logTimer = setInterval(flush, LOG_BATCH_MS);
+  const onOutput = (level: "info" | "error") => (buf: Buffer) => {
+    log.write(buf);
+    const text = partial[level] + buf.toString("utf8");
+    const lines = text.split("\n");
+    partial[level] = lines.pop() ?? "";
+    if (partial[level].length > MAX_LINE_CHARS) {
+      lines.push(partial[level]);
+      partial[level] = "";
+    }
+    for (const line of lines) {
+      if (streamed >= MAX_STREAMED_LINES) {
+        if (!truncatedNotice) {
+          truncatedNotice = true;
+          pending.info.push(`… output truncated after ${MAX_STREAMED_LINES} lines; the full log is at /api/v1/test-runs/${runId}/log`);
+        }
+        break;
+      }
+      streamed++;
+      pending[level].push(line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) + " …" : line);
+    }
+    if (pending.info.length + pending.error.length >= LOG_BATCH_LINES) flush();
+  };
+  child.stdout!.on("data", (buf: Buffer) => {
+    onOutput("info")(buf);
+    tap.write(buf.toString("utf8"));
+  });
+  child.stderr!.on("data", onOutput("error"));
+
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((resolve) => {
+    child.once("error", (e) => resolve({ code: null, signal: null, spawnError: e }));
+    child.once("close", (code, signal) => resolve({ code, signal }));
+  });
+  clearTimeout(timer);
+  clearInterval(poll);
+  clearInterval(logTimer);
+  killGroup("SIGKILL"); // anything the command left behind in its group
+  for (const level of ["info", "error"] as const) if (partial[level] && streamed < MAX_STREAMED_LINES) pending[level].push(partial[level]);
+  flush();
+  await tap.end();
+  await scanJUnit();
+  await new Promise<void>((r) => log.end(() => r()));
+  await reporter.flush();
+  const { failed } = reporter.counts;
+  const any = reporter.counts.passed + reporter.counts.failed + reporter.counts.skipped;
+
+  if (exit.spawnError) return finish("error", null, `The command could not start: ${exit.spawnError.message}`);
+  if (stopReason === "cancelled") return finish("cancelled", exit.code, "Cancelled");
+  if (stopReason === "timed_out") return finish("timed_out", exit.code, `Stopped after the time limit of ${Math.round(cfg.testRuns.timeoutMs / 1000)} s`);
+  if (failed > 0) return finish("failed", exit.code);
+  if (exit.code === 0) return finish("passed", 0);
+  if (any > 0) return finish("failed", exit.code, `The command exited with ${exit.code ?? exit.signal}`);
+  return finish("error", exit.code, `The command exited with ${exit.code ?? exit.signal} before reporting any test`);
+}
+
+/** On shutdown: kill every running command's process group (the next start marks the runs `error`). */
+export function killAllRuns() {
+  state.queue.length = 0;
+  for (const a of state.active.values()) {
+    try {
+      if (a.child?.pid) process.kill(-a.child.pid, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }
+}

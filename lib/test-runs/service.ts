@@ -1,0 +1,183 @@
+// Test runs: start (local command or external CI), history, results, cancel, external reporting.
+import { randomUUID } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { z } from "zod";
+import { getPrisma } from "../db";
+import { getConfig } from "../config";
+import { AppError, notFound } from "../errors";
+import { isUuid } from "../ids";
+import { publish } from "../realtime/publish";
+import { rooms } from "../realtime/events";
+import { requireProjectRole, type ProjectRole } from "../auth/permissions";
+import type { PublicUser } from "../users/service";
+import { createReporter, stored } from "./report";
+import { logPath, scheduleRun, stopLocalRun } from "./runner";
+import type { ZCompleteRunSchema, ZCreateTestRunSchema, ZExternalResultsSchema } from "./schemas";
+
+const FINISHED = ["passed", "failed", "error", "cancelled", "timed_out"];
+
+type RunRow = Awaited<ReturnType<ReturnType<typeof getPrisma>["testRun"]["findUniqueOrThrow"]>>;
+
+export function serializeRun(r: RunRow & { starter?: { name: string } | null }) {
+  return {
+    id: r.id,
+    project_id: r.projectId,
+    job_id: r.jobId,
+    source: r.source,
+    name: r.name,
+    command: r.command,
+    status: r.status,
+    trace_id: r.traceId,
+    started_by: r.startedBy,
+    total: r.total,
+    passed: r.passed,
+    failed: r.failed,
+    skipped: r.skipped,
+    duration_ms: r.durationMs,
+    exit_code: r.exitCode,
+    error: r.error,
+    started_at: r.startedAt?.toISOString() ?? null,
+    finished_at: r.finishedAt?.toISOString() ?? null,
+    created_at: r.createdAt.toISOString(),
+  };
+}
+
+async function loadRun(user: PublicUser, runId: string, min: ProjectRole) {
+  if (!isUuid(runId)) throw notFound("Test run");
+  const run = await getPrisma().testRun.findUnique({ where: { id: runId } });
+  if (!run) throw notFound("Test run");
+  try {
+    await requireProjectRole(user, run.projectId, min);
+  } catch (e) {
+    if (e instanceof AppError && e.status === 404) throw notFound("Test run");
+    throw e;
+  }
+  return run;
+}
+
+export async function startTestRun(user: PublicUser, projectId: string, input: z.infer<typeof ZCreateTestRunSchema>) {
+  await requireProjectRole(user, projectId, "member");
+  const prisma = getPrisma();
+  const project = await prisma.project.findUnique({ where: { id: projectId } });
+  if (!project) throw notFound("Project");
+  const external = input.source === "external";
+  if (!external && !project.testCommand) {
+    throw new AppError("NO_TEST_COMMAND", 409, "This project has no test command; an owner can set one in the project settings");
+  }
+  const traceId = randomUUID();
+  const job = await prisma.job.create({ data: { projectId, kind: "test_run", status: external ? "running" : "queued", traceId, createdBy: user.id } });
+  const run = await prisma.testRun.create({
+    data: {
+      projectId,
+      jobId: job.id,
+      source: input.source,
+      name: input.name ?? null,
+      command: external ? null : project.testCommand,
+      status: external ? "running" : "queued",
+      traceId,
+      startedBy: user.id,
+      total: input.total ?? null,
+      startedAt: external ? new Date() : null,
+    },
+  });
+  await publish({
+    type: "test_run.created",
+    room: rooms.project(projectId),
+    source: "test_runner",
+    traceId,
+    data: { test_run_id: run.id, job_id: job.id, status: run.status, source: run.source, started_by: user.id, command: run.command },
+  });
+  if (external) await createReporter(run, { seq: 0, total: run.total }).started({ command: null, started_by: user.id, source: "external" });
+  else scheduleRun(run.id);
+  return { test_run_id: run.id, job_id: job.id, trace_id: traceId };
+}
+
+export async function listTestRuns(user: PublicUser, projectId: string) {
+  await requireProjectRole(user, projectId, "viewer");
+  const runs = await getPrisma().testRun.findMany({ where: { projectId }, orderBy: { createdAt: "desc" }, take: 50 });
+  const names = await starterNames(runs.map((r) => r.startedBy));
+  return runs.map((r) => ({ ...serializeRun(r), started_by_name: r.startedBy ? (names.get(r.startedBy) ?? null) : null }));
+}
+
+async function starterNames(ids: (string | null)[]) {
+  const list = [...new Set(ids.filter((x): x is string => !!x))];
+  const users = list.length ? await getPrisma().user.findMany({ where: { id: { in: list } }, select: { id: true, name: true } }) : [];
+  return new Map(users.map((u) => [u.id, u.name]));
+}
+
+export async function getTestRun(user: PublicUser, runId: string) {
+  const run = await loadRun(user, runId, "viewer");
+  const results = await getPrisma().testResult.findMany({ where: { runId }, orderBy: { seq: "asc" } });
+  const names = await starterNames([run.startedBy]);
+  return {
+    ...serializeRun(run),
+    started_by_name: run.startedBy ? (names.get(run.startedBy) ?? null) : null,
+    results: results.map((r) => ({ seq: r.seq, name: r.name, status: r.status, duration_ms: r.durationMs, error: r.error })),
+  };
+}
+
+export async function cancelTestRun(user: PublicUser, runId: string) {
+  const run = await loadRun(user, runId, "member");
+  if (FINISHED.includes(run.status)) throw new AppError("INVALID_TRANSITION", 409, `The run already ended (${run.status})`);
+  const prisma = getPrisma();
+  const local = stopLocalRun(runId);
+  if (local === "queued" || run.source === "external") {
+    await createReporter(run, { seq: 0, total: null }).completed("cancelled", { durationMs: run.startedAt ? Date.now() - run.startedAt.getTime() : 0, exitCode: null, error: "Cancelled" });
+  } else if (!local) {
+    // Running in another process: it sees the request within a second.
+    await prisma.testRun.updateMany({ where: { id: runId, status: { in: ["queued", "running"] } }, data: { status: "cancelling" } });
+  }
+  return { test_run_id: runId, status: "cancelling" };
+}
+
+export async function readRunLog(user: PublicUser, runId: string): Promise<string> {
+  await loadRun(user, runId, "viewer");
+  const file = logPath(runId);
+  const st = await stat(file).catch(() => null);
+  if (!st) return "";
+  return readFile(file, "utf8");
+}
+
+/* ---------- external runs (CI systems post their results) ---------- */
+
+async function loadExternal(user: PublicUser, runId: string) {
+  const run = await loadRun(user, runId, "member");
+  if (run.source !== "external") throw new AppError("INVALID_TRANSITION", 409, "Results can only be posted to runs created with source \"external\"");
+  if (FINISHED.includes(run.status)) throw new AppError("INVALID_TRANSITION", 409, `The run already ended (${run.status})`);
+  return run;
+}
+
+export async function postExternalResults(user: PublicUser, runId: string, input: z.infer<typeof ZExternalResultsSchema>) {
+  const run = await loadExternal(user, runId);
+  const seq = await getPrisma().testResult.count({ where: { runId } });
+  const reporter = createReporter(run, { seq, total: run.total });
+  for (const r of input.results) await reporter.result({ name: r.name, status: r.status, duration_ms: r.duration_ms ?? null, ...(r.error ? { error: r.error } : {}) });
+  await reporter.flush();
+  return { test_run_id: runId, accepted: input.results.length, ...(await stored(runId)) };
+}
+
+export async function completeExternalRun(user: PublicUser, runId: string, input: z.infer<typeof ZCompleteRunSchema>) {
+  const run = await loadExternal(user, runId);
+  const counts = await stored(runId);
+  const status = input.status ?? (counts.failed > 0 ? "failed" : "passed");
+  const durationMs = input.duration_ms ?? (run.startedAt ? Date.now() - run.startedAt.getTime() : 0);
+  await createReporter(run, { seq: 0, total: null }).completed(status, { durationMs, exitCode: null, error: input.error ?? null });
+  return getTestRun(user, runId);
+}
+
+/** Runs a stopped process left queued or running end `error` (see failInterruptedMessages for the rule). */
+export async function failInterruptedRuns(opts: { olderThanMs?: number } = {}) {
+  const prisma = getPrisma();
+  const cutoff = new Date(Date.now() - (opts.olderThanMs ?? 0));
+  const stuck = await prisma.testRun.findMany({ where: { source: "local", status: { in: ["queued", "running", "cancelling"] }, updatedAt: { lte: cutoff } } });
+  for (const run of stuck) {
+    await createReporter(run, { seq: 0, total: null }).completed("error", {
+      durationMs: run.startedAt ? Date.now() - run.startedAt.getTime() : 0,
+      exitCode: null,
+      error: "The server stopped while this run was in progress",
+    });
+  }
+  return stuck.length;
+}
+
+export const testRunTimeoutMs = () => getConfig().testRuns.timeoutMs;
