@@ -3,6 +3,8 @@ import type { QueryClient, QueryKey } from "@tanstack/react-query";
 import { parseRoom, type Envelope, type EventData } from "@/lib/realtime/events";
 import { keys } from "./keys";
 import { mergeFeed, type FeedBuffer, type FeedData } from "./feed";
+import { applyVibecodeEnvelope, vibecodeQueriesBehindProject } from "./vibecode-cache";
+import { applyRunEnvelope, runQueriesBehindProject } from "./runs-cache";
 import { isDeleted, type DeletedProject, type Member, type Project, type ProjectState } from "./types";
 
 export type CacheContext = { qc: QueryClient; me: string; feedBuffer: FeedBuffer };
@@ -72,6 +74,8 @@ export function applyEnvelope(ctx: CacheContext, env: Envelope) {
   const { qc, me } = ctx;
   const room = parseRoom(env.room);
   if (room?.kind === "project" && room.id) appendToFeed(ctx, room.id, env);
+  applyVibecodeEnvelope(qc, env);
+  applyRunEnvelope(qc, env);
 
   switch (env.type) {
     case "project.created": {
@@ -114,6 +118,6 @@ export function queriesBehindRoom(room: string, me: string): QueryKey[] {
   const r = parseRoom(room);
   if (!r?.id) return [];
   if (r.kind === "user") return r.id === me ? [keys.projects] : [];
-  if (r.kind === "project") return [keys.projects, keys.project(r.id), keys.members(r.id), keys.events(r.id)];
+  if (r.kind === "project") return [keys.projects, keys.project(r.id), keys.members(r.id), keys.events(r.id), ...vibecodeQueriesBehindProject(r.id), ...runQueriesBehindProject(r.id)];
   return [];
 }

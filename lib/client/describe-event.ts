@@ -1,12 +1,14 @@
 // One line per envelope for the activity feed. Known types read as sentences; any other type
 // (later features add many) gets a generic summary of its data, so the feed never breaks.
 import type { Envelope } from "@/lib/realtime/events";
+import { formatDuration, STATUS_LABEL, type RunStatus } from "./runs";
 
 export type EventLine = { actor: string | null; summary: string };
 
 type Data = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const quote = (s: string) => `“${s.length > 60 ? s.slice(0, 59) + "…" : s}”`;
+const fileCount = (files: unknown) => (Array.isArray(files) && files.length === 1 ? "1 file" : `${Array.isArray(files) ? files.length : 0} files`);
 const withArticle = (role: string) => (role === "owner" ? "an owner" : `a ${role}`);
 
 const FIELD_WORDS: Record<string, (d: Data) => string> = {
@@ -58,6 +60,31 @@ export function describeEvent(env: Envelope, nameOf: (userId: string) => string 
       return d.removed_by === d.user_id
         ? { actor: actor(d.user_id), summary: "left the project" }
         : { actor: actor(d.removed_by), summary: `removed ${object(d.user_id)}` };
+    case "test_run.created":
+      return { actor: actor(d.started_by), summary: d.source === "external" ? "started a CI test run" : `started a test run${str(d.command) ? ` of \`${str(d.command)}\`` : ""}` };
+    case "test_started":
+      return { actor: null, summary: `Test run started${typeof d.total === "number" ? ` with ${d.total} tests` : ""}` };
+    case "test_result":
+      return { actor: null, summary: `Test ${quote(str(d.name))} ${str(d.status)}${typeof d.duration_ms === "number" ? ` in ${formatDuration(d.duration_ms)}` : ""}` };
+    case "test_completed": {
+      const counts = `${Number(d.passed)} passed, ${Number(d.failed)} failed, ${Number(d.skipped)} skipped`;
+      const how = STATUS_LABEL[str(d.status) as RunStatus]?.toLowerCase() ?? str(d.status);
+      return { actor: null, summary: `Test run ${how}: ${counts} in ${formatDuration(Number(d.duration_ms))}${str(d.error) && d.status !== "failed" ? ` (${str(d.error)})` : ""}` };
+    }
+    case "session.created":
+      return { actor: actor(d.user_id), summary: "started a vibecode session" };
+    case "vibecode_request":
+      return { actor: actor(d.user_id), summary: `asked the model: ${quote(str(d.prompt))}` };
+    case "vibecode_chunk":
+      return { actor: null, summary: `The model's answer is streaming (part ${Number(d.seq) + 1})` };
+    case "vibecode_response":
+      return { actor: null, summary: d.status === "proposed" ? `The model proposed a patch to ${fileCount(d.files)}` : `The model answered without an applicable patch${str(d.error) ? `: ${str(d.error)}` : ""}` };
+    case "vibecode_error":
+      return { actor: null, summary: `The model could not answer: ${str(d.message)}` };
+    case "patch.applied":
+      return { actor: actor(d.applied_by), summary: `applied a patch to ${fileCount(d.files)} (commit ${str(d.commit).slice(0, 7)})` };
+    case "patch.rejected":
+      return { actor: actor(d.rejected_by), summary: "rejected a proposed patch" };
     default:
       return { actor: null, summary: summarizeData(d) || env.type };
   }

@@ -152,10 +152,17 @@ export class RealtimeClient {
 
   /* ---------- rooms ---------- */
 
-  /** Want a room until the returned function is called (reference-counted). */
-  acquire(room: string): () => void {
+  /**
+   * Want a room until the returned function is called (reference-counted). `since` (an event id, "0" for
+   * the room's whole history): join replaying what came after it, for state built from the room's events.
+   */
+  acquire(room: string, since?: string): () => void {
     const n = (this.wanted.get(room) ?? 0) + 1;
     this.wanted.set(room, n);
+    if (since !== undefined && /^\d+$/.test(since)) {
+      const have = this.lastId.get(room);
+      if (have === undefined || BigInt(since) < have) this.lastId.set(room, BigInt(since));
+    }
     if (n === 1) this.sync(room);
     let released = false;
     return () => {

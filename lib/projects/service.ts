@@ -2,7 +2,7 @@
 import { getPrisma } from "../db";
 import { AppError, notFound } from "../errors";
 import { isUuid } from "../ids";
-import { publish, eventsAfter } from "../realtime/publish";
+import { publish, eventsAfter, evictFromRoom } from "../realtime/publish";
 import { rooms, type TMember, type TProject, type Envelope } from "../realtime/events";
 import { requireProjectRole, projectRole, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
@@ -125,6 +125,7 @@ export async function deleteProject(user: PublicUser, id: string): Promise<void>
   if (!p) throw notFound("Project");
   await prisma.project.delete({ where: { id } });
   await publish({ type: "project.deleted", room: rooms.project(id), source: SOURCE, data: { id, name: p.name, deleted_by: user.id } });
+  evictFromRoom(rooms.project(id), rooms.project(id));
 }
 
 /* ---------- members ---------- */
@@ -191,6 +192,9 @@ export async function removeMember(user: PublicUser, projectId: string, userId: 
   const data = { project_id: projectId, user_id: userId, removed_by: user.id };
   await publish({ type: "member.removed", room: rooms.project(projectId), source: SOURCE, data });
   await publish({ type: "member.removed", room: rooms.user(userId), source: SOURCE, data });
+  // Their open sockets stop receiving the project's events at once (admins keep access).
+  const removed = await prisma.user.findUnique({ where: { id: userId }, select: { role: true } });
+  if (removed?.role !== "admin") evictFromRoom(rooms.user(userId), rooms.project(projectId));
 }
 
 /* ---------- history ---------- */

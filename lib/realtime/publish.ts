@@ -73,3 +73,10 @@ export async function eventsAfter(room: string, after: bigint, limit: number): P
   });
   return rows.map(toEnvelope);
 }
+
+/** Make every socket of a room (on every process) leave another room: access was withdrawn. */
+export function evictFromRoom(fromRoom: string, room: string): void {
+  const hub = getHub();
+  if (!hub) return;
+  for (const nsp of hub.namespaces) nsp.in(fromRoom).socketsLeave(room);
+}

@@ -19,7 +19,24 @@ const errorText = (diag: Record<string, unknown> | null | undefined): string | u
  */
 export function createTapReader(on: { result: (r: ParsedResult) => void; plan?: (total: number) => void }) {
   const root = new Parser();
+  // tap-parser holds a test point until the next one (a YAML block may follow), so the last test before
+  // a pause would show late. When output goes idle after a finished point, flush the innermost parser.
+  const active: Parser[] = [root];
+  let idle: NodeJS.Timeout | null = null;
+  let lastLine = "";
+  const flushIdle = () => {
+    const inner = active[active.length - 1] as Parser & { emitResult?: () => void };
+    const trimmed = lastLine.trim();
+    if (trimmed === "..." || trimmed.startsWith("#") || /^(not )?ok\b/.test(trimmed)) inner.emitResult?.();
+  };
   const attach = (parser: Parser, depth: number) => {
+    if (depth > 0) {
+      active.push(parser);
+      parser.once("complete", () => {
+        const i = active.indexOf(parser);
+        if (i >= 0) active.splice(i, 1);
+      });
+    }
     let lastChildHadAsserts = false;
     parser.on("child", (child: Parser) => {
       lastChildHadAsserts = false;
@@ -46,11 +63,19 @@ export function createTapReader(on: { result: (r: ParsedResult) => void; plan?: 
   };
   attach(root, 0);
   return {
-    write: (chunk: string) => void root.write(chunk),
-    end: () => new Promise<void>((resolve) => {
-      root.once("complete", () => resolve());
-      root.end();
-    }),
+    write: (chunk: string) => {
+      root.write(chunk);
+      const lines = chunk.split("\n").filter((l) => l.trim() !== "");
+      if (lines.length) lastLine = lines[lines.length - 1]!;
+      if (idle) clearTimeout(idle);
+      idle = chunk.endsWith("\n") ? setTimeout(flushIdle, 200) : null;
+    },
+    end: () =>
+      new Promise<void>((resolve) => {
+        if (idle) clearTimeout(idle);
+        root.once("complete", () => resolve());
+        root.end();
+      }),
   };
 }
 

@@ -207,6 +207,26 @@ describe("broadcast", () => {
     expect((await deleted).data).toEqual({ id: p.id, name: "Fresh", deleted_by: bob.id });
   });
 
+  it("a removed member's sockets leave the project room at once; a deleted project's room empties", async () => {
+    const p = await s.createProject(bob);
+    await s.addMember(bob, p.id, carol, "member");
+    const carolTab = await s.connect({ auth: { token: carol.token } });
+    await carolTab.emitWithAck("subscribe", { project_id: p.id });
+    const removed = nextEvent(carolTab, "member.removed");
+    await s.request("DELETE", `/api/v1/projects/${p.id}/members/${carol.id}`, { token: bob.token });
+    expect((await removed).data).toMatchObject({ project_id: p.id, user_id: carol.id });
+    expect((await carolTab.emitWithAck("debug:rooms", {})).rooms).not.toContain(`project:${p.id}`);
+    const events = record(carolTab);
+    await s.request("PUT", `/api/v1/projects/${p.id}`, { token: bob.token, body: { name: "secret now" } });
+    const bobTab = await s.connect({ auth: { token: bob.token } });
+    await bobTab.emitWithAck("subscribe", { project_id: p.id });
+    const gone = nextEvent(bobTab, "project.deleted");
+    await s.request("DELETE", `/api/v1/projects/${p.id}`, { token: bob.token });
+    await gone;
+    expect((await bobTab.emitWithAck("debug:rooms", {})).rooms).not.toContain(`project:${p.id}`);
+    expect(events.filter((e) => e.name === "project.updated")).toEqual([]);
+  });
+
   it("member.added reaches the new member's user room", async () => {
     const p = await s.createProject(bob);
     const carolTab = await s.connect({ auth: { token: carol.token } });
