@@ -9,6 +9,7 @@ import { closeDatabase, createAdapterFactory, getPrisma, isEmbedded } from "./li
 import { applyMigrations } from "./lib/migrator";
 import { createRealtime, originAllowed } from "./lib/realtime/server";
 import { connectRedis } from "./lib/realtime/redis";
+import { createLimiters } from "./lib/limits";
 import { failInterruptedMessages } from "./lib/vibecode/service";
 import { failInterruptedRuns } from "./lib/test-runs/service";
 import { killAllRuns } from "./lib/test-runs/runner";
@@ -65,6 +66,7 @@ export async function main() {
 
   await migrate(config);
   const redisClient = config.redisUrl ? await connectRedis(config.redisUrl).catch((e: Error) => fail(e.message)) : null;
+  createLimiters(config, redisClient);
 
   const dev = process.env.NODE_ENV !== "production";
   const app = next({ dev, dir: ROOT, hostname: config.host, port: config.port });
@@ -73,6 +75,7 @@ export async function main() {
 
   const server = createServer((req, res) => {
     req.headers["x-forwarded-proto"] ??= "http";
+    req.headers["x-switchboard-client-ip"] = req.socket.remoteAddress ?? "unknown";
     if (req.headers.origin && req.url?.startsWith("/api/") && !originAllowed(req, config.corsOrigins) && req.method === "OPTIONS") {
       res.statusCode = 403;
       return res.end();

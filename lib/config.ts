@@ -52,9 +52,14 @@ const EnvSchema = z.object({
   LLM_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(1000).max(3_600_000).default(120_000),
   LLM_CONCURRENCY: z.coerce.number({ message: "must be a number" }).int().min(1).max(64).default(4),
   REPO_ROOTS: z.string().optional(),
+  RATE_LIMIT_CONNECTIONS_PER_MINUTE: z.coerce.number({ message: "must be a number" }).int().min(1).default(600),
+  RATE_LIMIT_COMMANDS_PER_SECOND: z.coerce.number({ message: "must be a number" }).int().min(1).default(50),
+  RATE_LIMIT_REST_PER_MINUTE: z.coerce.number({ message: "must be a number" }).int().min(1).default(1200),
+  RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number({ message: "must be a number" }).int().min(1).default(60),
   TEST_RUN_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(1000).max(86_400_000).default(600_000),
   TEST_RUN_CONCURRENCY: z.coerce.number({ message: "must be a number" }).int().min(1).max(32).default(2),
   GITHUB_WEBHOOK_SECRET: z.string().optional(),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 export type AppConfig = {
@@ -70,7 +75,9 @@ export type AppConfig = {
   openai: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; concurrency: number };
   repoRoots: string[];
   testRuns: { timeoutMs: number; concurrency: number };
+  rateLimits: { connectionsPerMinute: number; commandsPerSecond: number; restPerMinute: number; authPerMinute: number };
   githubWebhookSecret?: string;
+  metricsToken?: string;
 };
 
 export class ConfigError extends Error {
@@ -128,7 +135,14 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     },
     repoRoots: (e.REPO_ROOTS ?? path.join(dataDir, "repos")).split(",").map((s) => path.resolve(s.trim())).filter(Boolean),
     githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
+    metricsToken: e.METRICS_TOKEN,
     testRuns: { timeoutMs: e.TEST_RUN_TIMEOUT_MS, concurrency: e.TEST_RUN_CONCURRENCY },
+    rateLimits: {
+      connectionsPerMinute: e.RATE_LIMIT_CONNECTIONS_PER_MINUTE,
+      commandsPerSecond: e.RATE_LIMIT_COMMANDS_PER_SECOND,
+      restPerMinute: e.RATE_LIMIT_REST_PER_MINUTE,
+      authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,
+    },
   };
 }
 

@@ -52,8 +52,8 @@ function countPlaywright(file: string) {
 
 async function main() {
   mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
+  buildIfStale(); // first: the build regenerates .next/types, which the typecheck includes
   run("typecheck", bin("tsc"), ["--noEmit"]);
-  buildIfStale();
 
   const vitest = (leg: string, env: Record<string, string>) => {
     const out = path.join(ROOT, `test-results/vitest-${leg}.json`);

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { AppError, toErrorResponse, unauthenticated } from "../errors";
 import { identify, type Caller } from "../auth/identify";
 import { MAX_PAYLOAD_BYTES } from "../realtime/events";
+import { enforce } from "../limits";
 
 type Params = Record<string, string>;
 type Ctx = { params: Promise<Params> };
@@ -31,8 +32,18 @@ export function handle(fn: (req: Request, params: Params) => Promise<Response>) 
 
 /** A handler that needs a signed-in caller (Bearer JWT or session cookie). */
 export function authed(fn: (req: Request, caller: Caller, params: Params) => Promise<Response>) {
-  return handle(async (req, params) => fn(req, await requireCaller(req), params));
+  return handle(async (req, params) => {
+    const caller = await requireCaller(req);
+    await enforce("rest", `user:${caller.id}`, "requests");
+    return fn(req, caller, params);
+  });
 }
+
+/** The client's address as the server saw it (set by server.ts; a client cannot forge it). */
+export const clientIp = (req: Request) => req.headers.get("x-switchboard-client-ip") ?? "unknown";
+
+/** Limit unauthenticated credential endpoints (sign-up, token) per client address. */
+export const limitAuth = (req: Request) => enforce("auth", `ip:${clientIp(req)}`, "sign-in attempts");
 
 export async function requireCaller(req: Request): Promise<Caller> {
   const header = req.headers.get("authorization");

@@ -5,6 +5,8 @@ import { COMMANDS, MAX_PAYLOAD_BYTES, parseRoom, rooms, type AckError, type Comm
 import { authorizeRoom } from "./rooms";
 import { eventsAfter, withRoomLock } from "./publish";
 import type { Caller } from "../auth/identify";
+import { take } from "../limits";
+import { metrics } from "../metrics";
 
 export type SocketData = { user: Caller; connectionId: string };
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -42,6 +44,7 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
     await socket.join(room.name);
     return n;
   });
+  if (replayed) metrics().replayed.inc(replayed);
   return { status: "success" as const, room: room.name, replayed };
 }
 
@@ -82,6 +85,8 @@ function payloadTooLarge(v: unknown): boolean {
 
 async function dispatch(socket: AppSocket, name: CommandName, args: unknown[]) {
   const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (r: unknown) => void) : () => {};
+  const retry = await take("command", `socket:${socket.id}`);
+  if (retry !== null) return ack(err("RATE_LIMITED", `Too many commands; try again in ${retry} ms`, { retry_after_ms: retry }));
   const payload = args.length === 0 || args[0] === undefined ? {} : args[0];
   if (!isPlainObject(payload)) return ack(err("VALIDATION_FAILED", "The payload must be a JSON object"));
   if (payloadTooLarge(payload)) return ack(err("PAYLOAD_TOO_LARGE", `The payload is larger than ${MAX_PAYLOAD_BYTES} bytes`));

@@ -3,6 +3,7 @@
 import { getPrisma } from "../db";
 import { getHub } from "./hub";
 import type { Envelope, EventData, EventType } from "./events";
+import { metrics } from "../metrics";
 
 export type PublishInput<T extends EventType> = {
   type: T;
@@ -44,10 +45,18 @@ export function toEnvelope(row: EventRow): Envelope {
 export function emitEnvelope(env: Envelope): void {
   const hub = getHub();
   if (!hub) return; // no realtime server (scripts): the event is still in the log
-  for (const nsp of hub.namespaces) nsp.to(env.room).emit(env.type, env as never);
+  let local = 0;
+  for (const nsp of hub.namespaces) {
+    local += nsp.adapter.rooms.get(env.room)?.size ?? 0;
+    nsp.to(env.room).emit(env.type, env as never);
+  }
+  const m = metrics();
+  m.published.inc({ type: env.type });
+  if (local) m.delivered.inc({ type: env.type }, local);
 }
 
 export async function publish<T extends EventType>(input: PublishInput<T>): Promise<Envelope<T>> {
+  const started = performance.now();
   return withRoomLock(input.room, async () => {
     const row = await getPrisma().event.create({
       data: {
@@ -60,6 +69,7 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
     });
     const env = toEnvelope(row) as Envelope<T>;
     emitEnvelope(env);
+    metrics().publishLatency.observe((performance.now() - started) / 1000);
     return env;
   });
 }

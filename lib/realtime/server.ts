@@ -10,6 +10,7 @@ import { identify } from "../auth/identify";
 import { attachHandlers, type AppSocket } from "./handlers";
 import { PROTOCOL_VERSION, rooms } from "./events";
 import { setHub, type Hub } from "./hub";
+import { take } from "../limits";
 
 export const NAMESPACES = ["/", "/ws"] as const;
 /** Frames above this close the transport; commands between 1 MiB and this get a PAYLOAD_TOO_LARGE ack. */
@@ -63,6 +64,8 @@ export function createRealtime(
   for (const nsp of namespaces) {
     nsp.use(async (socket, next) => {
       try {
+        const retry = await take("connect", `ip:${socket.handshake.address}`);
+        if (retry !== null) return next(connectError("RATE_LIMITED", `Too many connections from this address; try again in ${Math.ceil(retry / 1000)} s`));
         const auth = (socket.handshake.auth ?? {}) as { token?: unknown };
         const query = socket.handshake.query.token;
         const token = typeof auth.token === "string" && auth.token ? auth.token : typeof query === "string" ? query : null;

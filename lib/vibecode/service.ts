@@ -16,6 +16,7 @@ import { LlmError, requireLlm, streamChat, type TokenUsage } from "./llm";
 import { checkPatch, extractDiff, type PatchFile } from "./patch";
 import { enqueue } from "./queue";
 import { createAgentReporter } from "./agent";
+import { metrics } from "../metrics";
 
 const SOURCE = "vibecode_service";
 const CHUNK_FLUSH_MS = 120;
@@ -179,6 +180,10 @@ async function runMessage(messageId: string) {
 
     const check = await withWorkspaceLock(projectId, () => checkPatch(dir, extractDiff(result.text)));
     const usage: TokenUsage | null = result.usage;
+    if (usage) {
+      metrics().llmTokens.inc({ kind: "prompt" }, usage.prompt_tokens);
+      metrics().llmTokens.inc({ kind: "completion" }, usage.completion_tokens);
+    }
     await prisma.message.update({
       where: { id: messageId },
       data: {

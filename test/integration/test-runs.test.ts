@@ -322,6 +322,7 @@ describe("restart", () => {
     const db = testsUsePostgres() ? await createTestDatabase() : null;
     const databaseUrl = db?.url;
     const one = await startServer({ dataDir, env, databaseUrl });
+    try {
     const u = await one.createUser();
     const p = await one.createProject(u, { test_command: `echo "ok 1 - first"; echo "# waiting"; sleep ${marker}.5` });
     const c = await one.connect({ auth: { token: u.token } });
@@ -337,6 +338,9 @@ describe("restart", () => {
       expect(run).toMatchObject({ status: "error", error: expect.stringMatching(/server stopped/), passed: 1 });
     } finally {
       await two.stop();
+    }
+    } finally {
+      await one.stop();
       await db?.drop();
     }
   }, 60_000);

@@ -172,6 +172,12 @@ export class TestServer {
   }
 }
 
+// Never leave a server behind when a test process ends early (a failed test before stop()).
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const p of live) p.kill("SIGKILL");
+});
+
 export type StartOptions = { env?: Record<string, string>; dataDir?: string; keepDatabase?: boolean; databaseUrl?: string };
 
 /** Spawn `server.ts` in production mode on 127.0.0.1:0 and wait for its "listening" line. */
@@ -198,6 +204,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     if (!(k in env)) delete childEnv[k];
   }
   const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  live.add(proc);
+  proc.once("exit", () => live.delete(proc));
   const server = new TestServer(proc, dataDir, env, async () => {
     await dropDb();
     if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,56 @@
+// Rate limits with rate-limiter-flexible: shared through Redis when REDIS_URL is set (so every process
+// counts together), in memory otherwise. Connections per IP, commands per socket, REST per caller,
+// sign-up / token requests per IP.
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { AppConfig } from "./config";
+import { AppError } from "./errors";
+import { metrics } from "./metrics";
+
+export type Limiters = Record<"connect" | "command" | "rest" | "auth", RateLimiterAbstract>;
+const g = globalThis as unknown as { __switchboardLimiters?: Limiters };
+
+export function createLimiters(config: AppConfig, redisClient: unknown | null): Limiters {
+  const l = config.rateLimits;
+  const make = (keyPrefix: string, points: number, duration: number) => {
+    const opts = { keyPrefix: `${config.redisPrefix}:rl:${keyPrefix}`, points, duration };
+    // Redis down: fall back to this process's memory rather than refusing everyone.
+    return redisClient
+      ? new RateLimiterRedis({ ...opts, storeClient: redisClient, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(opts) })
+      : new RateLimiterMemory(opts);
+  };
+  g.__switchboardLimiters = {
+    connect: make("connect", l.connectionsPerMinute, 60),
+    command: make("command", l.commandsPerSecond, 1),
+    rest: make("rest", l.restPerMinute, 60),
+    auth: make("auth", l.authPerMinute, 60),
+  };
+  return g.__switchboardLimiters;
+}
+
+/** Take one point; null when allowed, else the milliseconds until the next point is free. */
+export async function take(kind: keyof Limiters, key: string): Promise<number | null> {
+  const limiter = g.__switchboardLimiters?.[kind];
+  if (!limiter) return null;
+  try {
+    await limiter.consume(key);
+    return null;
+  } catch (e) {
+    if (e instanceof RateLimiterRes) {
+      metrics().rateLimited.inc({ kind });
+      return Math.max(1, e.msBeforeNext);
+    }
+    console.error("[limits] limiter failed; allowing", e);
+    return null;
+  }
+}
+
+export function rateLimited(retryMs: number, what: string) {
+  const seconds = Math.ceil(retryMs / 1000);
+  return new AppError("RATE_LIMITED", 429, `Too many ${what}; try again in ${seconds} s`, { retry_after_ms: retryMs }, { "Retry-After": String(seconds) });
+}
+
+/** Throw 429 RATE_LIMITED when the key is over its limit. */
+export async function enforce(kind: keyof Limiters, key: string, what: string) {
+  const retry = await take(kind, key);
+  if (retry !== null) throw rateLimited(retry, what);
+}

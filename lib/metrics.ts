@@ -1,0 +1,48 @@
+// Prometheus metrics (prom-client) on one registry kept on globalThis (route handlers are bundled apart).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { getHub } from "./realtime/hub";
+
+type Metrics = ReturnType<typeof create>;
+const g = globalThis as unknown as { __switchboardMetrics?: Metrics };
+
+function create() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "switchboard_" });
+  const m = {
+    registry,
+    published: new Counter({ name: "switchboard_events_published_total", help: "Events persisted and emitted, by type", labelNames: ["type"], registers: [registry] }),
+    delivered: new Counter({ name: "switchboard_events_delivered_total", help: "Event deliveries to sockets of this process, by type", labelNames: ["type"], registers: [registry] }),
+    publishLatency: new Histogram({
+      name: "switchboard_publish_to_emit_seconds",
+      help: "Time from publish() being called to the emit (includes the database write)",
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    replayed: new Counter({ name: "switchboard_events_replayed_total", help: "Events re-sent to reconnecting clients (since)", registers: [registry] }),
+    rateLimited: new Counter({ name: "switchboard_rate_limit_refusals_total", help: "Requests refused by a rate limit", labelNames: ["kind"], registers: [registry] }),
+    llmTokens: new Counter({ name: "switchboard_llm_tokens_total", help: "Tokens reported by the LLM API", labelNames: ["kind"], registers: [registry] }),
+  };
+  new Gauge({
+    name: "switchboard_socket_connections",
+    help: "Open Socket.IO connections on this process",
+    registers: [registry],
+    collect() {
+      const hub = getHub();
+      this.set(hub ? hub.namespaces.reduce((n, nsp) => n + nsp.sockets.size, 0) : 0);
+    },
+  });
+  new Gauge({
+    name: "switchboard_rooms",
+    help: "Rooms with at least one socket on this process (excluding per-socket rooms)",
+    registers: [registry],
+    collect() {
+      const hub = getHub();
+      let n = 0;
+      for (const nsp of hub?.namespaces ?? []) for (const [room, members] of nsp.adapter.rooms) if (!members.has(room)) n++;
+      this.set(n);
+    },
+  });
+  return m;
+}
+
+export const metrics = (): Metrics => (g.__switchboardMetrics ??= create());
