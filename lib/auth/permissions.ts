@@ -39,3 +39,16 @@ export async function requireProjectRole(user: PublicUser, projectId: string, mi
 export function requireAdmin(user: PublicUser): void {
   if (user.role !== "admin") throw new AppError("FORBIDDEN", 403, "Only admins can do this");
 }
+
+/**
+ * For things that belong to a project (sessions, runs): require the role, and answer 404 for the thing
+ * (not the project) when the caller cannot see its project.
+ */
+export async function requireRoleForChild(user: PublicUser, projectId: string, min: ProjectRole, what: string): Promise<ProjectRole> {
+  try {
+    return await requireProjectRole(user, projectId, min);
+  } catch (e) {
+    if (e instanceof AppError && e.status === 404) throw notFound(what);
+    throw e;
+  }
+}

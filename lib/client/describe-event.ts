@@ -69,8 +69,26 @@ export function describeEvent(env: Envelope, nameOf: (userId: string) => string 
     case "test_completed": {
       const counts = `${Number(d.passed)} passed, ${Number(d.failed)} failed, ${Number(d.skipped)} skipped`;
       const how = STATUS_LABEL[str(d.status) as RunStatus]?.toLowerCase() ?? str(d.status);
-      return { actor: null, summary: `Test run ${how}: ${counts} in ${formatDuration(Number(d.duration_ms))}${str(d.error) && d.status !== "failed" ? ` (${str(d.error)})` : ""}` };
+      return { actor: null, summary: `Test run ${how}: ${counts} in ${formatDuration(Number(d.duration_ms))}${str(d.error) && !["failed", "cancelled"].includes(str(d.status)) ? ` (${str(d.error)})` : ""}` };
     }
+    case "agent:thought":
+      return { actor: null, summary: `The agent is thinking: ${quote(str(d.content))}` };
+    case "agent:tool_call":
+      return { actor: null, summary: `The agent's ${str(d.tool_name) || "tool"} call is ${str(d.status).replace(/_/g, " ") || "made"}${str(d.message) ? `: ${str(d.message)}` : ""}` };
+    case "agent:result":
+      return { actor: null, summary: `The agent produced a ${str(d.content_type) || "result"}` };
+    case "agent:error":
+      return { actor: null, summary: `The agent hit an error${str(d.code) ? ` (${str(d.code)})` : ""}: ${str(d.message)}` };
+    case "workflow.started":
+      return { actor: null, summary: `Workflow ${quote(str(d.name))} started` };
+    case "workflow.progress": {
+      const logs = Array.isArray(d.logs) ? d.logs.filter((l) => typeof l === "string") : [];
+      return { actor: null, summary: `Workflow at ${Number(d.progress)}%${logs.length ? `: ${logs[logs.length - 1]}` : ""}` };
+    }
+    case "workflow.completed":
+      return { actor: null, summary: `Workflow ${quote(str(d.name))} completed` };
+    case "workflow.failed":
+      return { actor: null, summary: `Workflow ${quote(str(d.name))} failed${str(d.error) ? `: ${str(d.error)}` : ""}` };
     case "session.created":
       return { actor: actor(d.user_id), summary: "started a vibecode session" };
     case "vibecode_request":

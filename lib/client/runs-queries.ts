@@ -38,7 +38,8 @@ export type RunProgress = { percentage: number | null; done: number; total: numb
 /** One run as its page shows it: the REST read merged with what its job room says. */
 export type LiveRun = TestRunDetail & { progress: RunProgress; finished: boolean };
 
-export function combineRun(detail: TestRunDetail, job: JobView): LiveRun {
+/** `results`: the run's results merged with the job room's (see useTestRun), kept apart so they stay stable. */
+export function combineRun(detail: TestRunDetail, job: JobView, results: TestResult[] = mergeResults(detail.results, job.results)): LiveRun {
   let run: TestRunDetail = detail;
   const c = job.completed;
   if (c) {
@@ -56,7 +57,6 @@ export function combineRun(detail: TestRunDetail, job: JobView): LiveRun {
   } else if (job.runStatus) {
     run = mergeDetail(run, { ...run, status: job.runStatus });
   }
-  const results: TestResult[] = mergeResults(run.results, job.results);
   const finished = isFinished(run.status);
   // While it runs the stored counts are not written yet: count the results that arrived.
   const counts = finished && run.passed + run.failed + run.skipped >= results.length ? run : countsOf(results);
@@ -75,17 +75,40 @@ export function combineRun(detail: TestRunDetail, job: JobView): LiveRun {
   };
 }
 
-/** A run with its results, progress and log, live; its job room is joined while mounted. */
-export function useTestRun(runId: string) {
-  const query = useQuery<TestRunDetail>({
+/** One run and its results (REST, kept live by the project room's test_* events). */
+export function useTestRunDetail(runId: string, enabled = true) {
+  return useQuery<TestRunDetail>({
     queryKey: keys.testRun(runId),
     queryFn: ({ signal }) => runsApi.get(runId, signal),
     structuralSharing: (old, next) => mergeDetail(old as TestRunDetail | undefined, next as TestRunDetail),
+    enabled,
   });
+}
+
+/**
+ * A list row's counts. While a run goes, the list's stored counts are still 0 (they are written when it
+ * ends), so a running run's results are read once and then followed live.
+ */
+export function useRunCounts(run: TestRun): { passed: number; failed: number; skipped: number } {
+  const going = run.status === "running" || run.status === "cancelling";
+  const { data } = useTestRunDetail(run.id, going);
+  return useMemo(() => {
+    if (!going || !data) return run;
+    const live = countsOf(data.results);
+    return live.passed + live.failed + live.skipped > run.passed + run.failed + run.skipped ? live : run;
+  }, [going, data, run]);
+}
+
+/** A run with its results, progress and log, live; its job room is joined while mounted. */
+export function useTestRun(runId: string) {
+  const query = useTestRunDetail(runId);
   // The project room carries the run's test_* events too (and the list), so stay in it as well.
   useRoom(query.data ? rooms.project(query.data.project_id) : null);
   const job = useJob(query.data?.job_id);
-  const run = useMemo(() => (query.data ? combineRun(query.data, job) : undefined), [query.data, job]);
+  // Results change only with test_result events; log lines and progress must not make a new list.
+  const detailResults = query.data?.results;
+  const results = useMemo(() => mergeResults(detailResults ?? [], job.results), [detailResults, job.results]);
+  const run = useMemo(() => (query.data ? combineRun(query.data, job, results) : undefined), [query.data, job, results]);
   return { ...query, run, job };
 }
 

@@ -1,7 +1,7 @@
 "use client";
 // A job's live state: its room joined while mounted, the state built from the room's events (replayed from
 // the start on the first join, from the last one applied after that and after every reconnect).
-import { useEffect } from "react";
+import { useEffect, useMemo } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { rooms } from "@/lib/realtime/events";
 import { keys } from "./keys";
@@ -41,5 +41,5 @@ export function useJob(jobId: string | null | undefined): JobView {
     gcTime: Infinity,
   });
   const state = data ?? EMPTY;
-  return { ...state, status: state.runStatus ?? "queued" };
+  return useMemo(() => ({ ...state, status: state.runStatus ?? "queued" }), [state]);
 }

@@ -26,6 +26,21 @@ class LiveMessages {
   private chunks = new Map<string, Map<number, string>>();
   private known = new Map<string, Known>();
   private activity = new Map<string, string>();
+  /** Messages and sessions events announced: a REST read that started before them must not drop them. */
+  private added = new Map<string, Message>();
+  private sessions = new Map<string, SessionSummary>();
+
+  noteMessage(m: Message) {
+    if (!this.added.has(m.id)) capSet(this.added, m.id, m);
+  }
+
+  messagesOf = (sessionId: string) => [...this.added.values()].filter((m) => m.session_id === sessionId);
+
+  noteSession(s: SessionSummary) {
+    if (!this.sessions.has(s.id)) capSet(this.sessions, s.id, s);
+  }
+
+  sessionsOf = (projectId: string) => [...this.sessions.values()].filter((s) => s.project_id === projectId);
 
   addChunk(messageId: string, seq: number, content: string) {
     const parts = this.chunks.get(messageId) ?? new Map<number, string>();
@@ -73,7 +88,17 @@ export function withLive(m: MessageView): MessageView {
   return out;
 }
 
-export const withLiveSession = (s: Session): Session => ({ ...s, messages: s.messages.map(withLive) });
+export function withLiveSession(s: Session): Session {
+  const missing = live.messagesOf(s.id).filter((m) => !s.messages.some((x) => x.id === m.id));
+  const messages = missing.length ? [...s.messages, ...missing].sort((a, b) => a.created_at.localeCompare(b.created_at)) : s.messages;
+  return { ...s, messages: messages.map(withLive) };
+}
+
+/** A project's sessions as REST listed them, plus any announced since the read began. */
+export function withLiveSessions(projectId: string, list: SessionSummary[]): SessionSummary[] {
+  const missing = live.sessionsOf(projectId).filter((s) => !list.some((x) => x.id === s.id));
+  return missing.length ? [...missing, ...list] : list;
+}
 
 /* ---------- cache edits ---------- */
 
@@ -90,12 +115,14 @@ function refreshMessage(qc: QueryClient, sessionId: string, messageId: string, b
 
 /** Add a message the page has not seen yet (its own prompt, or someone else's vibecode_request). */
 export function addMessage(qc: QueryClient, m: Message) {
+  live.noteMessage(m);
   updateSession(qc, m.session_id, (s) =>
-    s.messages.some((x) => x.id === m.id) ? s : { ...s, title: s.title ?? m.prompt.split("\n")[0]!.slice(0, 80), messages: [...s.messages, withLive(m)] },
+    s.messages.some((x) => x.id === m.id) ? s : { ...s, title: s.title || m.prompt.split("\n")[0]!.slice(0, 80), messages: [...s.messages, withLive(m)] },
   );
 }
 
 export function putSessionSummary(qc: QueryClient, summary: SessionSummary) {
+  live.noteSession(summary);
   qc.setQueryData<SessionSummary[]>(keys.sessions(summary.project_id), (old) =>
     old && !old.some((s) => s.id === summary.id) ? [summary, ...old] : old,
   );

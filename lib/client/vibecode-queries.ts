@@ -4,10 +4,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { keys } from "./keys";
 import { useRealtime } from "./realtime";
 import { vibecodeApi } from "./vibecode-api";
-import { addMessage, mergeDecided, putSessionSummary, withLiveSession } from "./vibecode-cache";
+import { addMessage, mergeDecided, putSessionSummary, withLiveSession, withLiveSessions } from "./vibecode-cache";
 
 export const useSessions = (projectId: string, enabled = true) =>
-  useQuery({ queryKey: keys.sessions(projectId), queryFn: ({ signal }) => vibecodeApi.listSessions(projectId, signal), enabled });
+  useQuery({ queryKey: keys.sessions(projectId), queryFn: async ({ signal }) => withLiveSessions(projectId, await vibecodeApi.listSessions(projectId, signal)), enabled });
 
 export const useSession = (id: string) =>
   useQuery({ queryKey: keys.session(id), queryFn: async ({ signal }) => withLiveSession(await vibecodeApi.getSession(id, signal)) });

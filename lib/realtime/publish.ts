@@ -4,6 +4,7 @@ import { getPrisma } from "../db";
 import { getHub } from "./hub";
 import type { Envelope, EventData, EventType } from "./events";
 import { metrics } from "../metrics";
+import { keyedLock } from "../keyed-lock";
 
 export type PublishInput<T extends EventType> = {
   type: T;
@@ -13,20 +14,8 @@ export type PublishInput<T extends EventType> = {
   traceId?: string | null;
 };
 
-const g = globalThis as unknown as { __switchboardRoomLocks?: Map<string, Promise<unknown>> };
-const locks = (g.__switchboardRoomLocks ??= new Map());
-
 /** Run fn while no other publish (or replay) for this room runs in this process. */
-export function withRoomLock<R>(room: string, fn: () => Promise<R>): Promise<R> {
-  const prev = locks.get(room) ?? Promise.resolve();
-  const run = prev.then(fn, fn);
-  const tail = run.catch(() => undefined);
-  locks.set(room, tail);
-  void tail.then(() => {
-    if (locks.get(room) === tail) locks.delete(room);
-  });
-  return run;
-}
+export const withRoomLock = keyedLock("room");
 
 type EventRow = { id: bigint; room: string; type: string; source: string; traceId: string | null; data: unknown; createdAt: Date };
 

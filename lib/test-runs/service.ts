@@ -8,7 +8,7 @@ import { AppError, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
 import { rooms } from "../realtime/events";
-import { requireProjectRole, type ProjectRole } from "../auth/permissions";
+import { requireProjectRole, requireRoleForChild, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
 import { createReporter, stored } from "./report";
 import { logPath, scheduleRun, stopLocalRun } from "./runner";
@@ -46,12 +46,7 @@ async function loadRun(user: PublicUser, runId: string, min: ProjectRole) {
   if (!isUuid(runId)) throw notFound("Test run");
   const run = await getPrisma().testRun.findUnique({ where: { id: runId } });
   if (!run) throw notFound("Test run");
-  try {
-    await requireProjectRole(user, run.projectId, min);
-  } catch (e) {
-    if (e instanceof AppError && e.status === 404) throw notFound("Test run");
-    throw e;
-  }
+  await requireRoleForChild(user, run.projectId, min, "Test run");
   return run;
 }
 

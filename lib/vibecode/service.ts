@@ -7,7 +7,7 @@ import { AppError, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
 import { rooms } from "../realtime/events";
-import { requireProjectRole, type ProjectRole } from "../auth/permissions";
+import { requireProjectRole, requireRoleForChild, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
 import { ensureWorkspace, listFiles, readWorkspaceFile, withWorkspaceLock } from "../workspaces/service";
 import { git } from "../workspaces/git";
@@ -51,12 +51,7 @@ async function loadSession(user: PublicUser, sessionId: string, min: ProjectRole
   if (!isUuid(sessionId)) throw notFound("Session");
   const session = await getPrisma().session.findUnique({ where: { id: sessionId } });
   if (!session) throw notFound("Session");
-  try {
-    await requireProjectRole(user, session.projectId, min);
-  } catch (e) {
-    if (e instanceof AppError && e.status === 404) throw notFound("Session");
-    throw e;
-  }
+  await requireRoleForChild(user, session.projectId, min, "Session");
   return session;
 }
 

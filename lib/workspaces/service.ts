@@ -10,19 +10,10 @@ import { AppError, notFound } from "../errors";
 import { requireProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
 import { git, gitOk } from "./git";
-
-const g = globalThis as unknown as { __switchboardWsLocks?: Map<string, Promise<unknown>> };
-const locks = (g.__switchboardWsLocks ??= new Map());
+import { keyedLock } from "../keyed-lock";
 
 /** Serialise git operations on one workspace within this process. */
-export function withWorkspaceLock<R>(projectId: string, fn: () => Promise<R>): Promise<R> {
-  const prev = locks.get(projectId) ?? Promise.resolve();
-  const run = prev.then(fn, fn);
-  const tail = run.catch(() => undefined);
-  locks.set(projectId, tail);
-  void tail.then(() => locks.get(projectId) === tail && locks.delete(projectId));
-  return run;
-}
+export const withWorkspaceLock = keyedLock("workspace");
 
 export const workspaceDir = (projectId: string) => path.join(getConfig().dataDir, "workspaces", projectId);
 
