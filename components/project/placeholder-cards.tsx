@@ -1,8 +1,7 @@
-import { Bot, FlaskConical, Workflow } from "lucide-react";
+import { Bot, Workflow } from "lucide-react";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 
 const PLACEHOLDERS = [
-  { id: "latest-test-run", title: "Latest test run", icon: <FlaskConical />, empty: "No test runs yet", hint: "Runs of the project's test command stream here with their results." },
   { id: "workflows", title: "Workflows", icon: <Workflow />, empty: "No workflows yet", hint: "Agent workflows on this project appear here with their progress." },
   { id: "agents-online", title: "Agents online", icon: <Bot />, empty: "No agents online yet", hint: "Agents connected with a project token show up here." },
 ];

@@ -10,6 +10,8 @@ import { Card } from "@/components/ui/card";
 import { ActivityFeed } from "./activity-feed";
 import { MembersPanel } from "./members-panel";
 import { PlaceholderCards } from "./placeholder-cards";
+import { LatestRunCard } from "@/components/runs/latest-run-card";
+import { SessionsCard } from "@/components/vibecode/sessions-card";
 import { ProjectHeader } from "./project-header";
 import { ProjectDeleted, ProjectNotFound, ProjectSkeleton } from "./project-states";
 
@@ -42,7 +44,9 @@ export function ProjectView({ id }: { id: string }) {
           <ActivityFeed projectId={id} />
         </div>
         <div className="min-w-0 space-y-6">
+          <SessionsCard project={data} />
           <MembersPanel project={data} />
+          <LatestRunCard project={data} />
           <PlaceholderCards />
         </div>
       </div>

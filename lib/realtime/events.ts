@@ -126,7 +126,17 @@ export const EVENTS = {
     applied_by_name: z.string(),
   }),
   "patch.rejected": z.object({ session_id: z.string(), message_id: z.string(), rejected_by: z.string(), rejected_by_name: z.string() }),
-  "test_run.created": z.object({ test_run_id: z.string(), job_id: z.string(), status: z.string(), source: z.string(), started_by: z.string().nullable(), command: z.string().nullable() }),
+  "test_run.created": z.object({
+    test_run_id: z.string(),
+    job_id: z.string(),
+    status: z.string(),
+    source: z.string(),
+    name: z.string().nullable(),
+    started_by: z.string().nullable(),
+    started_by_name: z.string().nullable(),
+    command: z.string().nullable(),
+  }),
+  "test_run.cancelling": z.object({ test_run_id: z.string(), job_id: z.string(), cancelled_by: z.string(), cancelled_by_name: z.string() }),
   test_started: z.object({ test_run_id: z.string(), job_id: z.string(), total: z.number().nullable(), command: z.string().nullable(), started_by: z.string().nullable(), source: z.string() }),
   test_result: z.object({ test_run_id: z.string(), seq: z.number(), name: z.string(), status: z.enum(["passed", "failed", "skipped"]), duration_ms: z.number().nullable(), error: z.string().optional() }),
   test_completed: z.object({

@@ -165,11 +165,17 @@ async function execute(runId: string) {
   // Output: full to disk, bounded lines to the job room in batches.
   let streamed = 0;
   let truncatedNotice = false;
-  const pending: Record<"info" | "error", string[]> = { info: [], error: [] };
+  // One queue for both streams, so stdout and stderr lines keep their order in the live log.
+  let pending: { level: "info" | "error"; line: string }[] = [];
   const partial: Record<"info" | "error", string> = { info: "", error: "" };
   const flush = () => {
-    for (const level of ["info", "error"] as const) {
-      while (pending[level].length) void reporter.log(level, pending[level].splice(0, LOG_BATCH_LINES));
+    const batch = pending;
+    pending = [];
+    for (let i = 0; i < batch.length; ) {
+      const level = batch[i]!.level;
+      const lines: string[] = [];
+      while (i < batch.length && batch[i]!.level === level && lines.length < LOG_BATCH_LINES) lines.push(batch[i++]!.line);
+      void reporter.log(level, lines);
     }
   };
   const logTimer = setInterval(flush, LOG_BATCH_MS);
@@ -186,14 +192,14 @@ async function execute(runId: string) {
       if (streamed >= MAX_STREAMED_LINES) {
         if (!truncatedNotice) {
           truncatedNotice = true;
-          pending.info.push(`… output truncated after ${MAX_STREAMED_LINES} lines; the full log is at /api/v1/test-runs/${runId}/log`);
+          pending.push({ level: "info", line: `… output truncated after ${MAX_STREAMED_LINES} lines; the full log is at /api/v1/test-runs/${runId}/log` });
         }
         break;
       }
       streamed++;
-      pending[level].push(line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) + " …" : line);
+      pending.push({ level, line: line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) + " …" : line });
     }
-    if (pending.info.length + pending.error.length >= LOG_BATCH_LINES) flush();
+    if (pending.length >= LOG_BATCH_LINES) flush();
   };
   child.stdout!.on("data", (buf: Buffer) => {
     onOutput("info")(buf);
@@ -209,7 +215,7 @@ async function execute(runId: string) {
   clearInterval(poll);
   clearInterval(logTimer);
   killGroup("SIGKILL"); // anything the command left behind in its group
-  for (const level of ["info", "error"] as const) if (partial[level] && streamed < MAX_STREAMED_LINES) pending[level].push(partial[level]);
+  for (const level of ["info", "error"] as const) if (partial[level] && streamed < MAX_STREAMED_LINES) pending.push({ level, line: partial[level] });
   flush();
   await tap.end();
   await scanJUnit();

@@ -18,6 +18,13 @@ const FINISHED = ["passed", "failed", "error", "cancelled", "timed_out"];
 
 type RunRow = Awaited<ReturnType<ReturnType<typeof getPrisma>["testRun"]["findUniqueOrThrow"]>>;
 
+const ACTIVE = ["running", "cancelling"];
+
+/** Counts of a run still in progress come from its stored results (they are written at the end). */
+async function withLiveCounts<T extends RunRow>(runs: T[]): Promise<T[]> {
+  return Promise.all(runs.map(async (r) => (ACTIVE.includes(r.status) ? { ...r, ...(await stored(r.id)) } : r)));
+}
+
 export function serializeRun(r: RunRow & { starter?: { name: string } | null }) {
   return {
     id: r.id,
@@ -80,7 +87,7 @@ export async function startTestRun(user: PublicUser, projectId: string, input: z
     room: rooms.project(projectId),
     source: "test_runner",
     traceId,
-    data: { test_run_id: run.id, job_id: job.id, status: run.status, source: run.source, started_by: user.id, command: run.command },
+    data: { test_run_id: run.id, job_id: job.id, status: run.status, source: run.source, name: run.name, started_by: user.id, started_by_name: user.name, command: run.command },
   });
   if (external) await createReporter(run, { seq: 0, total: run.total }).started({ command: null, started_by: user.id, source: "external" });
   else scheduleRun(run.id);
@@ -89,7 +96,7 @@ export async function startTestRun(user: PublicUser, projectId: string, input: z
 
 export async function listTestRuns(user: PublicUser, projectId: string) {
   await requireProjectRole(user, projectId, "viewer");
-  const runs = await getPrisma().testRun.findMany({ where: { projectId }, orderBy: { createdAt: "desc" }, take: 50 });
+  const runs = await withLiveCounts(await getPrisma().testRun.findMany({ where: { projectId }, orderBy: { createdAt: "desc" }, take: 50 }));
   const names = await starterNames(runs.map((r) => r.startedBy));
   return runs.map((r) => ({ ...serializeRun(r), started_by_name: r.startedBy ? (names.get(r.startedBy) ?? null) : null }));
 }
@@ -101,7 +108,7 @@ async function starterNames(ids: (string | null)[]) {
 }
 
 export async function getTestRun(user: PublicUser, runId: string) {
-  const run = await loadRun(user, runId, "viewer");
+  const run = (await withLiveCounts([await loadRun(user, runId, "viewer")]))[0]!;
   const results = await getPrisma().testResult.findMany({ where: { runId }, orderBy: { seq: "asc" } });
   const names = await starterNames([run.startedBy]);
   return {
@@ -118,9 +125,16 @@ export async function cancelTestRun(user: PublicUser, runId: string) {
   const local = stopLocalRun(runId);
   if (local === "queued" || run.source === "external") {
     await createReporter(run, { seq: 0, total: null }).completed("cancelled", { durationMs: run.startedAt ? Date.now() - run.startedAt.getTime() : 0, exitCode: null, error: "Cancelled" });
-  } else if (!local) {
-    // Running in another process: it sees the request within a second.
+  } else {
+    // Running here (already being killed) or in another process, which sees the status within a second.
     await prisma.testRun.updateMany({ where: { id: runId, status: { in: ["queued", "running"] } }, data: { status: "cancelling" } });
+    await publish({
+      type: "test_run.cancelling",
+      room: rooms.project(run.projectId),
+      source: "test_runner",
+      traceId: run.traceId,
+      data: { test_run_id: runId, job_id: run.jobId, cancelled_by: user.id, cancelled_by_name: user.name },
+    });
   }
   return { test_run_id: runId, status: "cancelling" };
 }

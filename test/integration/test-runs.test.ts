@@ -122,6 +122,10 @@ describe("local runs", () => {
     const logLines = jobLog.filter((e) => e.name === "job_log").flatMap((e) => e.payload.data.lines);
     expect(logLines).toContain("ok 1 - test 1");
     expect(jobLog.filter((e) => e.name === "job_log" && e.payload.data.level === "error").flatMap((e) => e.payload.data.lines)).toContain("stderr after test 5");
+    // stdout and stderr keep their relative order in the live log
+    const ordered = jobLog.filter((e) => e.name === "job_log").flatMap((e) => e.payload.data.lines as string[]);
+    expect(ordered.indexOf("ok 2 - test 2")).toBeLessThan(ordered.indexOf("stderr after test 2"));
+    expect(ordered.indexOf("stderr after test 2")).toBeLessThan(ordered.indexOf("not ok 3 - test 3"));
     const progress = jobLog.filter((e) => e.name === "job_progress").map((e) => e.payload.data);
     expect(progress.at(-1)).toMatchObject({ percentage: 100, done: 5, total: 5 });
     expect(jobLog.find((e) => e.name === "job_complete")!.payload.data).toMatchObject({ job_id: r.body.job_id, result: { status: "failed", passed: 4, failed: 1 } });
@@ -197,8 +201,13 @@ describe("local runs", () => {
     await first;
     expectError(await s.request("POST", `/api/v1/test-runs/${r.body.test_run_id}/cancel`, { token: viewer.token }), 403, "FORBIDDEN");
     const seenByB = nextEvent(b, "test_completed", forRun(r.body.test_run_id));
+    const cancelling = nextEvent(b, "test_run.cancelling", forRun(r.body.test_run_id));
+    const running = await getRun(r.body.test_run_id);
+    expect(running.status).toBe("running");
+    expect(running.passed).toBeGreaterThanOrEqual(1); // live counts while it runs
     const c = await s.request("POST", `/api/v1/test-runs/${r.body.test_run_id}/cancel`, { token: owner.token });
     expect(c.status).toBe(202);
+    expect((await cancelling).data).toMatchObject({ cancelled_by: owner.id });
     const ev = await seenByB;
     expect(ev.data.status).toBe("cancelled");
     expect(ev.data.passed).toBeLessThan(50);
