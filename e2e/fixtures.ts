@@ -15,6 +15,22 @@ export type E2EServer = {
   raw: TestServer;
 };
 
+/** A browser context signed in as `user` through next-auth's credentials flow (real cookies); the caller closes it. */
+export async function signInContext(browser: Browser, baseURL: string, user: Pick<TestUser, "email" | "password">): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ baseURL });
+  const csrf = await (await ctx.request.get("/api/auth/csrf")).json();
+  const res = await ctx.request.post("/api/auth/callback/credentials", {
+    form: { csrfToken: csrf.csrfToken, email: user.email, password: user.password, json: "true" },
+    maxRedirects: 0,
+  });
+  const cookies = await ctx.cookies();
+  if (!cookies.some((c) => c.name.includes("session-token"))) {
+    await ctx.close();
+    throw new Error(`sign-in failed (${res.status()})`);
+  }
+  return ctx;
+}
+
 export const test = base.extend<{}, { server: E2EServer }>({
   server: [
     async ({}, use) => {
@@ -26,15 +42,8 @@ export const test = base.extend<{}, { server: E2EServer }>({
         createUser: (name) => s.createUser(name),
         request: (user, method, p, body) => s.request(method, p, { token: user?.token, body }),
         async newContext(browser, user) {
-          const ctx = await browser.newContext({ baseURL: s.url });
+          const ctx = await signInContext(browser, s.url, user);
           contexts.push(ctx);
-          const csrf = await (await ctx.request.get("/api/auth/csrf")).json();
-          const res = await ctx.request.post("/api/auth/callback/credentials", {
-            form: { csrfToken: csrf.csrfToken, email: user.email, password: user.password, json: "true" },
-            maxRedirects: 0,
-          });
-          const cookies = await ctx.cookies();
-          if (!cookies.some((c) => c.name.includes("session-token"))) throw new Error(`sign-in failed (${res.status()})`);
           return ctx;
         },
       });

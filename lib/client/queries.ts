@@ -57,6 +57,9 @@ export function useProjectFeed(projectId: string, enabled = true) {
         if (page.events.length < HISTORY_PAGE) break;
       }
       items = mergeFeed(items, feedBuffer.take(projectId), true);
+      // Live events merged into the cache while this refetch ran must survive it.
+      const current = qc.getQueryData<FeedData>(keys.events(projectId));
+      if (current && current !== prev) items = mergeFeed(items, current.items.map((i) => i.envelope), false);
       client.noteSeen(room, after);
       return { items, historyAfter: after };
     },

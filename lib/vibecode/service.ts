@@ -24,7 +24,7 @@ const CHUNK_FLUSH_BYTES = 1024;
 
 type MessageRow = Awaited<ReturnType<ReturnType<typeof getPrisma>["message"]["findUniqueOrThrow"]>>;
 
-export function serializeMessage(m: MessageRow & { user?: { name: string; email: string } | null }) {
+export function serializeMessage(m: MessageRow & { user?: { name: string; email: string } | null }, deciderName: string | null = null) {
   return {
     id: m.id,
     session_id: m.sessionId,
@@ -41,6 +41,8 @@ export function serializeMessage(m: MessageRow & { user?: { name: string; email:
     token_usage:
       m.totalTokens === null ? null : { prompt_tokens: m.promptTokens, completion_tokens: m.completionTokens, total_tokens: m.totalTokens },
     commit_sha: m.commitSha,
+    decided_by: m.decidedById,
+    decided_by_name: m.decidedById ? deciderName : null,
     workflow_id: m.workflowId,
     created_at: m.createdAt.toISOString(),
     updated_at: m.updatedAt.toISOString(),
@@ -85,18 +87,23 @@ export async function listSessions(user: PublicUser, projectId: string) {
 
 export async function getSession(user: PublicUser, sessionId: string) {
   const session = await loadSession(user, sessionId, "viewer");
-  const messages = await getPrisma().message.findMany({
+  const prisma = getPrisma();
+  const messages = await prisma.message.findMany({
     where: { sessionId },
     orderBy: { createdAt: "asc" },
     include: { user: { select: { name: true, email: true } } },
   });
+  const deciderIds = [...new Set(messages.map((m) => m.decidedById).filter((x): x is string => !!x))];
+  const deciders = new Map(
+    (deciderIds.length ? await prisma.user.findMany({ where: { id: { in: deciderIds } }, select: { id: true, name: true } }) : []).map((u) => [u.id, u.name]),
+  );
   return {
     id: session.id,
     project_id: session.projectId,
     title: session.title,
     user_id: session.userId,
     created_at: session.createdAt.toISOString(),
-    messages: messages.map(serializeMessage),
+    messages: messages.map((m) => serializeMessage(m, m.decidedById ? (deciders.get(m.decidedById) ?? null) : null)),
   };
 }
 
@@ -293,7 +300,7 @@ export async function applyMessage(user: PublicUser, sessionId: string, messageI
     traceId: m.traceId,
     data: { session_id: sessionId, message_id: messageId, commit: sha, files: (m.files as PatchFile[]) ?? [], applied_by: user.id, applied_by_name: user.name },
   });
-  return serializeMessage(updated);
+  return serializeMessage(updated, user.name);
 }
 
 export async function rejectMessage(user: PublicUser, sessionId: string, messageId: string) {
@@ -310,7 +317,7 @@ export async function rejectMessage(user: PublicUser, sessionId: string, message
     traceId: m.traceId,
     data: { session_id: sessionId, message_id: messageId, rejected_by: user.id, rejected_by_name: user.name },
   });
-  return serializeMessage(updated);
+  return serializeMessage(updated, user.name);
 }
 
 /* ---------- usage ---------- */
