@@ -266,14 +266,23 @@ describe("local runs", () => {
   });
 
   it("at most TEST_RUN_CONCURRENCY runs at once; the others wait queued", async () => {
-    const p = await project("node tap.js 6 100 0");
+    const p = await project("node tap.js 4 150 0");
     const c = await watchProject(member, p.id);
+    const log = record(c);
     const runs = [(await start(p.id)).body, (await start(p.id)).body, (await start(p.id)).body];
-    await nextEvent(c, "test_result", forRun(runs[0].test_run_id));
-    expect((await getRun(runs[2].test_run_id)).status).toBe("queued");
-    const all = runs.map((x) => nextEvent(c, "test_completed", forRun(x.test_run_id), 15_000));
+    const all = runs.map((x) => nextEvent(c, "test_completed", forRun(x.test_run_id), 20_000));
     for (const ev of await Promise.all(all)) expect(ev.data.status).toBe("passed");
-  }, 20_000);
+    // In the order things happened, never more than two runs between test_started and test_completed.
+    let running = 0;
+    let most = 0;
+    for (const e of log) {
+      if (e.name === "test_started") most = Math.max(most, ++running);
+      if (e.name === "test_completed") running--;
+    }
+    expect(most).toBe(2);
+    const third = log.findIndex((e) => e.name === "test_started" && e.payload.data.test_run_id === runs[2].test_run_id);
+    expect(log.slice(0, third).some((e) => e.name === "test_completed")).toBe(true);
+  }, 30_000);
 });
 
 describe("external runs and refusals", () => {
