@@ -32,6 +32,22 @@ test("adds", () => assert.equal(1 + 1, 2));
 test("fails", () => assert.equal(1 + 1, 3));
 test.describe("suite", () => { test.it("inner ok", () => {}); test.it("inner skip", { skip: true }, () => {}); });
 `;
+const PYTEST_SUITE = `
+import pytest
+def test_adds(): assert 1 + 1 == 2
+def test_fails(): assert 1 + 1 == 3
+@pytest.mark.skip(reason="later")
+def test_later(): pass
+`;
+const HAVE_PYTEST = (() => {
+  try {
+    execFileSync("python3", ["-m", "pytest", "--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    console.warn("!!! pytest is not installed on this machine: the pytest JUnit test is skipped");
+    return false;
+  }
+})();
 const JUNIT_WRITER = `
 const fs = require("node:fs");
 fs.mkdirSync("test-results", { recursive: true });
@@ -53,6 +69,8 @@ beforeAll(async () => {
   writeFileSync(path.join(repo, "tap.js"), TAP_SCRIPT);
   writeFileSync(path.join(repo, "nt", "math.test.js"), NODE_TEST);
   writeFileSync(path.join(repo, "junit.js"), JUNIT_WRITER);
+  mkdirSync(path.join(repo, "py"), { recursive: true });
+  writeFileSync(path.join(repo, "py", "test_math.py"), PYTEST_SUITE);
   git(repo, "init", "-q");
   git(repo, "add", "-A");
   git(repo, "-c", "user.name=T", "-c", "user.email=t@example.test", "commit", "-qm", "suites");
@@ -158,6 +176,21 @@ describe("local runs", () => {
     expect(run.results.find((x: any) => x.name === "fails").error).toContain("2 == 3");
     expect(run).toMatchObject({ passed: 3, failed: 2, skipped: 2 });
   });
+
+  it.runIf(HAVE_PYTEST)("reads pytest through its JUnit reporter", async () => {
+    const p = await project("cd py && python3 -m pytest -q -p no:cacheprovider --junitxml=../test-results/pytest.xml");
+    const c = await watchProject(member, p.id);
+    const done = nextEvent(c, "test_completed", () => true, 20_000);
+    const r = await start(p.id);
+    expect((await done).data).toMatchObject({ test_run_id: r.body.test_run_id, status: "failed", passed: 1, failed: 1, skipped: 1 });
+    const run = await getRun(r.body.test_run_id);
+    expect(run.results.map((x: any) => [x.name, x.status])).toEqual([
+      ["pytest > test_math > test_adds", "passed"],
+      ["pytest > test_math > test_fails", "failed"],
+      ["pytest > test_math > test_later", "skipped"],
+    ]);
+    expect(run.results[1].error).toContain("assert (1 + 1) == 3");
+  }, 30_000);
 
   it("a command that passes ends passed; one that cannot run ends error; a crash mid-suite ends failed", async () => {
     const cases: [string, string, object][] = [
