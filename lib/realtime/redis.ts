@@ -8,6 +8,9 @@ export async function connectRedis(url: string): Promise<RedisClient> {
   let connected = false;
   const client = createClient({
     url,
+    // While Redis is away commands fail at once instead of waiting: rate limits fall back to memory,
+    // broadcasts still reach this process's clients, and nothing blocks a request.
+    disableOfflineQueue: true,
     socket: {
       connectTimeout: 5000,
       reconnectStrategy: (retries: number, cause: Error) => (connected ? Math.min(100 * 2 ** retries, 2000) : cause),
@@ -30,5 +33,11 @@ export async function connectRedis(url: string): Promise<RedisClient> {
     throw new Error(`REDIS_URL: cannot connect to Redis (${(e as Error).message || String(e)})`);
   }
   connected = true;
+  // The Streams adapter reads with a duplicate of this client in a loop that retries at once on error:
+  // that reader keeps the offline queue (it waits for Redis instead of spinning), while this client's
+  // writes fail fast so local delivery never waits for Redis.
+  const duplicate = client.duplicate.bind(client);
+  (client as unknown as { duplicate: (o?: object) => unknown }).duplicate = (overrides?: object) =>
+    duplicate({ ...overrides, disableOfflineQueue: false } as never);
   return client;
 }

@@ -1,13 +1,25 @@
 // Connection and room counts summed over every process (fetchSockets goes through the adapter).
 import { getHub } from "./hub";
 
-export async function connectionStats(): Promise<{ connections: number; rooms: Record<string, number> }> {
+export async function connectionStats(): Promise<{ connections: number; rooms: Record<string, number>; partial?: true }> {
   const hub = getHub();
   if (!hub) return { connections: 0, rooms: {} };
+  try {
+    return await count(hub.namespaces, (nsp) => nsp.fetchSockets());
+  } catch (e) {
+    // Other processes unreachable (Redis down): this process's own numbers, marked partial.
+    console.error("[stats] cluster-wide count failed:", (e as Error).message);
+    return { ...(await count(hub.namespaces, async (nsp) => [...nsp.sockets.values()])), partial: true };
+  }
+}
+
+type Nsp = NonNullable<ReturnType<typeof getHub>>["namespaces"][number];
+
+async function count(namespaces: Nsp[], fetch: (nsp: Nsp) => Promise<{ id: string; rooms: Set<string> }[]>) {
   let connections = 0;
   const rooms: Record<string, number> = {};
-  for (const nsp of hub.namespaces) {
-    const sockets = await nsp.fetchSockets();
+  for (const nsp of namespaces) {
+    const sockets = await fetch(nsp);
     connections += sockets.length;
     for (const s of sockets) {
       for (const r of s.rooms) if (r !== s.id) rooms[r] = (rooms[r] ?? 0) + 1;

@@ -63,3 +63,44 @@ describe.runIf(enabled)("two processes behind Redis", () => {
     expect(events.map((e) => e.data.description)).toEqual(["missed 0", "missed 1", "missed 2"]);
   });
 });
+
+describe.runIf(enabled)("Redis goes away and comes back", () => {
+  it("the process keeps serving its own clients, health says degraded, and recovers", async () => {
+    const { spawn } = await import("node:child_process");
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const startRedis = () => spawn("redis-server", ["--port", String(port), "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    let redis = startRedis();
+    await new Promise((r) => setTimeout(r, 300));
+    const db = await createTestDatabase();
+    const s = await startServer({ env: { REDIS_URL: `redis://127.0.0.1:${port}` }, databaseUrl: db.url });
+    try {
+      const u = await s.createUser();
+      const p = await s.createProject(u);
+      const c = await s.connect({ auth: { token: u.token } });
+      await c.emitWithAck("subscribe", { project_id: p.id });
+      redis.kill("SIGKILL");
+      await new Promise((r) => setTimeout(r, 500));
+      const health = await s.request("GET", "/api/health");
+      expect(health.status).toBe(503);
+      expect(health.body).toEqual({ status: "degraded", checks: { database: "ok", redis: "down" } });
+      const got = nextEvent(c, "project.updated", () => true, 5000);
+      const put = await s.request("PUT", `/api/v1/projects/${p.id}`, { token: u.token, body: { name: "while Redis is down" } });
+      expect(put.status).toBe(200);
+      expect((await got).data.name).toBe("while Redis is down");
+      expect(await c.emitWithAck("ping", {})).toMatchObject({ status: "pong" });
+      const stats = await s.request("GET", "/api/v1/websocket/stats", { token: u.token });
+      expect(stats.status).toBe(200);
+      expect(stats.body).toMatchObject({ connections: 1, partial: true });
+      redis = startRedis();
+      const deadline = Date.now() + 10_000;
+      while ((await s.request("GET", "/api/health")).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect((await s.request("GET", "/api/health")).body.status).toBe("ok");
+      const events = (await s.request("GET", `/api/v1/projects/${p.id}/events`, { token: u.token })).body.events;
+      expect(events.map((e: any) => e.data.name)).toContain("while Redis is down"); // nothing persisted was lost
+    } finally {
+      await s.stop();
+      redis.kill("SIGKILL");
+      await db.drop();
+    }
+  }, 60_000);
+});
