@@ -45,16 +45,6 @@ export type Envelope<T extends EventType = EventType> = {
   data: EventData<T>;
 };
 
-export const ZEnvelopeSchema = z.object({
-  id: z.string().regex(/^\d+$/),
-  type: z.string(),
-  timestamp: z.string(),
-  source: z.string(),
-  room: z.string(),
-  trace_id: z.string().nullable(),
-  data: z.record(z.string(), z.unknown()),
-});
-
 /* ---------- server events (persisted, replayable) ---------- */
 
 const ZProjectSchema = z.object({
@@ -167,7 +157,6 @@ export const EVENTS = {
 
 export type EventType = keyof typeof EVENTS;
 export type EventData<T extends EventType> = z.infer<(typeof EVENTS)[T]>;
-export const EVENT_TYPES = Object.keys(EVENTS) as EventType[];
 export const isEventType = (s: unknown): s is EventType => typeof s === "string" && s in EVENTS;
 
 /* ---------- transient server events (not in the log) ---------- */
@@ -240,5 +229,3 @@ export type ServerToClientEvents = {
   server_shutdown: (e: ServerShutdown) => void;
 };
 
-/** Connect-time refusal codes carried by `connect_error` (message = code, data = {code, message}). */
-export const CONNECT_ERROR_CODES = ["AUTH_MISSING", "AUTH_FAILED", "RATE_LIMITED"] as const;

@@ -3,7 +3,6 @@ import { randomUUID } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { z } from "zod";
 import { getPrisma } from "../db";
-import { getConfig } from "../config";
 import { AppError, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
@@ -188,5 +187,3 @@ export async function failInterruptedRuns(opts: { olderThanMs?: number } = {}) {
   }
   return stuck.length;
 }
-
-export const testRunTimeoutMs = () => getConfig().testRuns.timeoutMs;

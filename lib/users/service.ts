@@ -50,7 +50,3 @@ export async function getUserById(id: string): Promise<PublicUser | null> {
   return u ? pick(u) : null;
 }
 
-export async function getUserByEmail(email: string): Promise<PublicUser | null> {
-  const u = await getPrisma().user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  return u ? pick(u) : null;
-}

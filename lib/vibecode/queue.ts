@@ -2,9 +2,9 @@
 // LLM_CONCURRENCY model calls at once across sessions. On globalThis: route handlers enqueue.
 import { getConfig } from "../config";
 
-type QueueState = { chains: Map<string, Promise<void>>; running: number; waiting: (() => void)[]; pending: number };
+type QueueState = { chains: Map<string, Promise<void>>; running: number; waiting: (() => void)[] };
 const g = globalThis as unknown as { __switchboardVibeQueue?: QueueState };
-const q: QueueState = (g.__switchboardVibeQueue ??= { chains: new Map(), running: 0, waiting: [], pending: 0 });
+const q: QueueState = (g.__switchboardVibeQueue ??= { chains: new Map(), running: 0, waiting: [] });
 
 async function acquire() {
   if (q.running < getConfig().openai.concurrency) {
@@ -22,7 +22,6 @@ function release() {
 
 /** Run job after every earlier job of the same session, within the global concurrency limit. */
 export function enqueue(sessionId: string, job: () => Promise<void>): void {
-  q.pending++;
   const prev = q.chains.get(sessionId) ?? Promise.resolve();
   const run = prev.then(async () => {
     await acquire();
@@ -32,11 +31,8 @@ export function enqueue(sessionId: string, job: () => Promise<void>): void {
       console.error("[vibecode] job failed", e);
     } finally {
       release();
-      q.pending--;
     }
   });
   q.chains.set(sessionId, run);
   void run.then(() => q.chains.get(sessionId) === run && q.chains.delete(sessionId));
 }
-
-export const queueDepth = () => q.pending;
