@@ -19,15 +19,37 @@ const errorText = (diag: Record<string, unknown> | null | undefined): string | u
  */
 export function createTapReader(on: { result: (r: ParsedResult) => void; plan?: (total: number) => void }) {
   const root = new Parser();
-  // tap-parser holds a test point until the next one (a YAML block may follow), so the last test before
-  // a pause would show late. When output goes idle after a finished point, flush the innermost parser.
+  // tap-parser holds a test point until the next TAP line (a YAML block may follow), and plain output lines in
+  // between do not release it, so the last test before a pause would show late. When no TAP line has come for a
+  // moment after a finished point, flush the innermost parser. Plain output neither counts as TAP nor delays this.
   const active: Parser[] = [root];
   let idle: NodeJS.Timeout | null = null;
-  let lastLine = "";
+  let lastTapLine = "";
+  let inYaml = false;
   const flushIdle = () => {
+    idle = null;
+    if (/^\s/.test(partial)) return; // an indented line (YAML, a subtest) is still being written
     const inner = active[active.length - 1] as Parser & { emitResult?: () => void };
-    const trimmed = lastLine.trim();
-    if (trimmed === "..." || trimmed.startsWith("#") || /^(not )?ok\b/.test(trimmed)) inner.emitResult?.();
+    const trimmed = lastTapLine.trim();
+    if (!inYaml && (trimmed === "..." || trimmed.startsWith("#") || /^(not )?ok\b/.test(trimmed))) inner.emitResult?.();
+  };
+  const TAP_LINE = /^\s*(?:(?:not )?ok\b|\.\.\.$|---$|#|\d+\.\.\d+|TAP version|Bail out!)/;
+  let partial = "";
+  const track = (chunk: string) => {
+    let sawTap = false;
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop() ?? "";
+    if (partial) sawTap = true; // a line still being written: wait for it
+    for (const line of lines) {
+      if (line.trim() === "") continue;
+      if (inYaml || TAP_LINE.test(line)) {
+        sawTap = true;
+        lastTapLine = line;
+        if (/^\s*---$/.test(line)) inYaml = true;
+        else if (/^\s*\.\.\.$/.test(line)) inYaml = false;
+      }
+    }
+    return sawTap;
   };
   const attach = (parser: Parser, depth: number) => {
     if (depth > 0) {
@@ -65,10 +87,10 @@ export function createTapReader(on: { result: (r: ParsedResult) => void; plan?: 
   return {
     write: (chunk: string) => {
       root.write(chunk);
-      const lines = chunk.split("\n").filter((l) => l.trim() !== "");
-      if (lines.length) lastLine = lines[lines.length - 1]!;
-      if (idle) clearTimeout(idle);
-      idle = chunk.endsWith("\n") ? setTimeout(flushIdle, 200) : null;
+      if (track(chunk) || !idle) {
+        if (idle) clearTimeout(idle);
+        idle = setTimeout(flushIdle, 200);
+      }
     },
     end: () =>
       new Promise<void>((resolve) => {
