@@ -11,6 +11,7 @@ const CI = !!process.env.CI && process.env.CI !== "false";
 const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures: string[] = [];
+const failedTests: string[] = [];
 
 function run(label: string, cmd: string, args: string[], env: Record<string, string> = {}): boolean {
   console.log(`\n━━━ ${label} ━━━`);
@@ -34,12 +35,20 @@ function loud(msg: string) {
   console.error(`\n${bar}\n!!! ${msg}\n${bar}\n`);
 }
 
-function countVitest(file: string) {
+function countVitest(file: string, leg: string) {
   if (!existsSync(file)) return;
   const r = JSON.parse(readFileSync(file, "utf8"));
   totals.passed += r.numPassedTests ?? 0;
   totals.failed += r.numFailedTests ?? 0;
   totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  for (const f of r.testResults ?? []) {
+    for (const t of f.assertionResults ?? []) {
+      if (t.status === "failed") failedTests.push(`[${leg}] ${path.relative(ROOT, f.name)} › ${t.fullName}: ${String(t.failureMessages?.[0] ?? "").split("\n")[0]}`);
+    }
+    if (f.status === "failed" && !(f.assertionResults ?? []).some((t: { status: string }) => t.status === "failed")) {
+      failedTests.push(`[${leg}] ${path.relative(ROOT, f.name)}: ${String(f.message ?? "").split("\n")[0]}`);
+    }
+  }
 }
 
 function countPlaywright(file: string) {
@@ -48,6 +57,11 @@ function countPlaywright(file: string) {
   totals.passed += r.stats?.expected ?? 0;
   totals.failed += (r.stats?.unexpected ?? 0) + (r.stats?.flaky ?? 0);
   totals.skipped += r.stats?.skipped ?? 0;
+  const walk = (suite: { title?: string; specs?: { title: string; ok: boolean; file?: string }[]; suites?: unknown[] }) => {
+    for (const spec of suite.specs ?? []) if (!spec.ok) failedTests.push(`[playwright] ${spec.file ?? ""} › ${spec.title}`);
+    for (const s of (suite.suites ?? []) as (typeof suite)[]) walk(s);
+  };
+  for (const s of r.suites ?? []) walk(s);
 }
 
 async function main() {
@@ -58,7 +72,7 @@ async function main() {
   const vitest = (leg: string, env: Record<string, string>) => {
     const out = path.join(ROOT, `test-results/vitest-${leg}.json`);
     run(`vitest (${leg})`, bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], env);
-    countVitest(out);
+    countVitest(out, leg);
   };
 
   vitest("pglite", { TEST_DB: "pglite" });
@@ -81,6 +95,7 @@ async function main() {
 
   console.log(`\n━━━ summary ━━━`);
   if (failures.length) console.log(`failed steps: ${failures.join(", ")}`);
+  for (const t of failedTests) console.log(`  ✗ ${t.slice(0, 400)}`);
   console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   process.exit(failures.length ? 1 : 0);
 }
