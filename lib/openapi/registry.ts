@@ -1,0 +1,75 @@
+// The OpenAPI registry: every REST route is declared here once, from the same zod schemas the route
+// handlers parse with (@asteasolutions/zod-to-openapi). Each domain declares its routes in ./paths/<domain>.ts;
+// ./document.ts builds the OpenAPI 3.1 document served at /api/v1/openapi.json.
+import { OpenAPIRegistry, extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
+import { z, type ZodType } from "zod";
+
+extendZodWithOpenApi(z);
+
+export const registry = new OpenAPIRegistry();
+
+registry.registerComponent("securitySchemes", "bearer", {
+  type: "http",
+  scheme: "bearer",
+  description: "A JWT from POST /api/v1/auth/token, or an API token from POST /api/v1/tokens",
+});
+registry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "next-auth.session-token" });
+
+export const ErrorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .openapi("Error");
+
+type Method = "get" | "post" | "put" | "patch" | "delete";
+type Response = { description: string; schema?: ZodType };
+
+/**
+ * Declare one route. `path` uses OpenAPI's `{id}` form. Error responses: pass the statuses the route can
+ * answer besides the common ones (400, 401, 404, 413, 429 are added for authenticated routes).
+ */
+export function route(def: {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: string;
+  auth?: boolean;
+  params?: string[];
+  query?: z.ZodObject;
+  body?: ZodType;
+  responses: Record<number, Response>;
+  errors?: number[];
+}) {
+  const auth = def.auth ?? true;
+  const params = def.params ?? [...def.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  const responses: Record<string, { description: string; content?: Record<string, { schema: ZodType }> }> = {};
+  for (const [status, r] of Object.entries(def.responses)) {
+    responses[status] = { description: r.description, ...(r.schema ? { content: { "application/json": { schema: r.schema } } } : {}) };
+  }
+  const errors = new Set([...(def.errors ?? []), ...(auth ? [400, 401, 404, 413, 429] : [400, 413, 429])]);
+  for (const status of errors) {
+    if (!responses[status]) responses[status] = { description: ERROR_TEXT[status] ?? "Error", content: { "application/json": { schema: ErrorSchema } } };
+  }
+  registry.registerPath({
+    method: def.method,
+    path: def.path,
+    summary: def.summary,
+    tags: [def.tag],
+    ...(auth ? { security: [{ bearer: [] }, { session: [] }] } : {}),
+    request: {
+      ...(params.length ? { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) } : {}),
+      ...(def.query ? { query: def.query } : {}),
+      ...(def.body ? { body: { content: { "application/json": { schema: def.body } } } } : {}),
+    },
+    responses,
+  });
+}
+
+const ERROR_TEXT: Record<number, string> = {
+  400: "VALIDATION_FAILED: the body or query is not valid (details per field)",
+  401: "UNAUTHENTICATED: no valid credential",
+  403: "FORBIDDEN: the caller's role does not allow this",
+  404: "NOT_FOUND: unknown or malformed id, or not visible to the caller",
+  409: "A conflict (see the error code)",
+  413: "PAYLOAD_TOO_LARGE: the body is over 1 MB",
+  429: "RATE_LIMITED: retry after the Retry-After header",
+  503: "A dependency is not configured or not available",
+};
