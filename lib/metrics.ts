@@ -20,6 +20,8 @@ function create() {
     }),
     replayed: new Counter({ name: "switchboard_events_replayed_total", help: "Events re-sent to reconnecting clients (since)", registers: [registry] }),
     rateLimited: new Counter({ name: "switchboard_rate_limit_refusals_total", help: "Requests refused by a rate limit", labelNames: ["kind"], registers: [registry] }),
+    slowClientDisconnects: new Counter({ name: "switchboard_slow_client_disconnects_total", help: "Sockets disconnected because their outgoing buffer passed SOCKET_MAX_BUFFER_BYTES", registers: [registry] }),
+    resyncs: new Counter({ name: "switchboard_resyncs_total", help: "Times this process told its sockets to resync after Redis came back", registers: [registry] }),
     llmTokens: new Counter({ name: "switchboard_llm_tokens_total", help: "Tokens reported by the LLM API", labelNames: ["kind"], registers: [registry] }),
   };
   new Gauge({

@@ -96,6 +96,12 @@ export class RealtimeClient {
       this.setState(offline ? "offline" : this.everConnected ? "reconnecting" : "connecting");
     };
     const onShutdown = () => this.setState("reconnecting");
+    // The server lost touch with the other processes for a while (Redis): re-join every room with `since`
+    // so the events it could not relay are replayed from the log (duplicates are dropped by id).
+    const onResync = () => {
+      this.joined.clear();
+      for (const room of this.wanted.keys()) this.sync(room);
+    };
     const onAny = (name: string, env: unknown) => {
       if (isEventType(name) && isEnvelope(env)) this.receive(env);
     };
@@ -112,6 +118,7 @@ export class RealtimeClient {
     socket.on("disconnect", onDisconnect);
     socket.on("connect_error", onConnectError);
     socket.on("server_shutdown", onShutdown);
+    socket.on("resync", onResync);
     socket.onAny(onAny);
     window.addEventListener("offline", onOffline);
     window.addEventListener("online", onOnline);
@@ -123,6 +130,7 @@ export class RealtimeClient {
       socket.off("disconnect", onDisconnect);
       socket.off("connect_error", onConnectError);
       socket.off("server_shutdown", onShutdown);
+      socket.off("resync", onResync);
       socket.offAny(onAny);
       window.removeEventListener("offline", onOffline);
       window.removeEventListener("online", onOnline);

@@ -167,6 +167,8 @@ export type ConnectionEstablished = {
   data: { connection_id: string; user_id: string; protocol_version: string };
 };
 export type ServerShutdown = { type: "server.shutdown"; timestamp: string; data: { reason: string } };
+/** Events of other processes may have been missed (Redis was unreachable): re-subscribe each room with `since`. */
+export type ServerResync = { type: "server.resync"; timestamp: string; data: { reason: string } };
 
 /* ---------- client commands ---------- */
 
@@ -227,5 +229,6 @@ export type ServerToClientEvents = {
   connection_established: (e: ConnectionEstablished) => void;
   joined: (e: { job_id: string }) => void;
   server_shutdown: (e: ServerShutdown) => void;
+  resync: (e: ServerResync) => void;
 };
 

@@ -3,7 +3,7 @@ import type { Socket } from "socket.io";
 import { z } from "zod";
 import { COMMANDS, MAX_PAYLOAD_BYTES, parseRoom, rooms, type AckError, type CommandAcks, type CommandName, type CommandPayload, type ClientToServerEvents, type ServerToClientEvents } from "./events";
 import { authorizeRoom } from "./rooms";
-import { eventsAfter, withRoomLock } from "./publish";
+import { eventsAfter, withClusterRoomLock, withRoomLock } from "./publish";
 import type { Caller } from "../auth/identify";
 import { take } from "../limits";
 import { metrics } from "../metrics";
@@ -30,12 +30,13 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
     await socket.join(room.name);
     return { status: "success" as const, room: room.name, replayed: 0 };
   }
-  // Under the room's publish lock no event of this process can slip between the replay and the join.
-  const replayed = await withRoomLock(room.name, async () => {
+  // Under the room's publish locks (this process's, and with several processes the PostgreSQL advisory
+  // lock) no event can slip between the replay and the join.
+  const replayed = await withRoomLock(room.name, () => withClusterRoomLock(room.name, async (db) => {
     let after = BigInt(since);
     let n = 0;
     for (;;) {
-      const page = await eventsAfter(room.name, after, REPLAY_PAGE);
+      const page = await eventsAfter(room.name, after, REPLAY_PAGE, db);
       for (const env of page) socket.emit(env.type, env as never);
       n += page.length;
       if (page.length < REPLAY_PAGE) break;
@@ -43,7 +44,7 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
     }
     await socket.join(room.name);
     return n;
-  });
+  }));
   if (replayed) metrics().replayed.inc(replayed);
   return { status: "success" as const, room: room.name, replayed };
 }

@@ -1,6 +1,9 @@
 // publish(): persist the envelope to the event log, then emit it to its room on every namespace.
-// The only place that emits log events; per-room serialisation keeps ids in order for subscribers.
-import { getPrisma } from "../db";
+// The only place that emits log events; per-room serialisation keeps ids in order for subscribers:
+// within a process a keyed lock, across processes (PostgreSQL + Redis) an advisory lock per room held
+// from the insert until the emit has gone through the Redis stream (see lib/realtime/ordered-adapter.ts).
+import { getPrisma, type Db } from "../db";
+import { getConfig } from "../config";
 import { getHub } from "./hub";
 import type { Envelope, EventData, EventType } from "./events";
 import { metrics } from "../metrics";
@@ -31,23 +34,48 @@ export function toEnvelope(row: EventRow): Envelope {
   };
 }
 
-export function emitEnvelope(env: Envelope): void {
+/** Emit an envelope to its room on every namespace; resolves once it is in the Redis stream and delivered here. */
+export async function emitEnvelope(env: Envelope): Promise<void> {
   const hub = getHub();
   if (!hub) return; // no realtime server (scripts): the event is still in the log
   let local = 0;
+  const waits: unknown[] = [];
   for (const nsp of hub.namespaces) {
-    local += nsp.adapter.rooms.get(env.room)?.size ?? 0;
-    nsp.to(env.room).emit(env.type, env as never);
+    const members = nsp.adapter.rooms.get(env.room);
+    local += members?.size ?? 0;
+    // What nsp.to(room).emit() does, but awaited: the adapter resolves after its XADD (and, with the
+    // ordered adapter, after this process's reader has passed that entry and delivered it locally).
+    waits.push(nsp.adapter.broadcast({ type: 2, data: [env.type, env], nsp: nsp.name }, { rooms: new Set([env.room]), except: new Set(), flags: {} }));
   }
+  await Promise.all(waits);
+  if (local) hub.afterLocalEmit?.(env.room);
   const m = metrics();
   m.published.inc({ type: env.type });
   if (local) m.delivered.inc({ type: env.type }, local);
 }
 
+/**
+ * With several processes (PostgreSQL and Redis), run fn inside a transaction holding a PostgreSQL advisory
+ * lock for the room: a publish on another process waits until this one's event is committed and in the
+ * Redis stream, so the stream (and every subscriber) sees a room's ids in increasing order, and a replay
+ * under this lock cannot miss an event that is inserted but not yet emitted. One process: no-op.
+ */
+export async function withClusterRoomLock<R>(room: string, fn: (db: Db) => Promise<R>): Promise<R> {
+  const config = getConfig();
+  if (!config.databaseUrl || !config.redisUrl) return fn(getPrisma());
+  return getPrisma().$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"room:" + room}))`;
+      return fn(tx as unknown as Db);
+    },
+    { maxWait: 10_000, timeout: 20_000 },
+  );
+}
+
 export async function publish<T extends EventType>(input: PublishInput<T>): Promise<Envelope<T>> {
   const started = performance.now();
-  return withRoomLock(input.room, async () => {
-    const row = await getPrisma().event.create({
+  return withRoomLock(input.room, () => withClusterRoomLock(input.room, async (db) => {
+    const row = await db.event.create({
       data: {
         room: input.room,
         type: input.type,
@@ -57,15 +85,15 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
       },
     });
     const env = toEnvelope(row) as Envelope<T>;
-    emitEnvelope(env);
+    await emitEnvelope(env);
     metrics().publishLatency.observe((performance.now() - started) / 1000);
     return env;
-  });
+  }));
 }
 
 /** Events of a room after an id, oldest first. */
-export async function eventsAfter(room: string, after: bigint, limit: number): Promise<Envelope[]> {
-  const rows = await getPrisma().event.findMany({
+export async function eventsAfter(room: string, after: bigint, limit: number, db: Db = getPrisma()): Promise<Envelope[]> {
+  const rows = await db.event.findMany({
     where: { room, id: { gt: after } },
     orderBy: { id: "asc" },
     take: limit,

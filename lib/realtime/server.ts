@@ -11,6 +11,11 @@ import { attachHandlers, type AppSocket } from "./handlers";
 import { PROTOCOL_VERSION, rooms } from "./events";
 import { setHub, type Hub } from "./hub";
 import { take } from "../limits";
+import { isDatabaseUnavailable } from "../errors";
+import { metrics } from "../metrics";
+import { orderLocalDelivery } from "./ordered-adapter";
+import { slowClientGuard } from "./slow-clients";
+import { startThroughputSampler } from "../admin/metrics";
 
 export const NAMESPACES = ["/", "/ws"] as const;
 /** Frames above this close the transport; commands between 1 MiB and this get a PAYLOAD_TOO_LARGE ack. */
@@ -74,6 +79,8 @@ export function createRealtime(
         socket.data = { user: r.caller, connectionId: randomUUID() };
         next();
       } catch (e) {
+        // The database is away: not the credential's fault (a client must not sign out); it may retry.
+        if (isDatabaseUnavailable(e)) return next(connectError("SERVICE_UNAVAILABLE", "The database is not reachable right now; try again shortly"));
         console.error("[socket] auth failed", e);
         next(connectError("AUTH_FAILED", "Could not verify the credential"));
       }
@@ -91,7 +98,21 @@ export function createRealtime(
     });
   }
 
-  const hub: Hub = { io, namespaces, redis: redisClient ? { ok: () => !!redisClient?.isReady } : null };
+  if (redisClient) {
+    orderLocalDelivery(namespaces);
+    // Redis came back: broadcasts other processes made meanwhile never reached this process's sockets.
+    // Tell them to re-subscribe their rooms with `since` (the events are in the log).
+    redisClient.on("ready", () => {
+      metrics().resyncs.inc();
+      for (const nsp of namespaces) {
+        nsp.local.emit("resync", { type: "server.resync", timestamp: new Date().toISOString(), data: { reason: "redis_reconnected" } });
+      }
+    });
+  }
+  const slow = slowClientGuard(namespaces, config.socketMaxBufferBytes);
+  startThroughputSampler();
+
+  const hub: Hub = { io, namespaces, redis: redisClient ? { ok: () => !!redisClient?.isReady } : null, afterLocalEmit: slow.afterLocalEmit };
   setHub(hub);
 
   return {
@@ -99,6 +120,7 @@ export function createRealtime(
     hub,
     /** Tell clients, disconnect them, close the adapter and Redis. */
     async close(reason: string) {
+      slow.stop();
       for (const nsp of namespaces) {
         nsp.local.emit("server_shutdown", { type: "server.shutdown", timestamp: new Date().toISOString(), data: { reason } });
       }

@@ -1,23 +1,27 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
-import { Shield } from "lucide-react";
+import { ShieldAlert } from "lucide-react";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { AdminDashboard } from "@/components/admin/admin-dashboard";
 import { currentUser } from "../current-user";
 
 export const metadata: Metadata = { title: "Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function AdminPage() {
-  if ((await currentUser())?.role !== "admin") notFound();
+  const user = await currentUser();
   return (
     <>
       <h1 className="mb-4 text-xl font-semibold">Admin</h1>
-      <Card>
-        <EmptyState icon={<Shield />} title="Coming soon">
-          Live connections, rooms, event throughput and server metrics will appear here.
-        </EmptyState>
-      </Card>
+      {user?.role === "admin" ? (
+        <AdminDashboard />
+      ) : (
+        <Card>
+          <EmptyState icon={<ShieldAlert />} title="Admins only" data-testid="admin-forbidden">
+            This page shows server-wide numbers and is only open to administrators. Ask an admin if you need them.
+          </EmptyState>
+        </Card>
+      )}
     </>
   );
 }

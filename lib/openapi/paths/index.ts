@@ -1,2 +1,2 @@
 // One import per domain: each file declares its routes with route() from ../registry.
-export {};
+import "./admin";
