@@ -11,6 +11,8 @@ import { attachHandlers, type AppSocket } from "./handlers";
 import { PROTOCOL_VERSION, rooms } from "./events";
 import { setHub, type Hub } from "./hub";
 import { take } from "../limits";
+import { trackCredential } from "./credentials";
+import { sweepPresence } from "../agents/service";
 
 export const NAMESPACES = ["/", "/ws"] as const;
 /** Frames above this close the transport; commands between 1 MiB and this get a PAYLOAD_TOO_LARGE ack. */
@@ -83,6 +85,7 @@ export function createRealtime(
       attachHandlers(socket); // synchronously, so the client's first emits are not lost
       const { user, connectionId } = socket.data;
       void socket.join([rooms.user(user.id), rooms.global]);
+      trackCredential(socket); // internal token/presence rooms, expiry, agent presence
       socket.emit("connection_established", {
         type: "connection.established",
         timestamp: new Date().toISOString(),
@@ -93,6 +96,8 @@ export function createRealtime(
 
   const hub: Hub = { io, namespaces, redis: redisClient ? { ok: () => !!redisClient?.isReady } : null };
   setHub(hub);
+  // Agents left "online" by a process that died: offline unless some process still holds a connection.
+  setTimeout(() => void sweepPresence().catch((e) => console.error("[agents] presence sweep failed", e)), 2000).unref();
 
   return {
     io,

@@ -1,2 +1,3 @@
 // One import per domain: each file declares its routes with route() from ../registry.
-export {};
+import "./tokens";
+import "./agents";
