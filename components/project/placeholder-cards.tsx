@@ -1,9 +1,8 @@
-import { Bot, Workflow } from "lucide-react";
+import { Workflow } from "lucide-react";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 
 const PLACEHOLDERS = [
   { id: "workflows", title: "Workflows", icon: <Workflow />, empty: "No workflows yet", hint: "Agent workflows on this project appear here with their progress." },
-  { id: "agents-online", title: "Agents online", icon: <Bot />, empty: "No agents online yet", hint: "Agents connected with a project token show up here." },
 ];
 
 /** Cards later features fill in; they already say what will appear. */

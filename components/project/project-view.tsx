@@ -11,6 +11,7 @@ import { ActivityFeed } from "./activity-feed";
 import { MembersPanel } from "./members-panel";
 import { PlaceholderCards } from "./placeholder-cards";
 import { LatestRunCard } from "@/components/runs/latest-run-card";
+import { AgentsCard } from "@/components/agents/agents-card";
 import { SessionsCard } from "@/components/vibecode/sessions-card";
 import { ProjectHeader } from "./project-header";
 import { ProjectDeleted, ProjectNotFound, ProjectSkeleton } from "./project-states";
@@ -47,6 +48,7 @@ export function ProjectView({ id }: { id: string }) {
           <SessionsCard project={data} />
           <MembersPanel project={data} />
           <LatestRunCard project={data} />
+          <AgentsCard projectId={id} />
           <PlaceholderCards />
         </div>
       </div>

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { FolderKanban, Settings, Shield } from "lucide-react";
+import { Bot, FolderKanban, KeyRound, Shield } from "lucide-react";
 import clsx from "clsx";
 import type { ReactNode } from "react";
 import { useProjects } from "@/lib/client/queries";
@@ -72,8 +72,11 @@ export function Sidebar({ isAdmin }: { isAdmin: boolean }) {
         </NavItem>
         <ProjectShortcuts pathname={pathname} />
         <div className="mt-3 space-y-0.5">
-          <NavItem href="/settings/tokens" icon={<Settings />} disabled>
-            Settings
+          <NavItem href="/agents" icon={<Bot />} active={pathname.startsWith("/agents")}>
+            Agents
+          </NavItem>
+          <NavItem href="/settings/tokens" icon={<KeyRound />} active={pathname.startsWith("/settings")}>
+            API tokens
           </NavItem>
           {isAdmin && (
             <NavItem href="/admin" icon={<Shield />} active={pathname.startsWith("/admin")}>

@@ -1,5 +1,6 @@
 "use client";
-import { LogOut } from "lucide-react";
+import Link from "next/link";
+import { KeyRound, LogOut } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -30,6 +31,15 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
         <p className="text-[13px] font-medium" data-testid="user-name">{name}</p>
         <p className="text-[11px] text-zinc-500 dark:text-zinc-400">{email}</p>
       </div>
+      <Link
+        href="/settings/tokens"
+        title="API tokens"
+        aria-label="API tokens"
+        data-testid="tokens-link"
+        className="flex h-8 w-8 items-center justify-center rounded-md text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+      >
+        <KeyRound className="size-4" />
+      </Link>
       <Button
         variant="ghost"
         size="icon"

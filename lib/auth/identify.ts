@@ -3,9 +3,18 @@ import { getToken } from "next-auth/jwt";
 import { parse as parseCookie } from "cookie";
 import { getConfig } from "../config";
 import { verifyAccessToken } from "./tokens";
+import { looksLikeApiToken, verifyApiToken } from "./api-tokens";
 import { getUserById, type PublicUser } from "../users/service";
 
-export type Caller = PublicUser & { credential: "bearer" | "cookie"; expiresAt: Date | null };
+export type Caller = PublicUser & {
+  credential: "bearer" | "cookie" | "api_token";
+  expiresAt: Date | null;
+  /** API tokens only: the token, its kind, its agent and its project scope (null = every project of the user). */
+  tokenId?: string;
+  tokenKind?: "personal" | "agent";
+  agentId?: string | null;
+  scope?: string[] | null;
+};
 
 export type IdentifyResult =
   | { ok: true; caller: Caller }
@@ -38,7 +47,14 @@ export async function identify(input: { token?: string | null; cookie?: string |
   const token = input.token?.trim();
   let who: { userId: string; expiresAt: Date | null } | null = null;
   let credential: Caller["credential"];
-  if (token) {
+  let extra: Partial<Caller> = {};
+  if (token && looksLikeApiToken(token)) {
+    credential = "api_token";
+    const t = await verifyApiToken(token);
+    if (!t) return { ok: false, code: "AUTH_FAILED", message: "The API token is invalid, revoked or has expired" };
+    who = t;
+    extra = { tokenId: t.tokenId, tokenKind: t.kind, agentId: t.agentId, scope: t.projectIds.length ? t.projectIds : null };
+  } else if (token) {
     credential = "bearer";
     who = await verifyAccessToken(token);
     if (!who) return { ok: false, code: "AUTH_FAILED", message: "The token is invalid or has expired" };
@@ -51,5 +67,5 @@ export async function identify(input: { token?: string | null; cookie?: string |
   }
   const user = await getUserById(who.userId);
   if (!user) return { ok: false, code: "AUTH_FAILED", message: "The account behind this credential no longer exists" };
-  return { ok: true, caller: { ...user, credential, expiresAt: who.expiresAt } };
+  return { ok: true, caller: { ...user, credential, expiresAt: who.expiresAt, ...extra } };
 }

@@ -10,6 +10,7 @@ const RANK: Record<ProjectRole, number> = { viewer: 1, member: 2, owner: 3 };
 /** The caller's effective role in a project, or null when they cannot see it (or it does not exist). */
 export async function projectRole(user: PublicUser, projectId: string): Promise<ProjectRole | null> {
   if (!isUuid(projectId)) return null;
+  if (!inScope(user, projectId)) return null;
   const prisma = getPrisma();
   if (user.role === "admin") {
     const exists = await prisma.project.findUnique({ where: { id: projectId }, select: { id: true } });
@@ -17,6 +18,12 @@ export async function projectRole(user: PublicUser, projectId: string): Promise<
   }
   const m = await prisma.membership.findUnique({ where: { projectId_userId: { projectId, userId: user.id } } });
   return (m?.role as ProjectRole | undefined) ?? null;
+}
+
+/** A project-scoped API token sees only its projects, whatever its user's memberships. */
+export function inScope(user: PublicUser, projectId: string): boolean {
+  const scope = (user as { scope?: string[] | null }).scope;
+  return !scope || scope.includes(projectId.toLowerCase());
 }
 
 export async function canSeeProject(user: PublicUser, projectId: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import { AppError, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { publish, eventsAfter, evictFromRoom } from "../realtime/publish";
 import { rooms, type TMember, type TProject, type Envelope } from "../realtime/events";
-import { requireProjectRole, projectRole, type ProjectRole } from "../auth/permissions";
+import { requireProjectRole, projectRole, inScope, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
 import { checkRepositoryUrl } from "./repository-url";
 import type { TAddMember, TCreateProject, TUpdateProject } from "./schemas";
@@ -38,6 +38,10 @@ export function serializeProject(p: ProjectRow): TProject {
 export type ProjectView = TProject & { role: ProjectRole };
 
 export async function listProjects(user: PublicUser): Promise<ProjectView[]> {
+  return (await listAllProjects(user)).filter((p) => inScope(user, p.id));
+}
+
+async function listAllProjects(user: PublicUser): Promise<ProjectView[]> {
   const prisma = getPrisma();
   if (user.role === "admin") {
     const [all, mine] = await Promise.all([

@@ -70,7 +70,39 @@ const ZMemberSchema = z.object({
 export type TMember = z.infer<typeof ZMemberSchema>;
 
 const open = z.record(z.string(), z.unknown());
-const agentWork = z.object({ workflow_id: z.string().nullable(), agent_id: z.string().nullable() }).loose();
+const agentWork = z.object({ workflow_id: z.string().nullable(), agent_id: z.string().nullable() });
+
+/** What an agent reports per agent:* type (seed 001's shapes); unknown keys are dropped. */
+const text = (max: number) => z.string().max(max);
+export const AGENT_WORK_DATA = {
+  "agent:thought": z.object({ content: text(100_000).min(1) }),
+  "agent:tool_call": z.object({
+    tool_name: text(200).min(1),
+    status: text(50).min(1),
+    message: text(10_000),
+    arguments: z.record(z.string(), z.unknown()).optional(),
+  }),
+  "agent:result": z.object({
+    status: text(50).min(1),
+    content_type: text(100).min(1),
+    content: z.union([z.string().max(500_000), z.record(z.string(), z.unknown()), z.array(z.unknown())]),
+  }),
+  "agent:error": z.object({ code: text(100).min(1), message: text(10_000), details: z.unknown().optional() }),
+} as const;
+export type AgentWorkType = keyof typeof AGENT_WORK_DATA;
+
+/** agent.connected / agent.disconnected / agent.status_changed (seed 004's shape). */
+const agentPresence = z.object({
+  agent_id: z.string(),
+  agent_name: z.string(),
+  status: z.enum(["online", "offline", "busy", "idle", "error"]),
+  availability: z.number().nullable(),
+  metadata: z.record(z.string(), z.unknown()),
+  last_seen_at: z.string().nullable(),
+  project_ids: z.array(z.string()),
+  connections: z.number().optional(),
+  reason: z.string().optional(),
+});
 
 /** Every event's name and the shape of its `data`. Later features tighten the open shapes. */
 export const EVENTS = {
@@ -80,13 +112,13 @@ export const EVENTS = {
   "member.added": ZMemberSchema.extend({ added_by: z.string() }),
   "member.updated": ZMemberSchema.extend({ updated_by: z.string() }),
   "member.removed": z.object({ project_id: z.string(), user_id: z.string(), removed_by: z.string() }),
-  "agent.status_changed": open,
-  "agent.connected": open,
-  "agent.disconnected": open,
-  "agent:thought": agentWork,
-  "agent:tool_call": agentWork,
-  "agent:result": agentWork,
-  "agent:error": agentWork,
+  "agent.status_changed": agentPresence,
+  "agent.connected": agentPresence,
+  "agent.disconnected": agentPresence,
+  "agent:thought": AGENT_WORK_DATA["agent:thought"].extend(agentWork.shape),
+  "agent:tool_call": AGENT_WORK_DATA["agent:tool_call"].extend(agentWork.shape),
+  "agent:result": AGENT_WORK_DATA["agent:result"].extend(agentWork.shape),
+  "agent:error": AGENT_WORK_DATA["agent:error"].extend(agentWork.shape),
   "workflow.started": open,
   "workflow.progress": open,
   "workflow.completed": open,
@@ -166,6 +198,8 @@ export type ConnectionEstablished = {
   timestamp: string;
   data: { connection_id: string; user_id: string; protocol_version: string };
 };
+/** Sent just before the server disconnects a socket whose credential expired or was revoked. */
+export type AuthError = { type: "auth.error"; timestamp: string; data: { code: "AUTH_FAILED"; message: string } };
 export type ServerShutdown = { type: "server.shutdown"; timestamp: string; data: { reason: string } };
 /** Events of other processes may have been missed (Redis was unreachable): re-subscribe each room with `since`. */
 export type ServerResync = { type: "server.resync"; timestamp: string; data: { reason: string } };
@@ -190,6 +224,18 @@ export const COMMANDS = {
   leave_job: z.object({ job_id: z.string().max(100) }),
   ping: z.object({}).loose(),
   "debug:rooms": z.object({}).loose(),
+  "agent:event": z.object({
+    type: z.enum(["agent:thought", "agent:tool_call", "agent:result", "agent:error"]),
+    workflow_id: z.string().max(100),
+    data: z.record(z.string(), z.unknown()),
+  }),
+  /** Extension: an agent reports its status (agent tokens only). */
+  "agent:status": z.object({
+    status: z.enum(["online", "busy", "idle", "error"]),
+    availability: z.number().min(0).max(100).optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  }),
+  "auth:refresh": z.object({ token: z.string().min(1).max(10_000) }),
 } as const;
 export type CommandName = keyof typeof COMMANDS;
 export type CommandPayload<C extends CommandName> = z.infer<(typeof COMMANDS)[C]>;
@@ -217,6 +263,9 @@ export type CommandAcks = {
   leave_job: Ack<{ room: string }>;
   ping: { status: "pong"; server_time: string } | AckError;
   "debug:rooms": { rooms: string[] } | AckError;
+  "agent:event": Ack<{ id: string }>;
+  "agent:status": Ack<{ agent_id: string; agent_status: string }>;
+  "auth:refresh": Ack<{ expires_at: string | null }>;
 };
 
 export type ClientToServerEvents = {
@@ -230,5 +279,6 @@ export type ServerToClientEvents = {
   joined: (e: { job_id: string }) => void;
   server_shutdown: (e: ServerShutdown) => void;
   resync: (e: ServerResync) => void;
+  auth_error: (e: AuthError) => void;
 };
 

@@ -7,6 +7,10 @@ import { eventsAfter, withClusterRoomLock, withRoomLock } from "./publish";
 import type { Caller } from "../auth/identify";
 import { take } from "../limits";
 import { metrics } from "../metrics";
+import { AppError } from "../errors";
+import { publishAgentEvent } from "../agents/events";
+import { setAgentStatus } from "../agents/service";
+import { refreshCredential } from "./credentials";
 
 export type SocketData = { user: Caller; connectionId: string };
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -70,8 +74,41 @@ const handlers: Handlers = {
   },
   leave_job: (socket, p) => leaveRoom(socket, rooms.job(p.job_id)),
   ping: () => ({ status: "pong", server_time: new Date().toISOString() }),
-  "debug:rooms": (socket) => ({ rooms: [...socket.rooms].filter((r) => r !== socket.id) }),
+  "debug:rooms": (socket) => ({ rooms: [...socket.rooms].filter((r) => r !== socket.id && parseRoom(r)) }),
+  "agent:event": async (socket, p) => {
+    try {
+      const r = await publishAgentEvent(socket.data.user, p.workflow_id, p.type, p.data);
+      return { status: "success", id: r.id };
+    } catch (e) {
+      return appErrorAck(e);
+    }
+  },
+  "agent:status": async (socket, p) => {
+    const user = socket.data.user;
+    if (user.tokenKind !== "agent" || !user.agentId) return err("FORBIDDEN", "Only agents (with an agent token) can report a status");
+    try {
+      const a = await setAgentStatus(user, user.agentId, p);
+      return { status: "success", agent_id: a.id, agent_status: a.status };
+    } catch (e) {
+      return appErrorAck(e);
+    }
+  },
+  "auth:refresh": async (socket, p) => {
+    const r = await refreshCredential(socket, p.token);
+    if (!r.ok) return err("AUTH_FAILED", `${r.message}; the current credential stays in force until it expires`);
+    return { status: "success", expires_at: r.expiresAt ? new Date(r.expiresAt).toISOString() : null };
+  },
 };
+
+/** Service errors as acks: 403 → FORBIDDEN, 400/404 → VALIDATION_FAILED (the contract's codes for agent commands). */
+function appErrorAck(e: unknown): AckError {
+  if (e instanceof AppError) {
+    if (e.status === 403) return err("FORBIDDEN", e.message);
+    if (e.status === 404) return err("VALIDATION_FAILED", e.message, [{ field: "workflow_id", message: e.message }]);
+    if (e.status === 400) return err("VALIDATION_FAILED", e.message, e.details);
+  }
+  throw e;
+}
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof ArrayBuffer);

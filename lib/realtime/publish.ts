@@ -8,6 +8,7 @@ import { getHub } from "./hub";
 import type { Envelope, EventData, EventType } from "./events";
 import { metrics } from "../metrics";
 import { keyedLock } from "../keyed-lock";
+import { isRedactedType, redact } from "../redact";
 
 export type PublishInput<T extends EventType> = {
   type: T;
@@ -81,7 +82,8 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
         type: input.type,
         source: input.source,
         traceId: input.traceId ?? null,
-        data: input.data as object,
+        // What agents and jobs report is masked before it is stored or sent (lib/redact.ts).
+        data: (isRedactedType(input.type) ? redact(input.data) : input.data) as object,
       },
     });
     const env = toEnvelope(row) as Envelope<T>;

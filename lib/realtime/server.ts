@@ -16,6 +16,8 @@ import { metrics } from "../metrics";
 import { orderLocalDelivery } from "./ordered-adapter";
 import { slowClientGuard } from "./slow-clients";
 import { startThroughputSampler } from "../admin/metrics";
+import { trackCredential } from "./credentials";
+import { sweepPresence } from "../agents/service";
 
 export const NAMESPACES = ["/", "/ws"] as const;
 /** Frames above this close the transport; commands between 1 MiB and this get a PAYLOAD_TOO_LARGE ack. */
@@ -90,6 +92,7 @@ export function createRealtime(
       attachHandlers(socket); // synchronously, so the client's first emits are not lost
       const { user, connectionId } = socket.data;
       void socket.join([rooms.user(user.id), rooms.global]);
+      trackCredential(socket); // internal token/presence rooms, expiry, agent presence
       socket.emit("connection_established", {
         type: "connection.established",
         timestamp: new Date().toISOString(),
@@ -114,6 +117,8 @@ export function createRealtime(
 
   const hub: Hub = { io, namespaces, redis: redisClient ? { ok: () => !!redisClient?.isReady } : null, afterLocalEmit: slow.afterLocalEmit };
   setHub(hub);
+  // Agents left "online" by a process that died: offline unless some process still holds a connection.
+  setTimeout(() => void sweepPresence().catch((e) => console.error("[agents] presence sweep failed", e)), 2000).unref();
 
   return {
     io,

@@ -1,0 +1,47 @@
+// Agent work reported by an external agent (socket agent:event or REST POST /workflows/{id}/events):
+// validated per type, stamped by the server (timestamp, source agent:<id>, agent_id, workflow_id — never the
+// client's), redacted by publish(), and fanned out to the workflow's project room and workflow:<id>.
+import { z } from "zod";
+import { getPrisma } from "../db";
+import { AppError, forbidden, notFound } from "../errors";
+import { isUuid } from "../ids";
+import { publish } from "../realtime/publish";
+import { AGENT_WORK_DATA, rooms, type AgentWorkType } from "../realtime/events";
+import { projectRole } from "../auth/permissions";
+import type { Caller } from "../auth/identify";
+
+export const AGENT_WORK_TYPES = Object.keys(AGENT_WORK_DATA) as AgentWorkType[];
+
+export const ZAgentEventBody = z.object({
+  type: z.enum(AGENT_WORK_TYPES as [AgentWorkType, ...AgentWorkType[]]),
+  data: z.record(z.string(), z.unknown()),
+});
+
+/** Publish one agent:* event for the calling agent; returns the event id (of the project room's copy). */
+export async function publishAgentEvent(caller: Caller, workflowId: string, type: AgentWorkType, rawData: unknown): Promise<{ id: string }> {
+  if (caller.tokenKind !== "agent" || !caller.agentId) throw forbidden("Only agents (with an agent token) can report agent events");
+  const parsed = AGENT_WORK_DATA[type].safeParse(rawData);
+  if (!parsed.success) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      400,
+      `Invalid ${type} data`,
+      parsed.error.issues.map((i) => ({ field: ["data", ...i.path].join("."), message: i.message })),
+    );
+  }
+  const prisma = getPrisma();
+  const w = isUuid(workflowId) ? await prisma.workflow.findUnique({ where: { id: workflowId }, select: { id: true, projectId: true } }) : null;
+  if (!w || !(await projectRole(caller, w.projectId))) throw notFound("Workflow");
+  const agent = await prisma.agent.findUnique({ where: { id: caller.agentId } });
+  if (!agent) throw forbidden("This token's agent no longer exists");
+  if (agent.projectIds.length && !agent.projectIds.includes(w.projectId)) throw notFound("Workflow");
+  const role = await projectRole(caller, w.projectId);
+  if (role === "viewer") throw forbidden("The agent's owner is a viewer of this project and cannot report work in it");
+  // Client-sent workflow_id, agent_id, timestamp or source inside data are replaced by the server's.
+  const data = { ...parsed.data, workflow_id: w.id, agent_id: agent.id } as never;
+  const source = `agent:${agent.id}`;
+  const env = await publish({ type, room: rooms.project(w.projectId), data, source });
+  await publish({ type, room: rooms.workflow(w.id), data, source });
+  await prisma.agent.update({ where: { id: agent.id }, data: { lastSeenAt: new Date() } }).catch(() => {});
+  return { id: env.id };
+}

@@ -1,0 +1,219 @@
+// Agents: registration, visibility, presence. Presence is counted from the sockets in an internal room per
+// agent (`presence:<agent id>`, not joinable by clients) across every process (fetchSockets goes through the
+// Redis adapter), and flipped in the database with conditional updates, so exactly one process announces
+// an agent's first connection and its last disconnection.
+import { z } from "zod";
+import { getPrisma } from "../db";
+import { forbidden, notFound } from "../errors";
+import { isUuid } from "../ids";
+import { publish } from "../realtime/publish";
+import { rooms } from "../realtime/events";
+import { getHub } from "../realtime/hub";
+import { canSeeProject, inScope, requireProjectRole } from "../auth/permissions";
+import { checkProjectScope, kickSockets, tokenRoom } from "../auth/api-tokens";
+import type { Caller } from "../auth/identify";
+import type { PublicUser } from "../users/service";
+
+export const presenceRoom = (agentId: string) => `presence:${agentId}`;
+
+export const AGENT_STATUSES = ["online", "offline", "busy", "idle", "error"] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+export const ZCreateAgent = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    kind: z.string().trim().min(1).max(50).default("custom"),
+    project_ids: z.array(z.string()).max(100).default([]),
+  })
+  .strict();
+
+/** The agent:status command (and PUT /agents/{id}/status): an agent reports what it is doing. */
+export const ZAgentStatus = z
+  .object({
+    status: z.enum(["online", "busy", "idle", "error"]),
+    availability: z.number().min(0).max(100).optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+type AgentRow = {
+  id: string;
+  name: string;
+  kind: string;
+  projectIds: string[];
+  status: string;
+  metadata: unknown;
+  lastSeenAt: Date | null;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export function serializeAgent(a: AgentRow, connections = 0) {
+  const meta = (a.metadata && typeof a.metadata === "object" ? a.metadata : {}) as Record<string, unknown>;
+  const { availability, ...metadata } = meta;
+  return {
+    id: a.id,
+    name: a.name,
+    kind: a.kind,
+    project_ids: a.projectIds,
+    status: a.status as AgentStatus,
+    availability: typeof availability === "number" ? availability : null,
+    metadata,
+    last_seen_at: a.lastSeenAt?.toISOString() ?? null,
+    connections,
+    created_by: a.createdBy,
+    created_at: a.createdAt.toISOString(),
+  };
+}
+export type AgentView = ReturnType<typeof serializeAgent>;
+
+/** Open connections per agent, over every namespace and process. */
+export async function connectionCounts(agentIds: string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const hub = getHub();
+  if (!hub || agentIds.length === 0) return counts;
+  const wanted = new Set(agentIds);
+  for (const nsp of hub.namespaces) {
+    const sockets = await nsp.in(agentIds.map(presenceRoom)).fetchSockets();
+    for (const s of sockets) {
+      const id = (s.data as { user?: Caller } | undefined)?.user?.agentId;
+      if (id && wanted.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+async function canSeeAgent(user: PublicUser, a: AgentRow): Promise<boolean> {
+  if ((user as Caller).agentId === a.id) return true;
+  if (a.createdBy === user.id && a.projectIds.every((p) => inScope(user, p))) return true;
+  if (user.role === "admin" && !(user as Caller).scope) return true;
+  for (const p of a.projectIds) if (await canSeeProject(user, p)) return true;
+  return false;
+}
+
+export async function listAgents(user: PublicUser): Promise<AgentView[]> {
+  const all = await getPrisma().agent.findMany({ orderBy: { createdAt: "desc" } });
+  const visible: AgentRow[] = [];
+  for (const a of all) if (await canSeeAgent(user, a)) visible.push(a);
+  const counts = await connectionCounts(visible.map((a) => a.id));
+  return visible.map((a) => serializeAgent(a, counts.get(a.id) ?? 0));
+}
+
+async function findVisible(user: PublicUser, id: string): Promise<AgentRow> {
+  const a = isUuid(id) ? await getPrisma().agent.findUnique({ where: { id } }) : null;
+  if (!a || !(await canSeeAgent(user, a))) throw notFound("Agent");
+  return a;
+}
+
+export async function getAgent(user: PublicUser, id: string): Promise<AgentView> {
+  const a = await findVisible(user, id);
+  const counts = await connectionCounts([a.id]);
+  return serializeAgent(a, counts.get(a.id) ?? 0);
+}
+
+export async function listProjectAgents(user: PublicUser, projectId: string): Promise<AgentView[]> {
+  await requireProjectRole(user, projectId, "viewer");
+  const all = await getPrisma().agent.findMany({ where: { projectIds: { has: projectId.toLowerCase() } }, orderBy: { name: "asc" } });
+  const counts = await connectionCounts(all.map((a) => a.id));
+  return all.map((a) => serializeAgent(a, counts.get(a.id) ?? 0));
+}
+
+export async function createAgent(caller: Caller, input: z.infer<typeof ZCreateAgent>): Promise<AgentView> {
+  if (caller.tokenKind === "agent") throw forbidden("Agent tokens cannot register agents");
+  const projectIds = await checkProjectScope(caller, input.project_ids);
+  const a = await getPrisma().agent.create({ data: { name: input.name, kind: input.kind, projectIds, createdBy: caller.id } });
+  return serializeAgent(a);
+}
+
+export async function deleteAgent(caller: Caller, id: string): Promise<void> {
+  const a = await findVisible(caller, id);
+  if (a.createdBy !== caller.id && caller.role !== "admin") throw forbidden("Only the agent's creator or an admin can delete it");
+  if (caller.tokenKind === "agent") throw forbidden("Agent tokens cannot delete agents");
+  const prisma = getPrisma();
+  const tokens = await prisma.apiToken.findMany({ where: { agentId: a.id }, select: { id: true } });
+  await prisma.agent.delete({ where: { id: a.id } }); // its tokens go with it (cascade)
+  for (const t of tokens) kickSockets(tokenRoom(t.id), "The agent was deleted");
+  if (a.status !== "offline") await announce({ ...a, status: "offline" }, "agent.disconnected", { reason: "deleted" });
+}
+
+/* ---------- presence ---------- */
+
+function presenceRooms(a: { id: string; projectIds: string[] }) {
+  return [rooms.agent(a.id), ...a.projectIds.map(rooms.project), rooms.global];
+}
+
+async function announce(a: AgentRow, type: "agent.connected" | "agent.disconnected" | "agent.status_changed", extra: Record<string, unknown> = {}) {
+  const v = serializeAgent(a);
+  const base = {
+    agent_id: v.id,
+    agent_name: v.name,
+    status: v.status,
+    availability: v.availability,
+    metadata: v.metadata,
+    last_seen_at: v.last_seen_at,
+    project_ids: v.project_ids,
+    ...extra,
+  };
+  for (const room of presenceRooms(a)) {
+    if (type !== "agent.status_changed") await publish({ type, room, data: base, source: "agent_service" });
+    await publish({ type: "agent.status_changed", room, data: base, source: "agent_service" });
+  }
+}
+
+async function countConnections(agentId: string): Promise<number> {
+  return (await connectionCounts([agentId])).get(agentId) ?? 0;
+}
+
+/** An agent's socket connected (it is already in its presence room). */
+export async function agentSocketConnected(agentId: string): Promise<void> {
+  const prisma = getPrisma();
+  const now = new Date();
+  const flipped = await prisma.agent.updateMany({ where: { id: agentId, status: "offline" }, data: { status: "online", lastSeenAt: now } });
+  if (flipped.count === 0) {
+    await prisma.agent.updateMany({ where: { id: agentId }, data: { lastSeenAt: now } });
+    return;
+  }
+  const a = await prisma.agent.findUnique({ where: { id: agentId } });
+  if (a) await announce(a, "agent.connected", { connections: await countConnections(agentId) });
+}
+
+/** An agent's socket went away (it has left its rooms): announce offline when it was the last one. */
+export async function agentSocketDisconnected(agentId: string, reason: string): Promise<void> {
+  if ((await countConnections(agentId)) > 0) return;
+  const prisma = getPrisma();
+  const flipped = await prisma.agent.updateMany({ where: { id: agentId, status: { not: "offline" } }, data: { status: "offline", lastSeenAt: new Date() } });
+  if (flipped.count === 0) return;
+  const a = await prisma.agent.findUnique({ where: { id: agentId } });
+  if (a) await announce(a, "agent.disconnected", { reason, connections: 0 });
+}
+
+/** An agent reports its status (busy, idle, error, online), availability and metadata. */
+export async function setAgentStatus(caller: Caller, agentId: string, input: z.infer<typeof ZAgentStatus>): Promise<AgentView> {
+  if (caller.agentId !== agentId) throw forbidden("Only the agent itself (with its agent token) can report its status");
+  const prisma = getPrisma();
+  const current = await prisma.agent.findUnique({ where: { id: agentId } });
+  if (!current) throw notFound("Agent");
+  const meta = { ...((current.metadata ?? {}) as Record<string, unknown>), ...(input.metadata ?? {}) };
+  if (input.availability !== undefined) meta.availability = input.availability;
+  const a = await prisma.agent.update({ where: { id: agentId }, data: { status: input.status, metadata: meta as object, lastSeenAt: new Date() } });
+  await announce(a, "agent.status_changed");
+  const counts = await connectionCounts([a.id]);
+  return serializeAgent(a, counts.get(a.id) ?? 0);
+}
+
+/** At start: agents marked online with no connection anywhere (a crashed process) go offline. */
+export async function sweepPresence(): Promise<number> {
+  const prisma = getPrisma();
+  const stale = await prisma.agent.findMany({ where: { status: { not: "offline" } }, select: { id: true } });
+  let n = 0;
+  for (const { id } of stale) {
+    try {
+      await agentSocketDisconnected(id, "stale");
+      n++;
+    } catch (e) {
+      console.error("[agents] presence sweep failed for", id, e);
+    }
+  }
+  return n;
+}

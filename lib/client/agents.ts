@@ -1,0 +1,127 @@
+"use client";
+// Agents and API tokens in the browser: REST reads, live presence from agent.* envelopes into the cache.
+import { useMutation, useQuery, useQueryClient, type QueryClient, type QueryKey } from "@tanstack/react-query";
+import type { Envelope, EventData } from "@/lib/realtime/events";
+import { apiFetch } from "./api";
+import { toast, toastError } from "./toast";
+
+export type AgentStatus = "online" | "offline" | "busy" | "idle" | "error";
+export type Agent = {
+  id: string;
+  name: string;
+  kind: string;
+  project_ids: string[];
+  status: AgentStatus;
+  availability: number | null;
+  metadata: Record<string, unknown>;
+  last_seen_at: string | null;
+  connections: number;
+  created_by: string | null;
+  created_at: string;
+};
+export type ApiToken = {
+  id: string;
+  name: string;
+  kind: "personal" | "agent";
+  prefix: string;
+  project_ids: string[];
+  agent_id: string | null;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoked: boolean;
+  expired: boolean;
+  created_at: string;
+};
+export type NewToken = ApiToken & { token: string };
+export type TokenInput = { name: string; kind: "personal" | "agent"; project_ids?: string[]; expires_at?: string | null };
+
+// Query keys of this feature (kept here so the shared keys.ts stays untouched by it).
+export const agentKeys = {
+  agents: ["agents"] as const,
+  projectAgents: (projectId: string) => ["project-agents", projectId] as const,
+  tokens: ["tokens"] as const,
+};
+
+export const agentsApi = {
+  listAgents: (signal?: AbortSignal) => apiFetch<{ agents: Agent[] }>("/agents", { signal }).then((r) => r.agents),
+  listProjectAgents: (projectId: string, signal?: AbortSignal) => apiFetch<{ agents: Agent[] }>(`/projects/${projectId}/agents`, { signal }).then((r) => r.agents),
+  listTokens: (signal?: AbortSignal) => apiFetch<{ tokens: ApiToken[] }>("/tokens", { signal }).then((r) => r.tokens),
+  createToken: (input: TokenInput) => apiFetch<NewToken>("/tokens", { method: "POST", body: input }),
+  revokeToken: (id: string) => apiFetch<void>(`/tokens/${id}`, { method: "DELETE" }),
+};
+
+export const useAgents = () => useQuery({ queryKey: agentKeys.agents, queryFn: ({ signal }) => agentsApi.listAgents(signal) });
+export const useProjectAgents = (projectId: string) =>
+  useQuery({ queryKey: agentKeys.projectAgents(projectId), queryFn: ({ signal }) => agentsApi.listProjectAgents(projectId, signal) });
+export const useTokens = () => useQuery({ queryKey: agentKeys.tokens, queryFn: ({ signal }) => agentsApi.listTokens(signal) });
+
+export function useCreateToken() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: agentsApi.createToken,
+    onSuccess: (t) => {
+      qc.setQueryData<ApiToken[]>(agentKeys.tokens, (old) => {
+        const { token: _secret, ...row } = t; // the secret never goes into the cache
+        return old ? [row, ...old.filter((x) => x.id !== t.id)] : old;
+      });
+      if (t.agent_id) void qc.invalidateQueries({ queryKey: agentKeys.agents });
+    },
+  });
+}
+
+export function useRevokeToken() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (t: ApiToken) => agentsApi.revokeToken(t.id),
+    onSuccess: (_v, t) => {
+      qc.setQueryData<ApiToken[]>(agentKeys.tokens, (old) => old?.map((x) => (x.id === t.id ? { ...x, revoked: true, revoked_at: new Date().toISOString() } : x)));
+      toast(`Token “${t.name}” revoked`);
+    },
+    onError: (e) => toastError(e),
+  });
+}
+
+type Presence = EventData<"agent.status_changed">;
+
+function mergePresence(list: Agent[] | undefined, d: Presence): Agent[] | undefined {
+  if (!list) return list;
+  return list.map((a) =>
+    a.id === d.agent_id
+      ? {
+          ...a,
+          status: d.status,
+          availability: d.availability,
+          metadata: d.metadata,
+          last_seen_at: d.last_seen_at ?? a.last_seen_at,
+          connections: d.connections ?? (d.status === "offline" ? 0 : Math.max(a.connections, 1)),
+        }
+      : a,
+  );
+}
+
+/** agent.* envelopes (from global, agent: and project: rooms) update every agent list in the cache. */
+export function applyAgentEnvelope(qc: QueryClient, env: Envelope) {
+  if (env.type !== "agent.status_changed" && env.type !== "agent.connected" && env.type !== "agent.disconnected") return;
+  const d = env.data as Presence;
+  const known = qc.getQueryData<Agent[]>(agentKeys.agents)?.some((a) => a.id === d.agent_id);
+  qc.setQueryData<Agent[]>(agentKeys.agents, (old) => mergePresence(old, d));
+  if (!known && qc.getQueryData(agentKeys.agents)) void qc.invalidateQueries({ queryKey: agentKeys.agents });
+  for (const projectId of d.project_ids) {
+    const key = agentKeys.projectAgents(projectId);
+    const list = qc.getQueryData<Agent[]>(key);
+    if (list && !list.some((a) => a.id === d.agent_id)) void qc.invalidateQueries({ queryKey: key });
+    else qc.setQueryData<Agent[]>(key, (old) => mergePresence(old, d));
+  }
+}
+
+/** Queries that may have missed agent events while a project room was not joined. */
+export const agentQueriesBehindProject = (projectId: string): QueryKey[] => [agentKeys.projectAgents(projectId)];
+
+export const STATUS_TONE: Record<AgentStatus, "green" | "amber" | "red" | "neutral" | "indigo"> = {
+  online: "green",
+  idle: "indigo",
+  busy: "amber",
+  error: "red",
+  offline: "neutral",
+};

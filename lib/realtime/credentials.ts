@@ -1,0 +1,60 @@
+// A socket's credential over its life: the internal rooms it implies (token:<id>, presence:<agent id>),
+// disconnection with AUTH_FAILED when it expires, and auth:refresh to extend it.
+import { identify, type Caller } from "../auth/identify";
+import { tokenRoom } from "../auth/api-tokens";
+import { presenceRoom, agentSocketConnected, agentSocketDisconnected } from "../agents/service";
+import type { AppSocket } from "./handlers";
+
+const MAX_TIMER_MS = 2_147_000_000; // setTimeout's limit (~24.8 days); longer expiries re-arm
+
+const timers = new WeakMap<AppSocket, NodeJS.Timeout>();
+
+function authError(socket: AppSocket, message: string) {
+  socket.emit("auth_error", { type: "auth.error", timestamp: new Date().toISOString(), data: { code: "AUTH_FAILED", message } });
+  socket.disconnect(true);
+}
+
+function arm(socket: AppSocket) {
+  const old = timers.get(socket);
+  if (old) clearTimeout(old);
+  const exp = socket.data.user.expiresAt;
+  if (!exp) return;
+  const ms = new Date(exp).getTime() - Date.now();
+  if (ms <= 0) return authError(socket, "The credential has expired");
+  const t = setTimeout(() => (ms > MAX_TIMER_MS ? arm(socket) : authError(socket, "The credential has expired; refresh it with auth:refresh before it expires")), Math.min(ms, MAX_TIMER_MS));
+  t.unref();
+  timers.set(socket, t);
+}
+
+const internalRooms = (c: Caller) => [...(c.tokenId ? [tokenRoom(c.tokenId)] : []), ...(c.agentId ? [presenceRoom(c.agentId)] : [])];
+
+/** On connection: join the credential's internal rooms, arm the expiry, announce an agent's presence. */
+export function trackCredential(socket: AppSocket) {
+  const user = socket.data.user;
+  const internal = internalRooms(user);
+  if (internal.length) void socket.join(internal);
+  arm(socket);
+  const agentId = user.agentId;
+  socket.on("disconnect", (reason) => {
+    const t = timers.get(socket);
+    if (t) clearTimeout(t);
+    if (agentId) void agentSocketDisconnected(agentId, reason).catch((e) => console.error("[agents] disconnect presence failed", e));
+  });
+  if (agentId) void agentSocketConnected(agentId).catch((e) => console.error("[agents] connect presence failed", e));
+}
+
+/** auth:refresh: a new credential for the same user (and the same agent); the old one stays on failure. */
+export async function refreshCredential(socket: AppSocket, token: string): Promise<{ ok: true; expiresAt: Date | null } | { ok: false; message: string }> {
+  const r = await identify({ token });
+  if (!r.ok) return { ok: false, message: r.message };
+  const old = socket.data.user;
+  if (r.caller.id !== old.id) return { ok: false, message: "The new token belongs to another user" };
+  if ((r.caller.agentId ?? null) !== (old.agentId ?? null)) return { ok: false, message: "The new token belongs to another agent" };
+  if (!socket.connected) return { ok: false, message: "The socket is disconnected" };
+  for (const room of internalRooms(old)) if (!internalRooms(r.caller).includes(room)) void socket.leave(room);
+  socket.data.user = r.caller;
+  const internal = internalRooms(r.caller);
+  if (internal.length) void socket.join(internal);
+  arm(socket);
+  return { ok: true, expiresAt: r.caller.expiresAt };
+}
