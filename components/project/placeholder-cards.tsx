@@ -1,8 +1,7 @@
-import { Bot, Workflow } from "lucide-react";
+import { Bot } from "lucide-react";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 
 const PLACEHOLDERS = [
-  { id: "workflows", title: "Workflows", icon: <Workflow />, empty: "No workflows yet", hint: "Agent workflows on this project appear here with their progress." },
   { id: "agents-online", title: "Agents online", icon: <Bot />, empty: "No agents online yet", hint: "Agents connected with a project token show up here." },
 ];
 

@@ -1,2 +1,7 @@
 // One import per domain: each file declares its routes with route() from ../registry.
-export {};
+import "./auth";
+import "./projects";
+import "./vibecode";
+import "./test-runs";
+import "./workflows";
+import "./system";
