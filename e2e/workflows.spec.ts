@@ -1,7 +1,9 @@
 // Workflows in real browsers: two people watch a workflow's page while the test drives it over REST
 // (steps, logs, errors, completion); both see every change live, and the project page's card follows it.
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { test, expect, screenshot, type E2EServer } from "./fixtures";
+import { test, expect, screenshot, signInContext, type E2EServer } from "./fixtures";
+import { FakeOpenAI } from "../test/support/fake-openai";
+import { startServer } from "../test/support/server";
 
 type User = Awaited<ReturnType<E2EServer["createUser"]>>;
 
@@ -115,4 +117,46 @@ test("a failed workflow shows its error; the API reference lists the workflow ro
   await expect(op).toContainText("progress: integer");
   await screenshot(page, "api-docs");
   for (const c of contexts) await c.close();
+});
+
+test("the built-in vibecode agent's workflow shows its thoughts, tool calls and result", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const fake = await new FakeOpenAI().start();
+  const srv = await startServer({ env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "fake-model" } });
+  try {
+    const owner = await srv.createUser("Ada Agentwatcher");
+    const project = await srv.createProject(owner, { name: "Agent demo", description: "Watching an agent think." });
+    const session = await srv.request("POST", `/api/v1/projects/${project.id}/sessions`, { token: owner.token });
+    expect(session.status).toBe(201);
+    const ctx = await signInContext(browser, srv.url, owner);
+    const page = await ctx.newPage();
+    await page.goto(`/projects/${project.id}/workflows`);
+    await expect(page.getByTestId("workflows-empty")).toBeVisible();
+    await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "connected");
+
+    const posted = await srv.request("POST", `/api/v1/sessions/${session.body.session_id}/messages`, { token: owner.token, body: { prompt: "Add a line to the README [[slow]]" } });
+    expect(posted.status).toBe(202);
+    // The workflow appears in the list live; open it while the agent works.
+    const row = page.getByTestId("workflow-row");
+    await expect(row).toHaveCount(1);
+    await row.getByRole("link").click();
+    await expect(page.getByTestId("workflow-view")).toBeVisible();
+    await expect(page.getByTestId("workflow-status")).toHaveAttribute("data-status", "completed", { timeout: 60_000 });
+    const events = page.getByTestId("agent-event");
+    await expect(page.locator('[data-testid="agent-event"][data-type="agent:thought"]').first()).toBeVisible();
+    expect(await events.count()).toBeGreaterThanOrEqual(4);
+    await expect(page.locator('[data-testid="agent-event"][data-type="agent:tool_call"]')).toHaveCount(2);
+    await expect(page.locator('[data-testid="agent-event"][data-type="agent:result"]')).toHaveCount(1);
+    await expect(page.locator('[data-testid="agent-event"][data-type="agent:result"]')).toContainText("README.md");
+    const call = page.locator('[data-testid="agent-event"][data-type="agent:tool_call"]').first();
+    await expect(call.getByTestId("tool-name")).toHaveText("llm.chat");
+    await call.getByTestId("tool-arguments-toggle").click();
+    await expect(call).toContainText("fake-model");
+    await expect(page.getByTestId("workflow-progress")).toHaveAttribute("data-percentage", "100");
+    await screenshot(page, "workflow-agent");
+    await ctx.close();
+  } finally {
+    await srv.stop();
+    await fake.stop();
+  }
 });
