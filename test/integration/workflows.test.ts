@@ -238,3 +238,16 @@ describe("refusals", () => {
     expectError(await fail(id, { error: 5 }), 400, "VALIDATION_FAILED");
   });
 });
+
+describe("OpenAPI", () => {
+  it("serves the document without a credential, with the workflow routes and their schemas", async () => {
+    const r = await s.request("GET", "/api/v1/openapi.json");
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toContain("application/json");
+    expect(r.body.openapi).toBe("3.1.0");
+    expect(Object.keys(r.body.paths["/api/v1/workflows/{id}/progress"])).toEqual(["post"]);
+    expect(r.body.paths["/api/v1/projects/{id}/workflows"].post.responses["201"]).toBeDefined();
+    expect(r.body.paths["/api/v1/projects/{id}/workflows"].post.responses["403"]).toBeDefined();
+    expect(r.body.paths["/api/v1/openapi.json"].get.security).toBeUndefined();
+  });
+});
