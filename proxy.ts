@@ -14,4 +14,4 @@ export function proxy(req: NextRequest) {
   return NextResponse.redirect(url);
 }
 
-export const config = { matcher: ["/((?!api/|_next/|signin|signup|icon\\.svg|favicon\\.ico).*)"] };
+export const config = { matcher: ["/((?!api/|_next/|docs/|signin|signup|icon\\.svg|favicon\\.ico).*)"] };

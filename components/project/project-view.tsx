@@ -9,10 +9,10 @@ import { ErrorState } from "@/components/ui/error-state";
 import { Card } from "@/components/ui/card";
 import { ActivityFeed } from "./activity-feed";
 import { MembersPanel } from "./members-panel";
-import { PlaceholderCards } from "./placeholder-cards";
 import { LatestRunCard } from "@/components/runs/latest-run-card";
 import { AgentsCard } from "@/components/agents/agents-card";
 import { SessionsCard } from "@/components/vibecode/sessions-card";
+import { WorkflowsCard } from "@/components/workflows/workflows-card";
 import { ProjectHeader } from "./project-header";
 import { ProjectDeleted, ProjectNotFound, ProjectSkeleton } from "./project-states";
 
@@ -49,7 +49,7 @@ export function ProjectView({ id }: { id: string }) {
           <MembersPanel project={data} />
           <LatestRunCard project={data} />
           <AgentsCard projectId={id} />
-          <PlaceholderCards />
+          <WorkflowsCard projectId={data.id} />
         </div>
       </div>
     </div>

@@ -1,4 +1,5 @@
 // Envelopes → React Query cache. The socket never drives component state directly: it edits the cache.
+import { applyWorkflowEnvelope, workflowQueriesBehindRoom } from "./workflows";
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
 import { parseRoom, type Envelope, type EventData } from "@/lib/realtime/events";
 import { keys } from "./keys";
@@ -78,6 +79,7 @@ export function applyEnvelope(ctx: CacheContext, env: Envelope) {
   applyVibecodeEnvelope(qc, env);
   applyRunEnvelope(qc, env);
   applyAgentEnvelope(qc, env);
+  applyWorkflowEnvelope(qc, env);
 
   switch (env.type) {
     case "project.created": {
@@ -119,7 +121,8 @@ function refreshMyAccess(qc: QueryClient, projectId: string) {
 export function queriesBehindRoom(room: string, me: string): QueryKey[] {
   const r = parseRoom(room);
   if (!r?.id) return [];
+  if (r.kind === "workflow") return workflowQueriesBehindRoom(room);
   if (r.kind === "user") return r.id === me ? [keys.projects] : [];
-  if (r.kind === "project") return [keys.projects, keys.project(r.id), keys.members(r.id), keys.events(r.id), ...vibecodeQueriesBehindProject(r.id), ...runQueriesBehindProject(r.id), ...agentQueriesBehindProject(r.id)];
+  if (r.kind === "project") return [keys.projects, keys.project(r.id), keys.members(r.id), keys.events(r.id), ...vibecodeQueriesBehindProject(r.id), ...runQueriesBehindProject(r.id), ...agentQueriesBehindProject(r.id), ...workflowQueriesBehindRoom(room)];
   return [];
 }

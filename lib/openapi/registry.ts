@@ -20,7 +20,7 @@ export const ErrorSchema = z
   .openapi("Error");
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
-type Response = { description: string; schema?: ZodType };
+type Response = { description: string; schema?: ZodType; contentType?: string };
 
 /**
  * Declare one route. `path` uses OpenAPI's `{id}` form. Error responses: pass the statuses the route can
@@ -30,6 +30,7 @@ export function route(def: {
   method: Method;
   path: string;
   summary: string;
+  description?: string;
   tag: string;
   auth?: boolean;
   params?: string[];
@@ -42,7 +43,7 @@ export function route(def: {
   const params = def.params ?? [...def.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const responses: Record<string, { description: string; content?: Record<string, { schema: ZodType }> }> = {};
   for (const [status, r] of Object.entries(def.responses)) {
-    responses[status] = { description: r.description, ...(r.schema ? { content: { "application/json": { schema: r.schema } } } : {}) };
+    responses[status] = { description: r.description, ...(r.schema ? { content: { [r.contentType ?? "application/json"]: { schema: r.schema } } } : {}) };
   }
   const errors = new Set([...(def.errors ?? []), ...(auth ? [400, 401, 404, 413, 429] : [400, 413, 429])]);
   for (const status of errors) {
@@ -52,6 +53,7 @@ export function route(def: {
     method: def.method,
     path: def.path,
     summary: def.summary,
+    ...(def.description ? { description: def.description } : {}),
     tags: [def.tag],
     ...(auth ? { security: [{ bearer: [] }, { session: [] }] } : {}),
     request: {

@@ -104,6 +104,41 @@ const agentPresence = z.object({
   reason: z.string().optional(),
 });
 
+// workflow.*: started/completed/failed carry the whole workflow; progress carries the new state and the
+// logs/errors lines of that update (GET /api/v1/workflows/{id} has all of them).
+const workflowStatus = z.enum(["running", "completed", "failed"]);
+const workflowSummary = z.object({
+  workflow_id: z.string(),
+  id: z.string(),
+  project_id: z.string(),
+  agent_id: z.string().nullable(),
+  name: z.string(),
+  status: workflowStatus,
+  progress: z.number().int().min(0).max(100),
+  current_step: z.number().int(),
+  total_steps: z.number().int().nullable(),
+  step_name: z.string().nullable(),
+  result: z.unknown(),
+  error: z.string().nullable(),
+  created_by: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  finished_at: z.string().nullable(),
+});
+const workflowProgress = z.object({
+  workflow_id: z.string(),
+  project_id: z.string(),
+  name: z.string(),
+  status: workflowStatus,
+  progress: z.number().int().min(0).max(100),
+  current_step: z.number().int(),
+  total_steps: z.number().int().nullable(),
+  step_name: z.string().nullable(),
+  logs: z.array(z.string()),
+  errors: z.array(z.string()),
+  updated_at: z.string(),
+});
+
 /** Every event's name and the shape of its `data`. Later features tighten the open shapes. */
 export const EVENTS = {
   "project.created": ZProjectSchema.extend({ created_by: z.string() }),
@@ -119,10 +154,10 @@ export const EVENTS = {
   "agent:tool_call": AGENT_WORK_DATA["agent:tool_call"].extend(agentWork.shape),
   "agent:result": AGENT_WORK_DATA["agent:result"].extend(agentWork.shape),
   "agent:error": AGENT_WORK_DATA["agent:error"].extend(agentWork.shape),
-  "workflow.started": open,
-  "workflow.progress": open,
-  "workflow.completed": open,
-  "workflow.failed": open,
+  "workflow.started": workflowSummary,
+  "workflow.progress": workflowProgress,
+  "workflow.completed": workflowSummary,
+  "workflow.failed": workflowSummary,
   "session.created": z.object({ session_id: z.string(), project_id: z.string(), created_at: z.string(), user_id: z.string(), user_name: z.string() }),
   vibecode_request: z.object({ session_id: z.string(), message_id: z.string(), prompt: z.string(), user_id: z.string(), user_name: z.string(), status: z.literal("pending") }),
   vibecode_chunk: z.object({ session_id: z.string(), message_id: z.string(), seq: z.number(), content: z.string() }),

@@ -6,6 +6,7 @@ import { startWorkflow, progressWorkflow, finishWorkflow, publishWorkflowEvent }
 export const VIBECODE_AGENT_ID = "00000000-0000-4000-8000-00000000c0de";
 const SOURCE = "vibecode_agent";
 const TOTAL_STEPS = 4;
+const STEP_NAMES: Record<number, string> = { 1: "Read the workspace", 2: "Ask the model", 3: "Check the patch", 4: "Report the answer" };
 
 export async function createAgentReporter(input: { projectId: string; traceId: string; prompt: string; userId: string }) {
   const w = await startWorkflow({
@@ -26,7 +27,7 @@ export async function createAgentReporter(input: { projectId: string; traceId: s
       ev("agent:tool_call", { tool_name, status, message, ...(args ? { arguments: args } : {}) }),
     result: (r: { content_type: string; content: string }) => ev("agent:result", { status: "success", ...r }),
     error: (code: string, message: string, details: unknown = null) => ev("agent:error", { code, message, details }),
-    progress: (progress: number, step: number, logs: string[]) => progressWorkflow(w.id, { progress, currentStep: step, logs, source: SOURCE, traceId: input.traceId }),
+    progress: (progress: number, step: number, logs: string[]) => progressWorkflow(w.id, { progress, currentStep: step, stepName: STEP_NAMES[step], logs, source: SOURCE, traceId: input.traceId }),
     complete: (result: unknown) => finishWorkflow(w.id, { status: "completed", result }, SOURCE, input.traceId),
     fail: (error: string) => finishWorkflow(w.id, { status: "failed", error }, SOURCE, input.traceId),
   };

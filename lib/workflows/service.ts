@@ -1,38 +1,71 @@
 // Workflows: work reported step by step; every change is published to the project and workflow rooms.
+// Rules: progress and current_step never go back, current_step stays within total_steps, nothing changes
+// once a workflow is completed or failed. Updates of one workflow are serialised (a per-workflow lock in
+// this process and a row lock in the database), and its events are published in the order of the updates.
+import type { z } from "zod";
 import { getPrisma } from "../db";
 import { AppError, notFound } from "../errors";
-import { publish } from "../realtime/publish";
-import { rooms, type EventType, type EventData } from "../realtime/events";
+import { isUuid } from "../ids";
+import { keyedLock } from "../keyed-lock";
+import { publish, toEnvelope } from "../realtime/publish";
+import { rooms, type Envelope, type EventType, type EventData } from "../realtime/events";
+import { requireProjectRole, requireRoleForChild } from "../auth/permissions";
+import type { PublicUser } from "../users/service";
+import { MAX_ERRORS, MAX_LINE, MAX_LOGS, MAX_STEPS, type TCreateWorkflow, type TProgressWorkflow, type TWorkflow, type ZListWorkflowsQuerySchema } from "./schemas";
 
 type WorkflowRow = {
   id: string;
   projectId: string;
+  agentId: string | null;
   name: string;
   status: string;
   progress: number;
   currentStep: number;
   totalSteps: number | null;
+  stepName: string | null;
+  steps: unknown;
+  logs: unknown;
+  errors: unknown;
   result: unknown;
   error: string | null;
+  createdBy: string | null;
+  finishedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 };
 
-export function serializeWorkflow(w: WorkflowRow) {
+type Step = { step: number; name: string | null; progress: number; at: string };
+
+export function serializeWorkflow(w: WorkflowRow): TWorkflow {
   return {
     id: w.id,
     project_id: w.projectId,
+    agent_id: w.agentId,
     name: w.name,
-    status: w.status,
+    status: w.status as TWorkflow["status"],
     progress: w.progress,
     current_step: w.currentStep,
     total_steps: w.totalSteps,
+    step_name: w.stepName,
     result: w.result ?? null,
     error: w.error,
+    created_by: w.createdBy,
     created_at: w.createdAt.toISOString(),
     updated_at: w.updatedAt.toISOString(),
+    finished_at: w.finishedAt?.toISOString() ?? null,
   };
 }
+
+/** The workflow with its stored timeline, logs and errors. */
+export function serializeWorkflowDetail(w: WorkflowRow) {
+  return { ...serializeWorkflow(w), steps: asArray(w.steps) as Step[], logs: asArray(w.logs) as string[], errors: asArray(w.errors) as string[] };
+}
+
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const cut = (s: string) => (s.length > MAX_LINE ? s.slice(0, MAX_LINE - 1) + "…" : s);
+/** New lines, each cut to MAX_LINE, at most `max` of them (the newest). */
+const capLines = (lines: string[] | undefined, max: number) => (lines ?? []).slice(-max).map(cut);
+const appendCapped = <T>(stored: unknown, added: T[], max: number): T[] => [...(asArray(stored) as T[]), ...added].slice(-max);
 
 /** Publish one event to the workflow's project room and its own room. */
 export async function publishWorkflowEvent<T extends EventType>(
@@ -46,45 +79,93 @@ export async function publishWorkflowEvent<T extends EventType>(
   await publish({ type, room: rooms.workflow(w.id), data, source, traceId });
 }
 
-export async function startWorkflow(input: { projectId: string; name: string; totalSteps?: number | null; createdBy?: string | null; source: string; traceId?: string | null }) {
+const withWorkflowLock = keyedLock("workflow");
+const FINISHED = new Set(["completed", "failed"]);
+
+const finishedError = (status: string) => new AppError("INVALID_TRANSITION", 409, `The workflow is already ${status}`);
+
+/** Summary data of workflow.started / completed / failed. */
+const summary = (w: WorkflowRow) => ({ ...serializeWorkflow(w), workflow_id: w.id });
+
+export async function startWorkflow(input: {
+  projectId: string;
+  name: string;
+  totalSteps?: number | null;
+  agentId?: string | null;
+  createdBy?: string | null;
+  source: string;
+  traceId?: string | null;
+}) {
   const w = await getPrisma().workflow.create({
-    data: { projectId: input.projectId, name: input.name, totalSteps: input.totalSteps ?? null, createdBy: input.createdBy ?? null },
+    data: { projectId: input.projectId, name: input.name, totalSteps: input.totalSteps ?? null, agentId: input.agentId ?? null, createdBy: input.createdBy ?? null },
   });
-  await publishWorkflowEvent(w, "workflow.started", { ...serializeWorkflow(w), workflow_id: w.id }, input.source, input.traceId);
+  await publishWorkflowEvent(w, "workflow.started", summary(w), input.source, input.traceId);
   return w;
 }
 
-const FINISHED = new Set(["completed", "failed"]);
+/** Lock the row (other processes wait), read it, and apply `change` when allowed. */
+async function lockedUpdate(id: string, change: (w: WorkflowRow) => Parameters<ReturnType<typeof getPrisma>["workflow"]["update"]>[0]["data"]) {
+  return getPrisma().$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SELECT id FROM workflows WHERE id = $1::uuid FOR UPDATE`, id);
+    const w = await tx.workflow.findUnique({ where: { id } });
+    if (!w) throw notFound("Workflow");
+    if (FINISHED.has(w.status)) throw finishedError(w.status);
+    return { before: w, after: await tx.workflow.update({ where: { id }, data: change(w) }) };
+  });
+}
 
 export async function progressWorkflow(
   id: string,
-  input: { progress: number; currentStep?: number; logs?: string[]; errors?: string[]; source: string; traceId?: string | null },
+  input: { progress: number; currentStep?: number; stepName?: string; logs?: string[]; errors?: string[]; source: string; traceId?: string | null },
 ) {
-  const prisma = getPrisma();
-  const w = await prisma.workflow.findUnique({ where: { id } });
-  if (!w) throw notFound("Workflow");
-  if (FINISHED.has(w.status)) throw new AppError("INVALID_TRANSITION", 409, `The workflow is already ${w.status}`);
-  if (input.progress < w.progress) throw new AppError("INVALID_TRANSITION", 409, `Progress cannot go back from ${w.progress} to ${input.progress}`);
-  const updated = await prisma.workflow.update({
-    where: { id },
-    data: { progress: input.progress, currentStep: input.currentStep ?? w.currentStep },
+  if (!isUuid(id)) throw notFound("Workflow");
+  const logs = capLines(input.logs, MAX_LOGS);
+  const errors = capLines(input.errors, MAX_ERRORS);
+  return withWorkflowLock(id, async () => {
+    const { after } = await lockedUpdate(id, (w) => {
+      if (input.progress < w.progress) {
+        throw new AppError("INVALID_TRANSITION", 409, `Progress cannot go back from ${w.progress} to ${input.progress}`);
+      }
+      const step = input.currentStep ?? w.currentStep;
+      if (step < w.currentStep) throw new AppError("INVALID_TRANSITION", 409, `current_step cannot go back from ${w.currentStep} to ${step}`);
+      if (w.totalSteps !== null && step > w.totalSteps) {
+        throw new AppError("VALIDATION_FAILED", 400, `current_step ${step} is beyond total_steps ${w.totalSteps}`, [
+          { field: "current_step", message: `at most ${w.totalSteps}` },
+        ]);
+      }
+      const stepName = input.stepName ?? (step === w.currentStep ? w.stepName : null);
+      const newStep = step !== w.currentStep || stepName !== w.stepName;
+      const steps = newStep ? appendCapped<Step>(w.steps, [{ step, name: stepName, progress: input.progress, at: new Date().toISOString() }], MAX_STEPS) : undefined;
+      return {
+        progress: input.progress,
+        currentStep: step,
+        stepName,
+        ...(steps ? { steps } : {}),
+        ...(logs.length ? { logs: appendCapped(w.logs, logs, MAX_LOGS) } : {}),
+        ...(errors.length ? { errors: appendCapped(w.errors, errors, MAX_ERRORS) } : {}),
+      };
+    });
+    await publishWorkflowEvent(
+      after,
+      "workflow.progress",
+      {
+        workflow_id: id,
+        project_id: after.projectId,
+        name: after.name,
+        status: after.status as "running",
+        progress: after.progress,
+        current_step: after.currentStep,
+        total_steps: after.totalSteps,
+        step_name: after.stepName,
+        logs,
+        errors,
+        updated_at: after.updatedAt.toISOString(),
+      },
+      input.source,
+      input.traceId,
+    );
+    return after;
   });
-  await publishWorkflowEvent(
-    updated,
-    "workflow.progress",
-    {
-      workflow_id: id,
-      status: updated.status,
-      progress: updated.progress,
-      current_step: updated.currentStep,
-      total_steps: updated.totalSteps,
-      logs: input.logs ?? [],
-      errors: input.errors ?? [],
-    },
-    input.source,
-    input.traceId,
-  );
-  return updated;
 }
 
 export async function finishWorkflow(
@@ -93,18 +174,84 @@ export async function finishWorkflow(
   source: string,
   traceId?: string | null,
 ) {
-  const prisma = getPrisma();
-  const w = await prisma.workflow.findUnique({ where: { id } });
-  if (!w) throw notFound("Workflow");
-  if (FINISHED.has(w.status)) throw new AppError("INVALID_TRANSITION", 409, `The workflow is already ${w.status}`);
-  const updated = await prisma.workflow.update({
-    where: { id },
-    data:
+  if (!isUuid(id)) throw notFound("Workflow");
+  return withWorkflowLock(id, async () => {
+    const { after } = await lockedUpdate(id, (w) =>
       outcome.status === "completed"
-        ? { status: "completed", progress: 100, currentStep: w.totalSteps ?? w.currentStep, result: outcome.result === undefined || outcome.result === null ? undefined : (outcome.result as object) }
-        : { status: "failed", error: outcome.error },
+        ? {
+            status: "completed",
+            progress: 100,
+            currentStep: w.totalSteps ?? w.currentStep,
+            finishedAt: new Date(),
+            result: outcome.result === undefined || outcome.result === null ? undefined : (outcome.result as object),
+          }
+        : { status: "failed", error: cut(outcome.error), finishedAt: new Date(), errors: appendCapped(w.errors, [cut(outcome.error)], MAX_ERRORS) },
+    );
+    const type = outcome.status === "completed" ? "workflow.completed" : "workflow.failed";
+    await publishWorkflowEvent(after, type, summary(after), source, traceId);
+    return after;
   });
-  const type = outcome.status === "completed" ? "workflow.completed" : "workflow.failed";
-  await publishWorkflowEvent(updated, type, { ...serializeWorkflow(updated), workflow_id: id }, source, traceId);
-  return updated;
+}
+
+// ---- REST (the caller's role is checked here) ----
+
+const SOURCE = "workflow_api";
+
+async function loadWorkflow(user: PublicUser, id: string, min: "viewer" | "member") {
+  if (!isUuid(id)) throw notFound("Workflow");
+  const w = await getPrisma().workflow.findUnique({ where: { id } });
+  if (!w) throw notFound("Workflow");
+  await requireRoleForChild(user, w.projectId, min, "Workflow");
+  return w;
+}
+
+export async function createWorkflow(user: PublicUser, projectId: string, input: TCreateWorkflow) {
+  await requireProjectRole(user, projectId, "member");
+  const w = await startWorkflow({ projectId, name: input.name, totalSteps: input.total_steps ?? null, createdBy: user.id, source: SOURCE });
+  return serializeWorkflow(w);
+}
+
+export async function reportProgress(user: PublicUser, id: string, input: TProgressWorkflow) {
+  await loadWorkflow(user, id, "member");
+  const w = await progressWorkflow(id, {
+    progress: input.progress,
+    currentStep: input.current_step,
+    stepName: input.step_name,
+    logs: input.logs,
+    errors: input.errors,
+    source: SOURCE,
+  });
+  return serializeWorkflow(w);
+}
+
+export async function completeWorkflow(user: PublicUser, id: string, result: unknown) {
+  await loadWorkflow(user, id, "member");
+  return serializeWorkflow(await finishWorkflow(id, { status: "completed", result }, SOURCE));
+}
+
+export async function failWorkflow(user: PublicUser, id: string, error: string) {
+  await loadWorkflow(user, id, "member");
+  return serializeWorkflow(await finishWorkflow(id, { status: "failed", error }, SOURCE));
+}
+
+/** How many events of the workflow room GET returns (the newest). */
+const MAX_TIMELINE_EVENTS = 500;
+
+/** The workflow, its timeline, logs, errors and the events of room workflow:<id> (oldest first). */
+export async function getWorkflow(user: PublicUser, id: string) {
+  const w = await loadWorkflow(user, id, "viewer");
+  const rows = await getPrisma().event.findMany({ where: { room: rooms.workflow(id) }, orderBy: { id: "desc" }, take: MAX_TIMELINE_EVENTS });
+  const events: Envelope[] = rows.reverse().map(toEnvelope);
+  return { ...serializeWorkflowDetail(w), events, last_event_id: events.at(-1)?.id ?? "0" };
+}
+
+export async function listWorkflows(user: PublicUser, projectId: string, q: z.infer<typeof ZListWorkflowsQuerySchema>) {
+  await requireProjectRole(user, projectId, "viewer");
+  const rows = await getPrisma().workflow.findMany({
+    where: { projectId, ...(q.status ? { status: q.status } : {}), ...(q.before ? { createdAt: { lt: new Date(q.before) } } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit);
+  return { workflows: page.map(serializeWorkflow), next_before: rows.length > q.limit ? page.at(-1)!.createdAt.toISOString() : null };
 }

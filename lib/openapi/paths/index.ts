@@ -2,3 +2,9 @@
 import "./admin";
 import "./tokens";
 import "./agents";
+import "./auth";
+import "./projects";
+import "./vibecode";
+import "./test-runs";
+import "./workflows";
+import "./system";

@@ -1,0 +1,182 @@
+"use client";
+import { useEffect, useRef } from "react";
+import { Bot, ListChecks, ScrollText, SearchX, TriangleAlert } from "lucide-react";
+import { isApiError } from "@/lib/client/api";
+import { useWorkflow, type WorkflowDetail } from "@/lib/client/workflows";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorState } from "@/components/ui/error-state";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { Skeleton } from "@/components/ui/skeleton";
+import { BackLink, ProjectGate } from "@/components/runs/project-gate";
+import { AgentEvent } from "./agent-event";
+import { WorkflowProgressBar, WorkflowStatusBadge } from "./workflow-bits";
+
+function Steps({ w }: { w: WorkflowDetail }) {
+  if (!w.steps.length) return <p className="text-xs text-zinc-500 dark:text-zinc-400">No steps reported yet.</p>;
+  return (
+    <ol className="space-y-2">
+      {w.steps.map((s, i) => {
+        const current = i === w.steps.length - 1 && w.status === "running";
+        return (
+          <li key={`${s.step}-${s.at}-${i}`} data-testid="workflow-step" data-step={s.step} data-current={current || undefined} className="flex items-start gap-2.5">
+            <span className={`mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full text-[11px] font-semibold ${current ? "bg-indigo-600 text-white" : "bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300"}`}>
+              {s.step}
+            </span>
+            <div className="min-w-0 flex-1">
+              <p className="truncate text-[13px] text-zinc-900 dark:text-zinc-100">{s.name ?? `Step ${s.step}`}</p>
+              <p className="text-[11px] text-zinc-500 dark:text-zinc-400">
+                {s.progress}% · <RelativeTime iso={s.at} />
+              </p>
+            </div>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function Logs({ lines }: { lines: string[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (el && el.scrollHeight - el.scrollTop - el.clientHeight < 80) el.scrollTop = el.scrollHeight;
+  }, [lines.length]);
+  if (!lines.length) return <p className="px-4 py-3 text-xs text-zinc-500 dark:text-zinc-400">No log lines yet.</p>;
+  return (
+    <div ref={ref} className="max-h-80 overflow-auto bg-zinc-950 px-4 py-3 font-mono text-xs leading-5 text-zinc-200" data-testid="workflow-logs">
+      {lines.map((l, i) => (
+        <div key={i} data-testid="workflow-log" className="break-all whitespace-pre-wrap">
+          {l}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function AgentActivity({ w }: { w: WorkflowDetail }) {
+  const agentEvents = w.events.filter((e) => e.type.startsWith("agent:"));
+  const ref = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    ref.current?.lastElementChild?.scrollIntoView?.({ block: "nearest" });
+  }, [agentEvents.length]);
+  return (
+    <Card>
+      <CardHeader title="Agent activity" icon={<Bot />} actions={<span className="text-xs text-zinc-500">{agentEvents.length} events</span>} />
+      {agentEvents.length ? (
+        <ul ref={ref} className="max-h-[32rem] divide-y divide-zinc-100 overflow-auto px-4 dark:divide-zinc-800" data-testid="agent-events">
+          {agentEvents.map((e) => (
+            <AgentEvent key={e.id} env={e} />
+          ))}
+        </ul>
+      ) : (
+        <EmptyState compact icon={<Bot />} title="No agent events yet" data-testid="agent-events-empty">
+          Thoughts, tool calls and results of the agent appear here as they happen.
+        </EmptyState>
+      )}
+    </Card>
+  );
+}
+
+function Detail({ w, projectId }: { w: WorkflowDetail; projectId: string }) {
+  return (
+    <div className="space-y-5" data-testid="workflow-view" data-workflow-id={w.id} data-status={w.status}>
+      <BackLink href={`/projects/${projectId}/workflows`} testId="back-to-workflows">
+        All workflows
+      </BackLink>
+      <div className="flex flex-wrap items-center gap-2.5">
+        <h1 className="truncate text-xl font-semibold tracking-tight" data-testid="workflow-name">
+          {w.name}
+        </h1>
+        <WorkflowStatusBadge status={w.status} />
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">
+          started <RelativeTime iso={w.created_at} />
+          {w.finished_at && (
+            <>
+              {" "}· finished <RelativeTime iso={w.finished_at} />
+            </>
+          )}
+        </span>
+      </div>
+      <Card>
+        <CardBody className="space-y-3 py-4">
+          <WorkflowProgressBar workflow={w} />
+          {w.status === "failed" && w.error && (
+            <p className="rounded border border-red-200 bg-red-50 px-3 py-2 text-[13px] text-red-700 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300" data-testid="workflow-failure">
+              {w.error}
+            </p>
+          )}
+          {w.status === "completed" && w.result !== null && w.result !== undefined && (
+            <pre className="max-h-40 overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-950" data-testid="workflow-result">
+              {typeof w.result === "string" ? w.result : JSON.stringify(w.result, null, 2)}
+            </pre>
+          )}
+        </CardBody>
+      </Card>
+      <div className="grid grid-cols-1 items-start gap-5 lg:grid-cols-3">
+        <div className="min-w-0 lg:col-span-2">
+          <AgentActivity w={w} />
+        </div>
+        <div className="min-w-0 space-y-5">
+          <Card>
+            <CardHeader title="Steps" icon={<ListChecks />} />
+            <CardBody>
+              <Steps w={w} />
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader title="Errors" icon={<TriangleAlert />} actions={<span className="text-xs text-zinc-500">{w.errors.length}</span>} />
+            <CardBody>
+              {w.errors.length ? (
+                <ul className="space-y-1.5">
+                  {w.errors.map((e, i) => (
+                    <li key={i} data-testid="workflow-error" className="text-[13px] break-words text-red-700 dark:text-red-300">
+                      {e}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="text-xs text-zinc-500 dark:text-zinc-400">No errors.</p>
+              )}
+            </CardBody>
+          </Card>
+        </div>
+      </div>
+      <Card className="overflow-hidden">
+        <CardHeader title="Logs" icon={<ScrollText />} actions={<span className="text-xs text-zinc-500">{w.logs.length} lines</span>} />
+        <Logs lines={w.logs} />
+      </Card>
+    </div>
+  );
+}
+
+function Loaded({ projectId, workflowId }: { projectId: string; workflowId: string }) {
+  const { data, error, isPending, refetch, isRefetching } = useWorkflow(workflowId);
+  if (isPending) {
+    return (
+      <div className="space-y-4" aria-busy data-testid="workflow-loading">
+        <Skeleton className="h-7 w-72" />
+        <Skeleton className="h-16 w-full" />
+      </div>
+    );
+  }
+  if (isApiError(error, 404) || (data && data.project_id !== projectId)) {
+    return (
+      <Card>
+        <EmptyState icon={<SearchX />} title="Workflow not found" data-testid="workflow-not-found">
+          It does not exist, or it belongs to a project you cannot see.
+        </EmptyState>
+      </Card>
+    );
+  }
+  if (!data) return <Card><ErrorState title="Could not load this workflow" error={error} onRetry={() => void refetch()} retrying={isRefetching} /></Card>;
+  return <Detail w={data} projectId={projectId} />;
+}
+
+export function WorkflowView({ projectId, workflowId }: { projectId: string; workflowId: string }) {
+  return (
+    <ProjectGate id={projectId} loading={<Skeleton className="h-8 w-64" />}>
+      {(project) => <Loaded projectId={project.id} workflowId={workflowId} />}
+    </ProjectGate>
+  );
+}

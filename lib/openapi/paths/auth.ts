@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { route } from "../registry";
+import { ZRegisterSchema, ZTokenRequestSchema } from "../../users/schemas";
+import { ZUserSchema } from "./common";
+
+route({
+  method: "post",
+  path: "/api/v1/auth/register",
+  tag: "Auth",
+  auth: false,
+  summary: "Create an account (the first account becomes admin)",
+  body: ZRegisterSchema,
+  responses: { 201: { description: "The new account", schema: z.object({ user: ZUserSchema }) } },
+  errors: [403, 409],
+});
+
+route({
+  method: "post",
+  path: "/api/v1/auth/token",
+  tag: "Auth",
+  auth: false,
+  summary: "Exchange email and password for a Bearer JWT",
+  body: ZTokenRequestSchema,
+  responses: {
+    200: {
+      description: "A Bearer token",
+      schema: z.object({ token: z.string(), token_type: z.literal("Bearer"), expires_at: z.string(), user: ZUserSchema }),
+    },
+  },
+  errors: [401],
+});
+
+route({
+  method: "get",
+  path: "/api/v1/me",
+  tag: "Auth",
+  summary: "The signed-in user",
+  responses: { 200: { description: "The caller", schema: z.object({ user: ZUserSchema }) } },
+});

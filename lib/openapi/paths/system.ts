@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { route } from "../registry";
+
+route({
+  method: "get",
+  path: "/api/health",
+  tag: "System",
+  auth: false,
+  summary: "Liveness and dependency checks",
+  responses: {
+    200: { description: "Healthy", schema: z.object({ status: z.enum(["ok", "degraded"]), checks: z.object({ database: z.enum(["ok", "down"]), redis: z.enum(["ok", "down", "disabled"]) }) }) },
+    503: { description: "Degraded (the database or Redis is down)" },
+  },
+});
+route({
+  method: "get",
+  path: "/api/metrics",
+  tag: "System",
+  summary: "Prometheus metrics (an admin's credential, or Bearer METRICS_TOKEN)",
+  responses: { 200: { description: "Prometheus text format", schema: z.string(), contentType: "text/plain" } },
+  errors: [403],
+});
+route({
+  method: "get",
+  path: "/api/v1/websocket/stats",
+  tag: "System",
+  summary: "Socket.IO connections and room sizes summed over every process (admins)",
+  responses: {
+    200: {
+      description: "Stats",
+      schema: z.object({ connections: z.number(), rooms: z.record(z.string(), z.number()), partial: z.literal(true).optional() }),
+    },
+  },
+  errors: [403],
+});
+route({
+  method: "get",
+  path: "/api/v1/openapi.json",
+  tag: "System",
+  auth: false,
+  summary: "This document (OpenAPI 3.1)",
+  responses: { 200: { description: "The OpenAPI document", schema: z.record(z.string(), z.unknown()) } },
+});

@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { route } from "../registry";
+import { ZCompleteRunSchema, ZCreateTestRunSchema, ZExternalResultsSchema } from "../../test-runs/schemas";
+
+const ZTestRun = z
+  .object({
+    id: z.string(),
+    project_id: z.string(),
+    job_id: z.string(),
+    source: z.enum(["local", "external"]),
+    name: z.string().nullable(),
+    command: z.string().nullable(),
+    status: z.string().describe("queued | running | cancelling | passed | failed | error | cancelled | timed_out"),
+    trace_id: z.string().nullable(),
+    started_by: z.string().nullable(),
+    total: z.number().nullable(),
+    passed: z.number(),
+    failed: z.number(),
+    skipped: z.number(),
+    duration_ms: z.number().nullable(),
+    exit_code: z.number().nullable(),
+    error: z.string().nullable(),
+    started_at: z.string().nullable(),
+    finished_at: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .loose()
+  .openapi("TestRun");
+
+route({
+  method: "get",
+  path: "/api/v1/projects/{id}/test-runs",
+  tag: "Test runs",
+  summary: "The project's test runs, newest first",
+  responses: { 200: { description: "Runs", schema: z.object({ test_runs: z.array(ZTestRun) }) } },
+});
+route({
+  method: "post",
+  path: "/api/v1/projects/{id}/test-runs",
+  tag: "Test runs",
+  summary: "Start a run: the project's test command (local) or one reported by CI (external); events in job:<job_id>",
+  body: ZCreateTestRunSchema,
+  responses: { 202: { description: "The run", schema: ZTestRun } },
+  errors: [403, 409],
+});
+route({
+  method: "get",
+  path: "/api/v1/test-runs/{id}",
+  tag: "Test runs",
+  summary: "One run with its results",
+  responses: { 200: { description: "The run", schema: ZTestRun } },
+});
+route({
+  method: "get",
+  path: "/api/v1/test-runs/{id}/log",
+  tag: "Test runs",
+  summary: "The run's raw output",
+  responses: { 200: { description: "Plain text", schema: z.string(), contentType: "text/plain" } },
+});
+route({
+  method: "post",
+  path: "/api/v1/test-runs/{id}/cancel",
+  tag: "Test runs",
+  summary: "Cancel a queued or running run (members); publishes test_run.cancelling",
+  responses: { 202: { description: "The run", schema: ZTestRun } },
+  errors: [403, 409],
+});
+route({
+  method: "post",
+  path: "/api/v1/test-runs/{id}/results",
+  tag: "Test runs",
+  summary: "Report results of an external run; each publishes test_result",
+  body: ZExternalResultsSchema,
+  responses: { 202: { description: "Accepted", schema: z.record(z.string(), z.unknown()) } },
+  errors: [403, 409],
+});
+route({
+  method: "post",
+  path: "/api/v1/test-runs/{id}/complete",
+  tag: "Test runs",
+  summary: "Finish an external run; publishes test_completed",
+  body: ZCompleteRunSchema,
+  responses: { 200: { description: "The run", schema: ZTestRun } },
+  errors: [403, 409],
+});

@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { route } from "../registry";
+import {
+  ZCompleteWorkflowSchema,
+  ZCreateWorkflowSchema,
+  ZFailWorkflowSchema,
+  ZListWorkflowsQuerySchema,
+  ZProgressWorkflowSchema,
+  ZWorkflowSchema,
+  ZWorkflowStepSchema,
+} from "../../workflows/schemas";
+import { ZEnvelopeSchema } from "./common";
+
+const Workflow = ZWorkflowSchema.openapi("Workflow");
+const refusals =
+  "409 INVALID_TRANSITION: the workflow is already completed or failed, or progress / current_step would go back. " +
+  "400 VALIDATION_FAILED: progress outside 0–100, current_step beyond total_steps, malformed body.";
+
+route({
+  method: "post",
+  path: "/api/v1/projects/{id}/workflows",
+  tag: "Workflows",
+  summary: "Start a workflow (members, owners); publishes workflow.started to project:<id> and workflow:<wid>",
+  body: ZCreateWorkflowSchema,
+  responses: { 201: { description: "The workflow (status running, progress 0)", schema: Workflow } },
+  errors: [403],
+});
+route({
+  method: "get",
+  path: "/api/v1/projects/{id}/workflows",
+  tag: "Workflows",
+  summary: "The project's workflows, newest first (page with `before` = next_before)",
+  query: ZListWorkflowsQuerySchema,
+  responses: { 200: { description: "A page", schema: z.object({ workflows: z.array(Workflow), next_before: z.string().nullable() }) } },
+});
+route({
+  method: "get",
+  path: "/api/v1/workflows/{id}",
+  tag: "Workflows",
+  summary: "A workflow with its timeline of steps, logs, errors and the events of room workflow:<id> (agent:* and workflow.*)",
+  description: "Logs keep the newest 500 lines, errors 200, steps 200; lines are cut to 2000 characters. `events` holds the newest 500 events, oldest first; subscribe to workflow:<id> with since=last_event_id to follow it live.",
+  responses: {
+    200: {
+      description: "The workflow",
+      schema: Workflow.extend({
+        steps: z.array(ZWorkflowStepSchema),
+        logs: z.array(z.string()),
+        errors: z.array(z.string()),
+        events: z.array(ZEnvelopeSchema),
+        last_event_id: z.string(),
+      }),
+    },
+  },
+});
+route({
+  method: "post",
+  path: "/api/v1/workflows/{id}/progress",
+  tag: "Workflows",
+  summary: "Report progress, the current step and new log / error lines; publishes workflow.progress",
+  description: refusals,
+  body: ZProgressWorkflowSchema,
+  responses: { 200: { description: "The workflow", schema: Workflow } },
+  errors: [403, 409],
+});
+route({
+  method: "post",
+  path: "/api/v1/workflows/{id}/complete",
+  tag: "Workflows",
+  summary: "Complete a workflow (progress becomes 100); publishes workflow.completed",
+  description: refusals,
+  body: ZCompleteWorkflowSchema,
+  responses: { 200: { description: "The workflow", schema: Workflow } },
+  errors: [403, 409],
+});
+route({
+  method: "post",
+  path: "/api/v1/workflows/{id}/fail",
+  tag: "Workflows",
+  summary: "Fail a workflow with an error; publishes workflow.failed",
+  description: refusals,
+  body: ZFailWorkflowSchema,
+  responses: { 200: { description: "The workflow", schema: Workflow } },
+  errors: [403, 409],
+});
