@@ -205,9 +205,11 @@ async function loadWorkflow(user: PublicUser, id: string, min: "viewer" | "membe
   return w;
 }
 
-export async function createWorkflow(user: PublicUser, projectId: string, input: TCreateWorkflow) {
+export async function createWorkflow(user: PublicUser & { agentId?: string | null }, projectId: string, input: TCreateWorkflow) {
   await requireProjectRole(user, projectId, "member");
-  const w = await startWorkflow({ projectId, name: input.name, totalSteps: input.total_steps ?? null, createdBy: user.id, source: SOURCE });
+  // Created with an agent token: the workflow is that agent's (its view and the agents list show it).
+  const agentId = user.agentId ?? null;
+  const w = await startWorkflow({ projectId, name: input.name, totalSteps: input.total_steps ?? null, createdBy: user.id, agentId, source: agentId ? `agent:${agentId}` : SOURCE });
   return serializeWorkflow(w);
 }
 
