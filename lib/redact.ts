@@ -20,8 +20,13 @@ const RULES: Rule[] = [
   },
   // Credentials in URLs: scheme://user:pass@host → scheme://user:****@host
   { re: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]+):([^\s/?#@]+)@/gi, replace: (_m, head) => `${head}:${MASK}@` },
-  // Authorization headers
-  { re: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/]{8,}=*/g, replace: (_m, scheme) => `${scheme} ${MASK}` },
+  // Authorization headers: whatever follows the scheme
+  {
+    re: /\b(authorization["']?\s*[:=]\s*["']?(?:Bearer|Basic|Token)?\s*)[^\s"',;]{6,}/gi,
+    replace: (_m, head) => `${head}${MASK}`,
+  },
+  // Bearer/Basic credentials elsewhere: only credential-looking words (a digit or symbol), not "Basic authentication"
+  { re: /\b(Bearer|Basic)\s+(?=[A-Za-z0-9\-._~+/]*[0-9\-._~+/=])[A-Za-z0-9\-._~+/]{8,}=*/g, replace: (_m, scheme) => `${scheme} ${MASK}` },
   // JWTs (three base64url parts, header starts with eyJ)
   { re: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, replace: () => MASK },
   // Switchboard API tokens

@@ -4,6 +4,7 @@ import { Check, Copy, KeyRound } from "lucide-react";
 import { isApiError } from "@/lib/client/api";
 import { useCreateToken, useRevokeToken, useTokens, type ApiToken, type NewToken } from "@/lib/client/agents";
 import { useProjects } from "@/lib/client/queries";
+import { formatAbsolute } from "@/lib/client/time";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -197,7 +198,13 @@ function TokenList({ onRevoke }: { onRevoke: (t: ApiToken) => void }) {
               </td>
               <td className="px-4 py-2.5 text-xs text-zinc-600 dark:text-zinc-400">{names(t.project_ids)}</td>
               <td className="hidden px-4 py-2.5 text-xs text-zinc-500 md:table-cell">{t.last_used_at ? <RelativeTime iso={t.last_used_at} /> : "never"}</td>
-              <td className="hidden px-4 py-2.5 text-xs text-zinc-500 md:table-cell">{t.expires_at ? <RelativeTime iso={t.expires_at} /> : "never"}</td>
+              <td className="hidden px-4 py-2.5 text-xs text-zinc-500 md:table-cell">{t.expires_at ? (
+                  <time dateTime={t.expires_at} suppressHydrationWarning>
+                    {formatAbsolute(t.expires_at)}
+                  </time>
+                ) : (
+                  "never"
+                )}</td>
               <td className="px-4 py-2.5">
                 <Badge tone={st.tone}>{st.label}</Badge>
               </td>

@@ -21,13 +21,14 @@ export function Breadcrumbs() {
   const pathname = usePathname();
   const projectId = /^\/projects\/([^/]+)/.exec(pathname)?.[1];
   const admin = pathname.startsWith("/admin");
+  const section = admin ? { href: "/admin", label: "Admin" } : pathname.startsWith("/agents") ? { href: "/agents", label: "Agents" } : pathname.startsWith("/settings/tokens") ? { href: "/settings/tokens", label: "API tokens" } : { href: "/", label: "Projects" };
   return (
     <div className="flex min-w-0 items-center gap-1.5 text-sm">
       <Link href="/" className="mr-2 md:hidden">
         <Logo className="text-sm" />
       </Link>
-      <Link href={admin ? "/admin" : "/"} className="hidden font-medium text-zinc-500 hover:text-zinc-900 md:inline dark:text-zinc-400 dark:hover:text-zinc-100">
-        {admin ? "Admin" : "Projects"}
+      <Link href={section.href} className="hidden font-medium text-zinc-500 hover:text-zinc-900 md:inline dark:text-zinc-400 dark:hover:text-zinc-100">
+        {section.label}
       </Link>
       {projectId && (
         <span className="hidden min-w-0 items-center gap-1.5 md:flex">

@@ -71,6 +71,12 @@ export function describeEvent(env: Envelope, nameOf: (userId: string) => string 
       const how = STATUS_LABEL[str(d.status) as RunStatus]?.toLowerCase() ?? str(d.status);
       return { actor: null, summary: `Test run ${how}: ${counts} in ${formatDuration(Number(d.duration_ms))}${str(d.error) && !["failed", "cancelled"].includes(str(d.status)) ? ` (${str(d.error)})` : ""}` };
     }
+    case "agent.connected":
+      return { actor: null, summary: `Agent ${quote(str(d.agent_name))} connected` };
+    case "agent.disconnected":
+      return { actor: null, summary: `Agent ${quote(str(d.agent_name))} disconnected${str(d.reason) === "deleted" ? " (deleted)" : ""}` };
+    case "agent.status_changed":
+      return { actor: null, summary: `Agent ${quote(str(d.agent_name))} is ${str(d.status)}${typeof d.availability === "number" ? ` (${d.availability}% available)` : ""}` };
     case "agent:thought":
       return { actor: null, summary: `The agent is thinking: ${quote(str(d.content))}` };
     case "agent:tool_call":

@@ -2,7 +2,10 @@
 // agent:event / REST events (validation, scope, server stamping) and secret redaction of what agents report.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Socket } from "socket.io-client";
-import { nextEvent, record, startServer, type TestServer, type TestUser } from "../support/server";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createTestDatabase, nextEvent, record, startServer, testsUsePostgres, type TestServer, type TestUser } from "../support/server";
 import { FakeOpenAI } from "../support/fake-openai";
 
 let s: TestServer;
@@ -351,4 +354,43 @@ describe("agent work events", () => {
       expect(env.data.arguments).toEqual({ token: "****", env: "GITHUB_TOKEN=ghp_****", headers: ["Authorization: Bearer ****"] });
     }
   });
+});
+
+describe("restart", () => {
+  it("an agent left online by a process that died is offline after the next start (presence sweep)", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "switchboard-agents-restart-"));
+    const db = testsUsePostgres() ? await createTestDatabase() : null;
+    const env = { AUTH_SECRET: "agents-restart-secret-0123456789abcdef" };
+    try {
+      const one = await startServer({ dataDir, env, databaseUrl: db?.url });
+      const u = await one.createUser();
+      const p = await one.createProject(u);
+      const t = await one.request("POST", "/api/v1/tokens", { token: u.token, body: { name: "Crashy", kind: "agent", project_ids: [p.id] } });
+      const w = await one.connect({ auth: { token: u.token } });
+      await w.emitWithAck("subscribe", { project_id: p.id });
+      const online = nextEvent(w, "agent.connected");
+      await one.connect({ auth: { token: t.body.token } });
+      await online;
+      expect((await one.request("GET", `/api/v1/agents/${t.body.agent_id}`, { token: u.token })).body.status).toBe("online");
+      // PostgreSQL: a hard kill (nothing runs at exit); the embedded database needs a clean stop to keep its files.
+      await one.stop(db ? "SIGKILL" : "SIGTERM");
+      const two = await startServer({ dataDir, env, databaseUrl: db?.url });
+      try {
+        let agent: any = null;
+        for (let i = 0; i < 60; i++) {
+          agent = (await two.request("GET", `/api/v1/agents/${t.body.agent_id}`, { token: u.token })).body;
+          if (agent.status === "offline") break;
+          await sleep(250);
+        }
+        expect(agent).toMatchObject({ status: "offline", connections: 0 });
+        const events = (await two.request("GET", `/api/v1/projects/${p.id}/events?limit=1000`, { token: u.token })).body.events;
+        expect(events.filter((e: any) => e.type === "agent.disconnected").map((e: any) => e.data.agent_id)).toEqual([t.body.agent_id]);
+      } finally {
+        await two.stop();
+      }
+    } finally {
+      await db?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

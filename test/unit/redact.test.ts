@@ -42,8 +42,11 @@ describe("redactString masks secrets", () => {
     expect(redactString("postgres://app:hunter22@db:5432/x")).toBe(`postgres://app:${MASK}@db:5432/x`);
   });
 
-  it("masks Bearer credentials", () => {
+  it("masks Authorization headers and Bearer credentials", () => {
     expect(redactString("Authorization: Bearer abcdefghijklmnop")).toBe(`Authorization: Bearer ${MASK}`);
+    expect(redactString('{"Authorization":"Basic dXNlcjpwYXNz"}')).toBe(`{"Authorization":"Basic ${MASK}"}`);
+    expect(redactString("curl -H 'authorization: token abc123def456'")).toBe(`curl -H 'authorization: token ${MASK}'`);
+    expect(redactString("sent Bearer a1b2c3d4e5f6g7 to the API")).toBe(`sent Bearer ${MASK} to the API`);
   });
 
   it.each([
@@ -64,6 +67,9 @@ describe("redactString masks secrets", () => {
     "see https://example.com/path?q=1",
     "a sketch of the sk-learn pipeline",
     "tokenizer=bpe",
+    "Basic authentication failed for the proxy",
+    "Token verification failed",
+    "Bearer authentication is required",
   ])("leaves ordinary text alone: %s", (s) => {
     expect(redactString(s)).toBe(s);
   });
