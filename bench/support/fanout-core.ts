@@ -1,0 +1,157 @@
+// One fan-out measurement ("phase"): reset counters, publish at a fixed rate for some seconds, wait for the
+// deliveries to drain, then read the subscribers' histograms/CPU and the servers' event-loop lag/CPU.
+import { Clients, Publisher, Target, log, num, pct, sleep, wall, within, type ServerStats } from "./harness";
+import type { Mode } from "./protocol";
+
+export const PAYLOAD_BYTES = 300;
+
+export type Side = {
+  label: string;
+  mode: Mode;
+  targets: Target[];
+  clients: Clients;
+  n: number;
+  room: string;
+  token?: string;
+  projectId?: string;
+  template: Record<string, unknown>;
+  pad: number;
+};
+
+export type PhaseResult = {
+  label: string;
+  mode: Mode;
+  n: number;
+  rate: number;
+  seconds: number;
+  published: number;
+  failed: number;
+  skipped: number;
+  expected: number;
+  received: number;
+  loss: number;
+  out_of_order: number;
+  deliveries_per_s: number;
+  latency_ms: { p50: number; p90: number; p99: number; max: number };
+  publish_http_ms: { p50: number; p99: number };
+  server: { cpu: number; lag_ms: ServerStats["lag_ms"]; rss_mb: number }[];
+  clients_cpu: number[];
+  publisher_cpu: number;
+  client_bound: boolean;
+  drain_s: number;
+  errors: string[];
+};
+
+/** A project room in the real server, and the data shape of its project.updated events (≈ 300 bytes). */
+export async function realRoom(target: Target) {
+  const app = target.app!;
+  const owner = await app.createUser("Bench owner");
+  const project = await app.createProject(owner, { name: "Bench project", description: "" });
+  const { role: _role, ...view } = project as Record<string, unknown>;
+  const template = { ...view, changes: { fields: ["description"] }, updated_by: owner.id };
+  return { owner, projectId: project.id, room: `project:${project.id}`, template, pad: padFor(template) };
+}
+
+/** Padding so that JSON.stringify(data) is about PAYLOAD_BYTES bytes. */
+export function padFor(template: Record<string, unknown>) {
+  const sample = { ...template, description: `t=${wall().toFixed(3)};100000;`, updated_at: new Date().toISOString() };
+  return Math.max(0, PAYLOAD_BYTES - Buffer.byteLength(JSON.stringify(sample)));
+}
+
+export async function phase(side: Side, pub: Publisher, rate: number, seconds: number): Promise<PhaseResult> {
+  await side.clients.reset();
+  await Promise.all(side.targets.map((t) => t.stats()));
+  const maxInFlight = num("BENCH_MAX_IN_FLIGHT", 64);
+  const r = await within(
+    pub.run({
+      mode: side.mode,
+      urls: side.targets.map((t) => t.url),
+      token: side.token,
+      projectId: side.projectId,
+      room: side.room,
+      rate,
+      seconds,
+      maxInFlight,
+      pad: side.pad,
+      template: side.template,
+    }),
+    (seconds + 120) * 1000,
+    "publishing",
+  );
+  // Drain: until every delivery arrived, or nothing arrived for 3 s, or BENCH_DRAIN_SECONDS passed.
+  const expected = r.ok * side.n;
+  const drainStart = Date.now();
+  const drainMax = num("BENCH_DRAIN_SECONDS", 30) * 1000;
+  let last = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    const { received } = await side.clients.received();
+    if (received >= expected) break;
+    if (received !== last) {
+      last = received;
+      lastChange = Date.now();
+    }
+    if (Date.now() - lastChange > 3000 || Date.now() - drainStart > drainMax) break;
+    await sleep(100);
+  }
+  const drain = (Date.now() - drainStart) / 1000;
+  const srv = await Promise.all(side.targets.map((t) => t.stats()));
+  const rep = await side.clients.report();
+  const windowS = Math.max(r.wallMs / 1000, rep.lastReceipt ? (rep.lastReceipt - r.started) / 1000 : 0);
+  const pubCpu = r.cpuMs / r.wallMs;
+  const clientBound = Math.max(...rep.cpu, pubCpu) >= 0.85;
+  return {
+    label: side.label,
+    mode: side.mode,
+    n: side.n,
+    rate,
+    seconds,
+    published: r.ok,
+    failed: r.failed,
+    skipped: r.skipped,
+    expected,
+    received: rep.received,
+    loss: expected - rep.received,
+    out_of_order: rep.outOfOrder,
+    deliveries_per_s: windowS > 0 ? rep.received / windowS : 0,
+    latency_ms: { p50: pct(rep.hist, 50), p90: pct(rep.hist, 90), p99: pct(rep.hist, 99), max: rep.hist.totalCount ? rep.hist.maxValue / 1000 : NaN },
+    publish_http_ms: { p50: pct(r.histogram, 50), p99: pct(r.histogram, 99) },
+    server: srv.map((s) => ({ cpu: s.cpu_ms / s.wall_ms, lag_ms: s.lag_ms, rss_mb: s.rss / 2 ** 20 })),
+    clients_cpu: rep.cpu,
+    publisher_cpu: pubCpu,
+    client_bound: clientBound,
+    drain_s: drain,
+    errors: r.errors,
+  };
+}
+
+export function phaseLine(p: PhaseResult) {
+  const cpu = p.server.map((s) => `${Math.round(s.cpu * 100)}%`).join("+");
+  log(
+    `  ${p.label} N=${p.n} rate=${p.rate}/s: ${p.published} published (${p.skipped} skipped, ${p.failed} failed), ` +
+      `${Math.round(p.deliveries_per_s).toLocaleString("en-US")} deliveries/s, loss ${p.loss}, p50 ${p.latency_ms.p50.toFixed(2)} ms, ` +
+      `p99 ${p.latency_ms.p99.toFixed(2)} ms, server CPU ${cpu}, clients CPU ${p.clients_cpu.map((c) => Math.round(c * 100) + "%").join("/")}, ` +
+      `publisher CPU ${Math.round(p.publisher_cpu * 100)}%${p.client_bound ? " [CLIENT-BOUND]" : ""}`,
+  );
+  if (p.errors.length) log(`    publish errors: ${p.errors.join(" | ")}`);
+}
+
+/** A step passes when everything published arrived, nothing was skipped or refused, and p50 stays sane. */
+export function stepPasses(p: PhaseResult) {
+  const maxP50 = num("BENCH_SEARCH_MAX_P50_MS", 1000);
+  return p.loss <= 0 && p.failed === 0 && p.skipped === 0 && p.published > 0 && p.latency_ms.p50 <= maxP50;
+}
+
+/** Step the rate up on one side until a step fails; the highest passing rate (or null). */
+export async function searchRate(side: Side, pub: Publisher, rates: number[], stepSeconds: number) {
+  let best: number | null = null;
+  const steps: PhaseResult[] = [];
+  for (const rate of rates) {
+    const p = await phase(side, pub, rate, stepSeconds);
+    steps.push(p);
+    phaseLine(p);
+    if (!stepPasses(p)) break;
+    best = rate;
+  }
+  return { best, steps };
+}
