@@ -33,6 +33,8 @@ export type PublishJob = {
   template?: Record<string, unknown>;
   /** stop after this many publishes (replay) */
   limit?: number;
+  /** never skip: wait for a free slot (publish everything as fast as the server takes it) */
+  closedLoop?: boolean;
 };
 
 export type PublishReport = {

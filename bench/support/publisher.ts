@@ -60,7 +60,13 @@ async function run(job: PublishJob): Promise<PublishReport> {
   };
   const pending = new Set<Promise<void>>();
   let due = 0;
-  while (due < total) {
+  if (job.closedLoop) {
+    const lane = async () => {
+      while (seq < total) await one();
+    };
+    await Promise.all(Array.from({ length: job.maxInFlight }, lane));
+  }
+  while (!job.closedLoop && due < total) {
     const shouldHave = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * job.rate) + 1);
     while (due < shouldHave) {
       due++;
