@@ -82,14 +82,19 @@ export class Target {
   }
 }
 
-function nodeOptions(profileName?: string) {
-  const opts = [process.env.NODE_OPTIONS ?? "", "--expose-gc", `--import=${HOOK}`];
-  if (process.env.BENCH_CPU_PROF && profileName) {
+function nodeOptions() {
+  return [process.env.NODE_OPTIONS ?? "", "--expose-gc", `--import=${HOOK}`].join(" ").trim();
+}
+
+/** Environment of a benchmarked server: the stats hook, and a CPU profile when BENCH_CPU_PROF=1. */
+function hookEnv(name: string): Record<string, string> {
+  const env: Record<string, string> = { NODE_OPTIONS: nodeOptions() };
+  if (process.env.BENCH_CPU_PROF) {
     const dir = path.join(BENCH_DIR, "results", "profiles");
     mkdirSync(dir, { recursive: true });
-    opts.push("--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${profileName}-${Date.now()}.cpuprofile`);
+    env.BENCH_CPU_PROFILE = path.join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`);
   }
-  return opts.join(" ").trim();
+  return env;
 }
 
 export const BENCH_ENV = {
@@ -112,7 +117,7 @@ export async function startReal(name: string, opts: { databaseUrl?: string; env?
   const app = await startServer({
     databaseUrl: opts.databaseUrl,
     keepDatabase: true,
-    env: { ...BENCH_ENV, NODE_OPTIONS: nodeOptions(name), ...opts.env },
+    env: { ...BENCH_ENV, ...hookEnv(name), ...opts.env },
   });
   return new Target(name, "real", app.url, app.proc, () => app.stop("SIGTERM", 20_000), app);
 }
@@ -121,7 +126,7 @@ export async function startReal(name: string, opts: { databaseUrl?: string; env?
 export async function startBare(name = "bare"): Promise<Target> {
   const proc = spawn(process.execPath, ["--import", "tsx", path.join(BENCH_DIR, "bare-server.ts")], {
     cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: nodeOptions(name), PORT: "0", HOST: "127.0.0.1" },
+    env: { ...process.env, ...hookEnv(name), PORT: "0", HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.add(proc);
