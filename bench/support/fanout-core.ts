@@ -39,8 +39,24 @@ export type PhaseResult = {
   publisher_cpu: number;
   client_bound: boolean;
   drain_s: number;
+  /** real server only: mean time inside publish() (room lock wait + INSERT + emit), from /api/metrics */
+  publish_fn_ms: number | null;
   errors: string[];
 };
+
+/** Sum and count of switchboard_publish_to_emit_seconds over the targets (admin token). */
+async function publishFnTotals(side: Side) {
+  if (side.mode !== "real" || !side.token) return null;
+  let sum = 0;
+  let count = 0;
+  for (const t of side.targets) {
+    const res = await fetch(`${t.url}/api/metrics`, { headers: { authorization: `Bearer ${side.token}` } });
+    const text = await res.text();
+    sum += Number(/^switchboard_publish_to_emit_seconds_sum (\S+)$/m.exec(text)?.[1] ?? NaN);
+    count += Number(/^switchboard_publish_to_emit_seconds_count (\S+)$/m.exec(text)?.[1] ?? NaN);
+  }
+  return { sum, count };
+}
 
 /** A project room in the real server, and the data shape of its project.updated events (≈ 300 bytes). */
 export async function realRoom(target: Target) {
@@ -60,6 +76,7 @@ export function padFor(template: Record<string, unknown>) {
 
 export async function phase(side: Side, pub: Publisher, rate: number, seconds: number): Promise<PhaseResult> {
   await side.clients.reset();
+  const fn0 = await publishFnTotals(side);
   await Promise.all(side.targets.map((t) => t.stats()));
   const maxInFlight = num("BENCH_MAX_IN_FLIGHT", 64);
   const r = await within(
@@ -97,6 +114,7 @@ export async function phase(side: Side, pub: Publisher, rate: number, seconds: n
   const drain = (Date.now() - drainStart) / 1000;
   const srv = await Promise.all(side.targets.map((t) => t.stats()));
   const rep = await side.clients.report();
+  const fn1 = await publishFnTotals(side);
   const windowS = Math.max(r.wallMs / 1000, rep.lastReceipt ? (rep.lastReceipt - r.started) / 1000 : 0);
   const pubCpu = r.cpuMs / r.wallMs;
   const clientBound = Math.max(...rep.cpu, pubCpu) >= 0.85;
@@ -121,6 +139,7 @@ export async function phase(side: Side, pub: Publisher, rate: number, seconds: n
     publisher_cpu: pubCpu,
     client_bound: clientBound,
     drain_s: drain,
+    publish_fn_ms: fn0 && fn1 && fn1.count > fn0.count ? ((fn1.sum - fn0.sum) / (fn1.count - fn0.count)) * 1000 : null,
     errors: r.errors,
   };
 }
@@ -131,7 +150,9 @@ export function phaseLine(p: PhaseResult) {
     `  ${p.label} N=${p.n} rate=${p.rate}/s: ${p.published} published (${p.skipped} skipped, ${p.failed} failed), ` +
       `${Math.round(p.deliveries_per_s).toLocaleString("en-US")} deliveries/s, loss ${p.loss}, p50 ${p.latency_ms.p50.toFixed(2)} ms, ` +
       `p99 ${p.latency_ms.p99.toFixed(2)} ms, server CPU ${cpu}, clients CPU ${p.clients_cpu.map((c) => Math.round(c * 100) + "%").join("/")}, ` +
-      `publisher CPU ${Math.round(p.publisher_cpu * 100)}%${p.client_bound ? " [CLIENT-BOUND]" : ""}`,
+      `publisher CPU ${Math.round(p.publisher_cpu * 100)}%, REST p50 ${p.publish_http_ms.p50.toFixed(1)} ms` +
+      (p.publish_fn_ms !== null ? `, publish() mean ${p.publish_fn_ms.toFixed(1)} ms` : "") +
+      (p.client_bound ? " [CLIENT-BOUND]" : ""),
   );
   if (p.errors.length) log(`    publish errors: ${p.errors.join(" | ")}`);
 }

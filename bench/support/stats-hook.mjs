@@ -3,8 +3,8 @@
 //   SIGUSR2 → one line `BENCHSTATS {json}` on stderr: event-loop delay percentiles and CPU since the
 //             previous SIGUSR2 (then reset), memory now.
 //   SIGURG  → full GC (twice, needs --expose-gc), then `BENCHMEM {json}`: memory after GC.
-// With BENCH_CPU_PROFILE=<file> it also records a V8 CPU profile (inspector) written at exit
-// (--cpu-prof is not allowed in NODE_OPTIONS).
+// With BENCH_CPU_PROFILE=<file> it also records a V8 CPU profile (inspector) from the first SIGUSR2 (the
+// start of the first measurement: boot is left out) to exit (--cpu-prof is not allowed in NODE_OPTIONS).
 import process from "node:process";
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
@@ -17,7 +17,7 @@ if (process.env.BENCH_CPU_PROFILE) {
   session.connect();
   session.post("Profiler.enable");
   session.post("Profiler.setSamplingInterval", { interval: 500 });
-  session.post("Profiler.start");
+  process.once("SIGUSR2", () => session.post("Profiler.start"));
   process.on("exit", () => {
     session.post("Profiler.stop", (err, res) => {
       if (!err) writeFileSync(file, JSON.stringify(res.profile));
