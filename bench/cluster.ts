@@ -5,7 +5,7 @@
 // BENCH_SECONDS at 1 publish/s (latency). Knobs: BENCH_PROCS (1,2,3) BENCH_N (1000,10000) BENCH_SECONDS (60)
 // BENCH_STEP_SECONDS (5) BENCH_RATES BENCH_REDIS_URL (redis://127.0.0.1:6379).
 import { randomBytes } from "node:crypto";
-import { Clients, Publisher, benchDatabase, dbChoice, f, list, log, machine, num, saveResults, startReal, table, type Target } from "./support/harness";
+import { Clients, Publisher, within, benchDatabase, dbChoice, f, list, log, machine, num, saveResults, startReal, table, type Target } from "./support/harness";
 import { phase, phaseLine, realRoom, searchRate, type PhaseResult, type Side } from "./support/fanout-core";
 
 async function main() {
@@ -15,6 +15,7 @@ async function main() {
   const stepSeconds = num("BENCH_STEP_SECONDS", 5);
   const rates = list("BENCH_RATES", [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]);
   const clientProcs = num("BENCH_CLIENT_PROCS", 2);
+  const connectTimeout = num("BENCH_CONNECT_TIMEOUT_SECONDS", 900) * 1000;
   const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
   if (dbChoice() === "pglite") throw new Error("bench:cluster needs PostgreSQL (processes share DATABASE_URL); unset BENCH_DB");
   log(`cluster: processes ${procsList.join(",")}, N=${ns.join(",")}, ${seconds} s per measurement, Redis ${redisUrl}`);
@@ -34,7 +35,7 @@ async function main() {
         const room = await realRoom(targets[0]!);
         for (const n of ns) {
           const clients = await Clients.open(n, clientProcs);
-          const c = await clients.connect(n, { mode: "real", urls: targets.map((t) => t.url), token: room.owner.token, projectId: room.projectId, room: room.room, eventType: "project.updated", concurrency: 50 });
+          const c = await within(clients.connect(n, { mode: "real", urls: targets.map((t) => t.url), token: room.owner.token, projectId: room.projectId, room: room.room, eventType: "project.updated", concurrency: 50 }), connectTimeout, "connecting");
           log(`  N=${n}: ${c.connected} connected + subscribed over ${procs} process(es) in ${c.seconds.toFixed(1)} s${c.failed ? `, ${c.failed} failed: ${c.errors.join(", ")}` : ""}`);
           const side: Side = { label: `${procs}p`, mode: "real", targets, clients, n: c.connected, room: room.room, token: room.owner.token, projectId: room.projectId, template: {}, pad: room.pad };
           const search = await searchRate(side, pub, rates, stepSeconds);

@@ -4,7 +4,7 @@
 // measure bare and real at that rate for BENCH_SECONDS each; at N = 1,000 also 1 publish/s.
 // Knobs: BENCH_N (1,100,1000,10000) BENCH_SECONDS (60) BENCH_STEP_SECONDS (5) BENCH_RATES (ladder)
 // BENCH_REPEAT (1) BENCH_DB (postgres|pglite) BENCH_CLIENT_PROCS (2) BENCH_MAX_IN_FLIGHT (64).
-import { Clients, Publisher, benchDatabase, dbChoice, f, list, log, machine, num, saveResults, startBare, startReal, table, verdict, type Target } from "./support/harness";
+import { Clients, Publisher, within, benchDatabase, dbChoice, f, list, log, machine, num, saveResults, startBare, startReal, table, verdict, type Target } from "./support/harness";
 import { phase, phaseLine, realRoom, searchRate, padFor, type PhaseResult, type Side } from "./support/fanout-core";
 
 async function main() {
@@ -14,6 +14,7 @@ async function main() {
   const rates = list("BENCH_RATES", [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]);
   const repeat = num("BENCH_REPEAT", 1);
   const clientProcs = num("BENCH_CLIENT_PROCS", 2);
+  const connectTimeout = num("BENCH_CONNECT_TIMEOUT_SECONDS", 900) * 1000;
   const lowRateN = num("BENCH_LOW_RATE_N", 1000);
   log(`fan-out: N=${ns.join(",")} ${seconds} s per measurement, ${stepSeconds} s search steps, DB ${dbChoice()}`);
 
@@ -35,9 +36,9 @@ async function main() {
       log(`--- N = ${n}`);
       const bareClients = await Clients.open(n, clientProcs);
       const realClients = await Clients.open(n, clientProcs);
-      const bc = await bareClients.connect(n, { mode: "bare", urls: [bare.url], room: room.room, eventType: "project.updated", concurrency: 50 });
+      const bc = await within(bareClients.connect(n, { mode: "bare", urls: [bare.url], room: room.room, eventType: "project.updated", concurrency: 50 }), connectTimeout, "connecting");
       log(`  bare: ${bc.connected} connected in ${bc.seconds.toFixed(1)} s${bc.failed ? `, ${bc.failed} failed: ${bc.errors.join(", ")}` : ""}`);
-      const rc = await realClients.connect(n, { mode: "real", urls: [real.url], token: room.owner.token, projectId: room.projectId, room: room.room, eventType: "project.updated", concurrency: 50 });
+      const rc = await within(realClients.connect(n, { mode: "real", urls: [real.url], token: room.owner.token, projectId: room.projectId, room: room.room, eventType: "project.updated", concurrency: 50 }), connectTimeout, "connecting");
       log(`  real: ${rc.connected} connected + subscribed in ${rc.seconds.toFixed(1)} s${rc.failed ? `, ${rc.failed} failed: ${rc.errors.join(", ")}` : ""}`);
       const bareSide: Side = { label: "bare", mode: "bare", targets: [bare], clients: bareClients, n: bc.connected, room: room.room, template: bareTemplate, pad: padFor(bareTemplate) };
       const realSide: Side = { label: "real", mode: "real", targets: [real], clients: realClients, n: rc.connected, room: room.room, token: room.owner.token, projectId: room.projectId, template: {}, pad: room.pad };
