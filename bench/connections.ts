@@ -12,6 +12,7 @@ type Row = {
   failed: number;
   errors: string[];
   connect_s: number;
+  server_cpu_ms_per_connect: number;
   baseline: { rss: number; heap_used: number };
   loaded: { rss: number; heap_used: number };
   rss_per_conn: number;
@@ -36,8 +37,14 @@ async function measure(target: Target, mode: "bare" | "real", total: number, pro
   const baseline = await target.memAfterGc();
   log(`  ${mode}: baseline after GC rss ${f(baseline.rss / 2 ** 20)} MiB heap ${f(baseline.heap_used / 2 ** 20)} MiB`);
   const clients = await Clients.open(total, procs);
+  await target.stats();
   const c = await within(clients.connect(total, connectOpts), num("BENCH_CONNECT_TIMEOUT_SECONDS", 900) * 1000, "connecting");
-  log(`  ${mode}: ${c.connected} connected${mode === "real" ? " + subscribed" : ""} in ${c.seconds.toFixed(1)} s (${f(c.connected / c.seconds, 0)}/s)${c.failed ? `, ${c.failed} failed: ${c.errors.join(", ")}` : ""}`);
+  const during = await target.stats();
+  const cpuPerConn = during.cpu_ms / Math.max(1, c.connected);
+  log(
+    `  ${mode}: ${c.connected} connected${mode === "real" ? " + subscribed" : ""} in ${c.seconds.toFixed(1)} s (${f(c.connected / c.seconds, 0)}/s), ` +
+      `server CPU ${f((100 * during.cpu_ms) / during.wall_ms, 0)}% = ${f(cpuPerConn, 2)} ms per connection${c.failed ? `, ${c.failed} failed: ${c.errors.join(", ")}` : ""}`,
+  );
   await sleep(num("BENCH_IDLE_SECONDS", 5) * 1000);
   const loaded = await target.memAfterGc();
   const rssPer = (loaded.rss - baseline.rss) / c.connected;
@@ -51,7 +58,7 @@ async function measure(target: Target, mode: "bare" | "real", total: number, pro
   const delivery = await phase(side, pub, 1, events);
   phaseLine(delivery);
   await clients.close();
-  return { mode, connections: c.connected, failed: c.failed, errors: c.errors, connect_s: c.seconds, baseline, loaded, rss_per_conn: rssPer, heap_per_conn: heapPer, delivery };
+  return { mode, connections: c.connected, failed: c.failed, errors: c.errors, connect_s: c.seconds, server_cpu_ms_per_connect: cpuPerConn, baseline, loaded, rss_per_conn: rssPer, heap_per_conn: heapPer, delivery };
 }
 
 async function main() {
@@ -80,8 +87,8 @@ async function main() {
   const [b, r] = rows as [Row, Row];
   console.log(`\nIdle connections (memory after full GC; per connection = (loaded − baseline) / connections)\n`);
   table(
-    ["server", "connections", "connect s", "RSS MiB", "heap MiB", "RSS/conn KB", "heap/conn KB", "events lost"],
-    rows.map((x) => [x.mode, x.connections, f(x.connect_s), f(x.loaded.rss / 2 ** 20), f(x.loaded.heap_used / 2 ** 20), f(kb(x.rss_per_conn), 2), f(kb(x.heap_per_conn), 2), x.delivery.loss]),
+    ["server", "connections", "connect s", "CPU ms/connect", "RSS MiB", "heap MiB", "RSS/conn KB", "heap/conn KB", "events lost"],
+    rows.map((x) => [x.mode, x.connections, f(x.connect_s), f(x.server_cpu_ms_per_connect, 2), f(x.loaded.rss / 2 ** 20), f(x.loaded.heap_used / 2 ** 20), f(kb(x.rss_per_conn), 2), f(kb(x.heap_per_conn), 2), x.delivery.loss]),
   );
   console.log(`  ratio real/bare: RSS ${f(r.rss_per_conn / b.rss_per_conn, 2)}×, heap ${f(r.heap_per_conn / b.heap_per_conn, 2)}×\n\nTargets:`);
   const verdicts = [
