@@ -115,7 +115,8 @@ export async function phase(side: Side, pub: Publisher, rate: number, seconds: n
   const srv = await Promise.all(side.targets.map((t) => t.stats()));
   const rep = await side.clients.report();
   const fn1 = await publishFnTotals(side);
-  const windowS = Math.max(r.wallMs / 1000, rep.lastReceipt ? (rep.lastReceipt - r.started) / 1000 : 0);
+  // r·T events spaced 1/r apart take T seconds to publish; a backlog stretches the window past T
+  const windowS = Math.max(seconds, rep.lastReceipt ? (rep.lastReceipt - r.started) / 1000 : 0);
   const pubCpu = r.cpuMs / r.wallMs;
   const clientBound = Math.max(...rep.cpu, pubCpu) >= 0.85;
   return {
@@ -157,10 +158,14 @@ export function phaseLine(p: PhaseResult) {
   if (p.errors.length) log(`    publish errors: ${p.errors.join(" | ")}`);
 }
 
-/** A step passes when everything published arrived, nothing was skipped or refused, and p50 stays sane. */
+/**
+ * A step passes when everything published arrived, nothing was skipped or refused, and the server kept up:
+ * p99 ≤ BENCH_SEARCH_MAX_P99_MS (Socket.IO buffers without bound, so an overloaded server "loses" nothing,
+ * it only falls further behind: its latency grows through the step).
+ */
 export function stepPasses(p: PhaseResult) {
-  const maxP50 = num("BENCH_SEARCH_MAX_P50_MS", 1000);
-  return p.loss <= 0 && p.failed === 0 && p.skipped === 0 && p.published > 0 && p.latency_ms.p50 <= maxP50;
+  const maxP99 = num("BENCH_SEARCH_MAX_P99_MS", 250);
+  return p.loss <= 0 && p.failed === 0 && p.skipped === 0 && p.published > 0 && p.latency_ms.p99 <= maxP99;
 }
 
 /** Step the rate up on one side until a step fails; the highest passing rate (or null). */
