@@ -75,7 +75,7 @@ async function main() {
         r.low ? f(r.low.latency_ms.p99, 2) : "—",
         p ? p.server.map((s) => `${Math.round(s.cpu * 100)}%`).join("+") : "—",
         p ? p.clients_cpu.map((x) => `${Math.round(x * 100)}%`).join("/") + ` pub ${Math.round(p.publisher_cpu * 100)}%` : "—",
-        p?.client_bound ? "clients" : "",
+        p?.client_bound ? "clients" : p?.machine_bound ? "machine" : "",
       ]);
     }
   }

@@ -84,6 +84,7 @@ async function main() {
         verdicts.push(verdict(`N=${n} at 1/s loss = 0`, lr.loss === 0, `${lr.loss} lost`));
       }
       if (runs.some((p) => p.client_bound)) log(`  NOTE: a load generator used ≥ 85% of a core: the clients, not the server, limit these figures`);
+      if (runs.some((p) => p.machine_bound)) log(`  NOTE: servers + load generators used ≥ 90% of all cores: they compete for the CPU; the machine is the limit`);
       results.push({ n, rate, search: search.steps, runs, low });
       low = [];
     }
@@ -103,7 +104,7 @@ async function main() {
           f(p.server[0]!.lag_ms.p99, 1),
           `${Math.round(p.server[0]!.cpu * 100)}%`,
           p.clients_cpu.map((c) => `${Math.round(c * 100)}%`).join("/") + ` pub ${Math.round(p.publisher_cpu * 100)}%`,
-          p.client_bound ? "clients" : "",
+          p.client_bound ? "clients" : p.machine_bound ? "machine" : "",
         ]);
       }
       const b = res.runs.filter((p) => p.mode === "bare");

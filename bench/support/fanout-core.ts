@@ -1,5 +1,6 @@
 // One fan-out measurement ("phase"): reset counters, publish at a fixed rate for some seconds, wait for the
 // deliveries to drain, then read the subscribers' histograms/CPU and the servers' event-loop lag/CPU.
+import { cpus } from "node:os";
 import { Clients, Publisher, Target, log, num, pct, sleep, wall, within, type ServerStats } from "./harness";
 import type { Mode } from "./protocol";
 
@@ -38,6 +39,8 @@ export type PhaseResult = {
   clients_cpu: number[];
   publisher_cpu: number;
   client_bound: boolean;
+  /** servers + load generators used ≥ 90 % of all cores: the machine, not one process, is the limit */
+  machine_bound: boolean;
   drain_s: number;
   /** real server only: mean time inside publish() (room lock wait + INSERT + emit), from /api/metrics */
   publish_fn_ms: number | null;
@@ -119,6 +122,8 @@ export async function phase(side: Side, pub: Publisher, rate: number, seconds: n
   const windowS = Math.max(seconds, rep.lastReceipt ? (rep.lastReceipt - r.started) / 1000 : 0);
   const pubCpu = r.cpuMs / r.wallMs;
   const clientBound = Math.max(...rep.cpu, pubCpu) >= 0.85;
+  const totalCpu = srv.reduce((a, x) => a + x.cpu_ms / x.wall_ms, 0) + rep.cpu.reduce((a, b) => a + b, 0) + pubCpu;
+  const machineBound = totalCpu >= 0.9 * cpus().length;
   return {
     label: side.label,
     mode: side.mode,
@@ -139,6 +144,7 @@ export async function phase(side: Side, pub: Publisher, rate: number, seconds: n
     clients_cpu: rep.cpu,
     publisher_cpu: pubCpu,
     client_bound: clientBound,
+    machine_bound: machineBound,
     drain_s: drain,
     publish_fn_ms: fn0 && fn1 && fn1.count > fn0.count ? ((fn1.sum - fn0.sum) / (fn1.count - fn0.count)) * 1000 : null,
     errors: r.errors,
@@ -153,7 +159,8 @@ export function phaseLine(p: PhaseResult) {
       `p99 ${p.latency_ms.p99.toFixed(2)} ms, server CPU ${cpu}, clients CPU ${p.clients_cpu.map((c) => Math.round(c * 100) + "%").join("/")}, ` +
       `publisher CPU ${Math.round(p.publisher_cpu * 100)}%, REST p50 ${p.publish_http_ms.p50.toFixed(1)} ms` +
       (p.publish_fn_ms !== null ? `, publish() mean ${p.publish_fn_ms.toFixed(1)} ms` : "") +
-      (p.client_bound ? " [CLIENT-BOUND]" : ""),
+      (p.client_bound ? " [CLIENT-BOUND: a load generator used ≥ 85% of a core]" : "") +
+      (p.machine_bound ? " [MACHINE-BOUND: all cores busy]" : ""),
   );
   if (p.errors.length) log(`    publish errors: ${p.errors.join(" | ")}`);
 }
