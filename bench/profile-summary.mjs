@@ -14,6 +14,7 @@ for (let i = 0; i < p.samples.length; i++) time.set(p.samples[i], (time.get(p.sa
 const libs = [
   ["idle", (u, f) => f === "(idle)"],
   ["garbage collector", (u, f) => f === "(garbage collector)"],
+  ["bench hook (profiler start-up artefact)", (u) => u.includes("stats-hook.mjs")],
   ["socket.io / engine.io / ws", (u) => /node_modules\/(socket\.io|engine\.io|ws|socket\.io-adapter|socket\.io-parser|@socket\.io)\//.test(u)],
   ["Prisma client (query compiler/interpreter)", (u) => /@prisma\/client|wasm:/.test(u)],
   ["pg driver", (u) => /node_modules\/(pg|pg-pool|pg-protocol|@prisma\/adapter-pg)\//.test(u)],
