@@ -5,8 +5,23 @@
 // BENCH_SECONDS at 1 publish/s (latency). Knobs: BENCH_PROCS (1,2,3) BENCH_N (1000,10000) BENCH_SECONDS (60)
 // BENCH_STEP_SECONDS (5) BENCH_RATES BENCH_REDIS_URL (redis://127.0.0.1:6379).
 import { randomBytes } from "node:crypto";
+import { createClient } from "redis";
 import { Clients, Publisher, within, benchDatabase, dbChoice, f, list, log, machine, num, saveResults, startReal, table, type Target } from "./support/harness";
 import { phase, phaseLine, realRoom, searchRate, type PhaseResult, type Side } from "./support/fanout-core";
+
+/** Delete the run's keys (the adapter's stream, rate-limiter keys) from the shared Redis. */
+async function dropRedisKeys(url: string, prefix: string) {
+  const redis = createClient({ url });
+  await redis.connect();
+  try {
+    for await (const keys of redis.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) {
+      const list = Array.isArray(keys) ? keys : [keys];
+      if (list.length) await redis.del(list);
+    }
+  } finally {
+    await redis.quit();
+  }
+}
 
 async function main() {
   const procsList = list("BENCH_PROCS", [1, 2, 3]);
@@ -52,6 +67,7 @@ async function main() {
       } finally {
         for (const t of targets) await t.stop().catch(() => {});
         await db.drop().catch(() => {});
+        await dropRedisKeys(redisUrl, prefix).catch((e) => log(`  could not delete the ${prefix}:* Redis keys: ${(e as Error).message}`));
       }
     }
   } finally {
