@@ -167,6 +167,7 @@ export function phaseLine(p: PhaseResult) {
       (p.machine_bound ? " [MACHINE-BOUND: all cores busy]" : ""),
   );
   if (p.errors.length) log(`    publish errors: ${p.errors.join(" | ")}`);
+  if (p.out_of_order) log(`    ${p.out_of_order} deliveries arrived with an id not above the previous one on their socket`);
 }
 
 /**
