@@ -62,6 +62,24 @@ it("a client that stops reading is disconnected; a normal one gets every event; 
   expect(slowEvents).toBeLessThan(LINES / 200);
 }, 300_000);
 
+it("GET /api/v1/admin/metrics: admins only, the documented shape", async () => {
+  expect((await s.request("GET", "/api/v1/admin/metrics")).status).toBe(401);
+  const user = await s.createUser("Not admin");
+  const refused = await s.request("GET", "/api/v1/admin/metrics", { token: user.token });
+  expect(refused.status).toBe(403);
+  expect(refused.body.error.code).toBe("FORBIDDEN");
+  const m = await adminMetrics();
+  expect(m).toMatchObject({
+    scope: { connections: "cluster", counters: "this_process" },
+    connections: expect.any(Number),
+    events: { published_total: expect.any(Number), published_per_second: expect.any(Number), replayed_total: expect.any(Number) },
+    publish_latency_ms: { count: expect.any(Number) },
+    health: { database: "ok", redis: "disabled" },
+    throughput: expect.any(Array),
+  });
+  expect(m.slow_client_disconnects).toBeGreaterThanOrEqual(0);
+});
+
 it("SOCKET_MAX_BUFFER_BYTES is validated at start", async () => {
   const r = await startExpectingFailure({ SOCKET_MAX_BUFFER_BYTES: "lots" });
   expect(r.code).not.toBe(0);
