@@ -54,7 +54,7 @@ export function ThroughputChart({ points }: { points: AdminMetrics["throughput"]
   const y = (v: number) => H - PAD + 4 - ((H - PAD - 4) * v) / max;
   const line = (key: "published_per_second" | "delivered_per_second") => points.map((p, i) => `${i ? "L" : "M"}${x(i).toFixed(1)},${y(p[key]).toFixed(1)}`).join(" ");
   const first = new Date(points[0]!.t);
-  const minutes = Math.round((Date.now() - first.getTime()) / 60000);
+  const seconds = Math.round((Date.now() - first.getTime()) / 1000);
   return (
     <figure>
       <svg viewBox={`0 0 ${W} ${H}`} className="h-44 w-full" role="img" aria-label="Events per second, published and delivered" data-testid="admin-chart">
@@ -69,7 +69,7 @@ export function ThroughputChart({ points }: { points: AdminMetrics["throughput"]
         <path d={line("delivered_per_second")} fill="none" className="stroke-emerald-500" strokeWidth={2} />
         <path d={line("published_per_second")} fill="none" className="stroke-indigo-500" strokeWidth={2} />
         <text x={PAD} y={H - 6} className="fill-zinc-500 text-[10px]">
-          {minutes > 0 ? `${minutes} min ago` : "just now"}
+          {seconds >= 90 ? `${Math.round(seconds / 60)} min ago` : `${seconds} s ago`}
         </text>
         <text x={W - 8} y={H - 6} textAnchor="end" className="fill-zinc-500 text-[10px]">
           now
