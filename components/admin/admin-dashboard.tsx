@@ -16,11 +16,11 @@ const fmt = (n: number | null | undefined, digits = 0) =>
 const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024, 1)} MB`;
 const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
-function Stat({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId: string }) {
+function Stat({ label, value, hint, testId, raw }: { label: string; value: string; hint?: string; testId: string; raw?: number | null }) {
   return (
     <div className="rounded-lg border border-zinc-200 bg-white px-4 py-3 dark:border-zinc-800 dark:bg-zinc-900">
       <div className="text-xs text-zinc-500 dark:text-zinc-400">{label}</div>
-      <div className="mt-1 text-2xl font-semibold tabular-nums text-zinc-900 dark:text-zinc-100" data-testid={testId}>
+      <div className="mt-1 text-2xl font-semibold tabular-nums text-zinc-900 dark:text-zinc-100" data-testid={testId} data-value={raw ?? undefined}>
         {value}
       </div>
       {hint && <div className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">{hint}</div>}
@@ -54,7 +54,7 @@ export function ThroughputChart({ points }: { points: AdminMetrics["throughput"]
   const y = (v: number) => H - PAD + 4 - ((H - PAD - 4) * v) / max;
   const line = (key: "published_per_second" | "delivered_per_second") => points.map((p, i) => `${i ? "L" : "M"}${x(i).toFixed(1)},${y(p[key]).toFixed(1)}`).join(" ");
   const first = new Date(points[0]!.t);
-  const minutes = Math.round((Date.now() - first.getTime()) / 60000);
+  const seconds = Math.round((Date.now() - first.getTime()) / 1000);
   return (
     <figure>
       <svg viewBox={`0 0 ${W} ${H}`} className="h-44 w-full" role="img" aria-label="Events per second, published and delivered" data-testid="admin-chart">
@@ -69,7 +69,7 @@ export function ThroughputChart({ points }: { points: AdminMetrics["throughput"]
         <path d={line("delivered_per_second")} fill="none" className="stroke-emerald-500" strokeWidth={2} />
         <path d={line("published_per_second")} fill="none" className="stroke-indigo-500" strokeWidth={2} />
         <text x={PAD} y={H - 6} className="fill-zinc-500 text-[10px]">
-          {minutes > 0 ? `${minutes} min ago` : "just now"}
+          {seconds >= 90 ? `${Math.round(seconds / 60)} min ago` : `${seconds} s ago`}
         </text>
         <text x={W - 8} y={H - 6} textAnchor="end" className="fill-zinc-500 text-[10px]">
           now
@@ -122,16 +122,17 @@ export function AdminDashboard() {
         </span>
         {q.isError && <span className="text-red-600">Last refresh failed; showing the previous numbers.</span>}
       </div>
+      <div className="hidden" data-testid="admin-totals" data-published={m.events.published_total} data-delivered={m.events.delivered_total} />
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
-        <Stat label="Connections" value={fmt(m.connections)} hint={scope} testId="admin-connections" />
-        <Stat label="Rooms" value={fmt(m.rooms)} hint={scope} testId="admin-rooms" />
-        <Stat label="Published / s" value={fmt(m.events.published_per_second, 2)} hint={`${fmt(m.events.published_total)} total`} testId="admin-published-rate" />
-        <Stat label="Delivered / s" value={fmt(m.events.delivered_per_second, 2)} hint={`${fmt(m.events.delivered_total)} total`} testId="admin-delivered-rate" />
-        <Stat label="Publish → emit p50" value={m.publish_latency_ms.p50 === null ? "—" : `${fmt(m.publish_latency_ms.p50, 2)} ms`} hint={`p99 ${m.publish_latency_ms.p99 === null ? "—" : fmt(m.publish_latency_ms.p99, 2) + " ms"} · ${fmt(m.publish_latency_ms.count)} events`} testId="admin-latency-p50" />
-        <Stat label="Replayed events" value={fmt(m.events.replayed_total)} hint="sent to clients catching up (since)" testId="admin-replayed" />
-        <Stat label="Rate-limit refusals" value={fmt(total(m.rate_limit_refusals))} hint={Object.entries(m.rate_limit_refusals).map(([k, v]) => `${k} ${v}`).join(" · ") || "none"} testId="admin-rate-limited" />
-        <Stat label="Slow-client disconnects" value={fmt(m.slow_client_disconnects)} hint={`resyncs after Redis outages: ${fmt(m.resyncs)}`} testId="admin-slow-clients" />
-        <Stat label="LLM tokens" value={fmt(total(m.llm_tokens))} hint={Object.entries(m.llm_tokens).map(([k, v]) => `${k} ${fmt(v)}`).join(" · ") || "none yet"} testId="admin-llm-tokens" />
+        <Stat label="Connections" value={fmt(m.connections)} hint={scope} testId="admin-connections" raw={m.connections} />
+        <Stat label="Rooms" value={fmt(m.rooms)} hint={scope} testId="admin-rooms" raw={m.rooms} />
+        <Stat label="Published / s" value={fmt(m.events.published_per_second, 2)} hint={`${fmt(m.events.published_total)} total`} testId="admin-published-rate" raw={m.events.published_per_second} />
+        <Stat label="Delivered / s" value={fmt(m.events.delivered_per_second, 2)} hint={`${fmt(m.events.delivered_total)} total`} testId="admin-delivered-rate" raw={m.events.delivered_per_second} />
+        <Stat label="Publish → emit p50" value={m.publish_latency_ms.p50 === null ? "—" : `${fmt(m.publish_latency_ms.p50, 2)} ms`} hint={`p99 ${m.publish_latency_ms.p99 === null ? "—" : fmt(m.publish_latency_ms.p99, 2) + " ms"} · ${fmt(m.publish_latency_ms.count)} events`} testId="admin-latency-p50" raw={m.publish_latency_ms.p50} />
+        <Stat label="Replayed events" value={fmt(m.events.replayed_total)} hint="sent to clients catching up (since)" testId="admin-replayed" raw={m.events.replayed_total} />
+        <Stat label="Rate-limit refusals" value={fmt(total(m.rate_limit_refusals))} hint={Object.entries(m.rate_limit_refusals).map(([k, v]) => `${k} ${v}`).join(" · ") || "none"} testId="admin-rate-limited" raw={total(m.rate_limit_refusals)} />
+        <Stat label="Slow-client disconnects" value={fmt(m.slow_client_disconnects)} hint={`resyncs after Redis outages: ${fmt(m.resyncs)}`} testId="admin-slow-clients" raw={m.slow_client_disconnects} />
+        <Stat label="LLM tokens" value={fmt(total(m.llm_tokens))} hint={Object.entries(m.llm_tokens).map(([k, v]) => `${k} ${fmt(v)}`).join(" · ") || "none yet"} testId="admin-llm-tokens" raw={total(m.llm_tokens)} />
         <Stat label="Memory (RSS)" value={mb(m.memory.rss_bytes)} hint={`heap ${mb(m.memory.heap_used_bytes)}`} testId="admin-memory" />
       </div>
       <Card>

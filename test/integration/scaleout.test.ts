@@ -106,6 +106,13 @@ describe.runIf(usesPg && usesRedis)("two processes sharing Redis: reconnects and
     await sleep(300);
     const log = (await a.request("GET", `/api/v1/projects/${p.id}/events?limit=500`, { token: owner.token })).body.events.filter((e: any) => e.type === "project.updated");
     expect(log).toHaveLength(N);
+    // The cost of cluster-wide ordering, for the record (not asserted): publish → emit latency per process.
+    for (const [name, srv] of [["A", a], ["B", b]] as const) {
+      const m = (await srv.request("GET", "/api/v1/admin/metrics", { token: owner.token })).body;
+      console.log(`[ordering] process ${name}: publish→emit p50 ${m.publish_latency_ms.p50} ms, p99 ${m.publish_latency_ms.p99} ms over ${m.publish_latency_ms.count} publishes`);
+    }
+    const order = got.map((g) => (strictlyIncreasing(ids(g)) ? "in order" : "OUT OF ORDER"));
+    console.log(`[ordering] subscribers: ${order.join(", ")}`);
     for (const g of got) {
       expect(g).toHaveLength(N);
       expect(strictlyIncreasing(ids(g))).toBe(true);
