@@ -7,6 +7,6 @@ route({
   path: "/api/v1/admin/metrics",
   summary: "Live numbers for the admin page: connections and rooms (all processes), this process's event rates, publish latency, replays, refusals, slow-client disconnects, LLM tokens, health and a throughput history",
   tag: "admin",
-  responses: { 200: { description: "The numbers", schema: AdminMetricsSchema.openapi("AdminMetrics") } },
+  responses: { 200: { description: "The numbers", schema: AdminMetricsSchema } },
   errors: [403],
 });
