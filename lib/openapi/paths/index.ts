@@ -1,2 +1,4 @@
 // One import per domain: each file declares its routes with route() from ../registry.
+import "./github";
+import "./reviews";
 export {};
