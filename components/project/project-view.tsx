@@ -12,6 +12,7 @@ import { MembersPanel } from "./members-panel";
 import { PlaceholderCards } from "./placeholder-cards";
 import { LatestRunCard } from "@/components/runs/latest-run-card";
 import { SessionsCard } from "@/components/vibecode/sessions-card";
+import { PullsCard } from "@/components/github/pulls-card";
 import { ProjectHeader } from "./project-header";
 import { ProjectDeleted, ProjectNotFound, ProjectSkeleton } from "./project-states";
 
@@ -47,6 +48,7 @@ export function ProjectView({ id }: { id: string }) {
           <SessionsCard project={data} />
           <MembersPanel project={data} />
           <LatestRunCard project={data} />
+          <PullsCard project={data} />
           <PlaceholderCards />
         </div>
       </div>

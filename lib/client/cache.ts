@@ -5,6 +5,7 @@ import { keys } from "./keys";
 import { mergeFeed, type FeedBuffer, type FeedData } from "./feed";
 import { applyVibecodeEnvelope, vibecodeQueriesBehindProject } from "./vibecode-cache";
 import { applyRunEnvelope, runQueriesBehindProject } from "./runs-cache";
+import { applyGithubEnvelope, githubQueriesBehindProject } from "./github";
 import { isDeleted, type DeletedProject, type Member, type Project, type ProjectState } from "./types";
 
 export type CacheContext = { qc: QueryClient; me: string; feedBuffer: FeedBuffer };
@@ -76,6 +77,7 @@ export function applyEnvelope(ctx: CacheContext, env: Envelope) {
   if (room?.kind === "project" && room.id) appendToFeed(ctx, room.id, env);
   applyVibecodeEnvelope(qc, env);
   applyRunEnvelope(qc, env);
+  applyGithubEnvelope(qc, env);
 
   switch (env.type) {
     case "project.created": {
@@ -118,6 +120,6 @@ export function queriesBehindRoom(room: string, me: string): QueryKey[] {
   const r = parseRoom(room);
   if (!r?.id) return [];
   if (r.kind === "user") return r.id === me ? [keys.projects] : [];
-  if (r.kind === "project") return [keys.projects, keys.project(r.id), keys.members(r.id), keys.events(r.id), ...vibecodeQueriesBehindProject(r.id), ...runQueriesBehindProject(r.id)];
+  if (r.kind === "project") return [keys.projects, keys.project(r.id), keys.members(r.id), keys.events(r.id), ...vibecodeQueriesBehindProject(r.id), ...runQueriesBehindProject(r.id), ...githubQueriesBehindProject(r.id)];
   return [];
 }
