@@ -17,6 +17,7 @@ import { enqueue } from "../vibecode/queue";
 import { workspaceDir } from "../workspaces/service";
 import { git } from "../workspaces/git";
 import { ZModelReview, type TReview } from "./schemas";
+import { parseReviewReply } from "./parse";
 
 const SOURCE = "ai_review_service";
 const MAX_DIFF_CHARS = 60_000;
@@ -126,24 +127,6 @@ export async function reviewPatch(user: PublicUser, sessionId: string, messageId
 }
 
 /* ---------- running ---------- */
-
-/** Parse the model's reply: a JSON object (possibly inside a ```json fence) matching ZModelReview. */
-export function parseReviewReply(text: string): { ok: true; review: z.infer<typeof ZModelReview> } | { ok: false; error: string } {
-  const fenced = /```(?:json)?\s*\n([\s\S]*?)\n```/.exec(text);
-  const candidate = (fenced ? fenced[1]! : text).trim();
-  let value: unknown;
-  try {
-    value = JSON.parse(candidate);
-  } catch {
-    return { ok: false, error: "The model's answer is not JSON" };
-  }
-  const r = ZModelReview.safeParse(value);
-  if (!r.success) {
-    const first = r.error.issues[0];
-    return { ok: false, error: `The model's answer is not a valid review (${first ? `${first.path.join(".") || "(root)"}: ${first.message}` : "shape"})` };
-  }
-  return { ok: true, review: r.data };
-}
 
 const RESPONSE_FORMAT = {
   type: "json_schema" as const,

@@ -1,10 +1,11 @@
 // Real GitHub webhook payloads (@octokit/webhooks-examples) pointed at a test repository and signed.
-import { createRequire } from "node:module";
-import { randomUUID } from "node:crypto";
-import { sign } from "@octokit/webhooks-methods";
+// Signed here with node:crypto (GitHub's scheme: "sha256=" + HMAC-SHA256 hex of the raw body), independently of
+// the server's @octokit/webhooks-methods check; plain imports so both vitest and Playwright load this file.
+import { createHmac, randomUUID } from "node:crypto";
+import examplesJson from "@octokit/webhooks-examples";
 
-const require_ = createRequire(import.meta.url);
-const examples = require_("@octokit/webhooks-examples") as { name: string; examples: any[] }[];
+const examples = examplesJson as unknown as { name: string; examples: any[] }[];
+const sign = async (secret: string, body: string) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
 /** A deep copy of the first example of this event (and action), with its repository renamed to owner/name. */
 export function example(event: string, action: string | undefined, fullName: string, patch: (p: any) => void = () => {}): any {
