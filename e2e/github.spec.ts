@@ -2,7 +2,8 @@
 // page; the pulls page lists it with its review; a review of a vibecode patch shows suggestions inline.
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import { test, expect, screenshot, signInContext } from "./fixtures";
+import path from "node:path";
+import { test, expect, screenshot, signInContext, SCREENSHOT_DIR } from "./fixtures";
 import { startServer, type TestServer, type TestUser } from "../test/support/server";
 import { FakeOpenAI } from "../test/support/fake-openai";
 import { deliver, example, signed } from "../test/support/github";
@@ -49,6 +50,7 @@ test.describe("github and AI review", () => {
     const r = await deliver(srv.url, await signed(SECRET, "pull_request", payload));
     expect(r.body).toEqual({ accepted: true, projects: 1 });
     const item = page.locator(`[data-testid="pr-item"][data-number="${payload.pull_request.number}"]`);
+    await expect(page.locator('[data-testid="activity-item"][data-event-type="pr.created"]')).toContainText("opened pull request");
     await expect(item).toContainText("Improve error handling in API routes");
     await expect(item.getByTestId("pr-status")).toHaveAttribute("data-status", "open");
     await screenshot(page, "github-pr-live");
@@ -112,6 +114,7 @@ test.describe("github and AI review", () => {
     // the widget row sits right after the added line
     const widgetRowPrev = await file.locator("tr.diff-widget").evaluate((tr) => tr.previousElementSibling?.textContent ?? "");
     expect(widgetRowPrev).toContain("Added by the model");
-    await screenshot(page, "review-inline");
+    await inline.scrollIntoViewIfNeeded();
+    await message.getByTestId("diff-view").screenshot({ path: path.join(SCREENSHOT_DIR, "review-inline.png") });
   });
 });
