@@ -2,8 +2,7 @@
 // page; the pulls page lists it with its review; a review of a vibecode patch shows suggestions inline.
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { test, expect, screenshot, signInContext, SCREENSHOT_DIR } from "./fixtures";
+import { test, expect, screenshot, signInContext } from "./fixtures";
 import { startServer, type TestServer, type TestUser } from "../test/support/server";
 import { FakeOpenAI } from "../test/support/fake-openai";
 import { deliver, example, signed } from "../test/support/github";
@@ -114,7 +113,9 @@ test.describe("github and AI review", () => {
     // the widget row sits right after the added line
     const widgetRowPrev = await file.locator("tr.diff-widget").evaluate((tr) => tr.previousElementSibling?.textContent ?? "");
     expect(widgetRowPrev).toContain("Added by the model");
-    await inline.scrollIntoViewIfNeeded();
-    await message.getByTestId("diff-view").screenshot({ path: path.join(SCREENSHOT_DIR, "review-inline.png") });
+    // a tall window so the sticky prompt box sits below the whole diff in the picture
+    await page.setViewportSize({ width: 1280, height: 1500 });
+    await expect(inline).toBeInViewport();
+    await screenshot(page, "review-inline");
   });
 });
