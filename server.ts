@@ -11,6 +11,7 @@ import { createRealtime, originAllowed } from "./lib/realtime/server";
 import { connectRedis } from "./lib/realtime/redis";
 import { createLimiters } from "./lib/limits";
 import { failInterruptedMessages } from "./lib/vibecode/service";
+import { failInterruptedReviews } from "./lib/reviews/service";
 import { failInterruptedRuns } from "./lib/test-runs/service";
 import { killAllRuns } from "./lib/test-runs/runner";
 
@@ -108,6 +109,9 @@ export async function main() {
       failInterruptedRuns({ olderThanMs: config.redisUrl ? config.testRuns.timeoutMs + 30_000 : 0 })
         .then((n) => n && console.log(`[test-runs] ${n} interrupted run(s) marked error`))
         .catch((e) => console.error("[test-runs] sweep failed", e)),
+      failInterruptedReviews({ olderThanMs: config.redisUrl ? config.openai.timeoutMs + 30_000 : 0 })
+        .then((n) => n && console.log(`[reviews] ${n} interrupted review(s) marked failed`))
+        .catch((e) => console.error("[reviews] sweep failed", e)),
     ]);
   await sweep();
   const sweeper = config.redisUrl ? setInterval(sweep, 60_000) : null;

@@ -13,6 +13,7 @@ import { LatestRunCard } from "@/components/runs/latest-run-card";
 import { AgentsCard } from "@/components/agents/agents-card";
 import { SessionsCard } from "@/components/vibecode/sessions-card";
 import { WorkflowsCard } from "@/components/workflows/workflows-card";
+import { PullsCard } from "@/components/github/pulls-card";
 import { ProjectHeader } from "./project-header";
 import { ProjectDeleted, ProjectNotFound, ProjectSkeleton } from "./project-states";
 
@@ -50,6 +51,7 @@ export function ProjectView({ id }: { id: string }) {
           <LatestRunCard project={data} />
           <AgentsCard projectId={id} />
           <WorkflowsCard projectId={data.id} />
+          <PullsCard project={data} />
         </div>
       </div>
     </div>

@@ -12,6 +12,7 @@ import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { MessageStatusBadge } from "./message-status";
 import { PatchDiff } from "./patch-diff";
+import { ReviewablePatch } from "@/components/github/review-panel";
 import { ReplyText } from "./reply-text";
 
 const fmt = new Intl.NumberFormat("en");
@@ -191,7 +192,16 @@ export const MessageItem = memo(function MessageItem({ message: m, me, canAct }:
             </Notice>
           )}
 
-          {m.patch && !inFlight && <PatchDiff patch={m.patch} className={clsx(m.status === "rejected" && "opacity-70")} />}
+          {m.patch && !inFlight && (
+            <ReviewablePatch
+              sessionId={m.session_id}
+              messageId={m.id}
+              patch={m.patch}
+              canAct={canAct}
+              className={clsx(m.status === "rejected" && "opacity-70")}
+              render={(p) => <PatchDiff {...p} />}
+            />
+          )}
 
           {failure && (
             <Notice tone="red" data-testid="decide-error" data-code={failure.code}>

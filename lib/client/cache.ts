@@ -7,6 +7,7 @@ import { mergeFeed, type FeedBuffer, type FeedData } from "./feed";
 import { applyVibecodeEnvelope, vibecodeQueriesBehindProject } from "./vibecode-cache";
 import { applyRunEnvelope, runQueriesBehindProject } from "./runs-cache";
 import { agentQueriesBehindProject, applyAgentEnvelope } from "./agents";
+import { applyGithubEnvelope, githubQueriesBehindProject } from "./github";
 import { isDeleted, type DeletedProject, type Member, type Project, type ProjectState } from "./types";
 
 export type CacheContext = { qc: QueryClient; me: string; feedBuffer: FeedBuffer };
@@ -80,6 +81,7 @@ export function applyEnvelope(ctx: CacheContext, env: Envelope) {
   applyRunEnvelope(qc, env);
   applyAgentEnvelope(qc, env);
   applyWorkflowEnvelope(qc, env);
+  applyGithubEnvelope(qc, env);
 
   switch (env.type) {
     case "project.created": {
@@ -123,6 +125,6 @@ export function queriesBehindRoom(room: string, me: string): QueryKey[] {
   if (!r?.id) return [];
   if (r.kind === "workflow") return workflowQueriesBehindRoom(room);
   if (r.kind === "user") return r.id === me ? [keys.projects] : [];
-  if (r.kind === "project") return [keys.projects, keys.project(r.id), keys.members(r.id), keys.events(r.id), ...vibecodeQueriesBehindProject(r.id), ...runQueriesBehindProject(r.id), ...agentQueriesBehindProject(r.id), ...workflowQueriesBehindRoom(room)];
+  if (r.kind === "project") return [keys.projects, keys.project(r.id), keys.members(r.id), keys.events(r.id), ...vibecodeQueriesBehindProject(r.id), ...runQueriesBehindProject(r.id), ...agentQueriesBehindProject(r.id), ...workflowQueriesBehindRoom(room), ...githubQueriesBehindProject(r.id)];
   return [];
 }

@@ -109,6 +109,20 @@ export function describeEvent(env: Envelope, nameOf: (userId: string) => string 
       return { actor: actor(d.applied_by), summary: `applied a patch to ${fileCount(d.files)} (commit ${str(d.commit).slice(0, 7)})` };
     case "patch.rejected":
       return { actor: actor(d.rejected_by), summary: "rejected a proposed patch" };
+    case "pr.created":
+    case "pr.updated":
+    case "pr.closed":
+      return { actor: str(d.sender) || str(d.author) || null, summary: `${str(d.action) || "updated"} pull request #${Number(d.number)} ${quote(str(d.title))}${d.status === "merged" ? " (merged)" : ""}` };
+    case "issue.created":
+    case "issue.updated":
+    case "issue.closed":
+      return { actor: str(d.sender) || str(d.author) || null, summary: `${str(d.action) || "updated"} issue #${Number(d.number)} ${quote(str(d.title))}` };
+    case "repo.push":
+      return { actor: str(d.pusher) || null, summary: `pushed ${Number(d.commit_count)} commit${Number(d.commit_count) === 1 ? "" : "s"} to ${str(d.ref).replace(/^refs\/heads\//, "")}` };
+    case "ai.suggestion":
+      return { actor: null, summary: `AI review (${str(d.severity)}): ${str(d.title)}` };
+    case "ai.analysis_complete":
+      return { actor: null, summary: d.status === "completed" ? `AI review of a ${d.target_type === "pr" ? "pull request" : "patch"} finished with ${Number(d.suggestion_count)} suggestion${Number(d.suggestion_count) === 1 ? "" : "s"}` : `AI review failed: ${str(d.error)}` };
     default:
       return { actor: null, summary: summarizeData(d) || env.type };
   }

@@ -139,6 +139,81 @@ const workflowProgress = z.object({
   updated_at: z.string(),
 });
 
+/* pull requests, issues and pushes from GitHub webhooks (seed 004's shapes, plus number/action) */
+export const ZPullRequestSchema = z.object({
+  pr_id: z.string(),
+  project_id: z.string(),
+  number: z.number(),
+  title: z.string(),
+  description: z.string(),
+  author: z.string(),
+  branch: z.string(),
+  base_branch: z.string().nullable(),
+  head_sha: z.string().nullable(),
+  github_url: z.string(),
+  status: z.enum(["open", "closed", "merged"]),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type TPullRequest = z.infer<typeof ZPullRequestSchema>;
+const ZPrEventSchema = ZPullRequestSchema.extend({ action: z.string(), sender: z.string().nullable() });
+export const ZIssueSchema = z.object({
+  issue_id: z.string(),
+  project_id: z.string(),
+  number: z.number(),
+  title: z.string(),
+  description: z.string(),
+  author: z.string(),
+  github_url: z.string(),
+  status: z.enum(["open", "closed", "deleted"]),
+  labels: z.array(z.string()),
+  assignees: z.array(z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type TIssue = z.infer<typeof ZIssueSchema>;
+const ZIssueEventSchema = ZIssueSchema.extend({ action: z.string(), sender: z.string().nullable() });
+const ZRepoPushSchema = z.object({
+  project_id: z.string(),
+  repository: z.string(),
+  ref: z.string(),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+  commit_count: z.number(),
+  pusher: z.string().nullable(),
+  compare_url: z.string().nullable(),
+  head_commit: z.object({ id: z.string(), message: z.string(), author: z.string().nullable() }).nullable(),
+});
+
+/* AI reviews (seed 004's ai.* shapes) */
+export const AI_CATEGORIES = ["optimization", "refactor", "bug_fix", "security", "performance", "maintainability"] as const;
+export const ZAiSuggestionSchema = z.object({
+  suggestion_id: z.string(),
+  target_type: z.enum(["pr", "code"]),
+  target_id: z.string(),
+  category: z.enum(AI_CATEGORIES),
+  title: z.string(),
+  description: z.string(),
+  severity: z.enum(["info", "warning", "critical"]),
+  confidence: z.number().min(0).max(1),
+  suggested_action: z.string(),
+  metadata: z.object({ file_path: z.string().nullable().optional(), line_number: z.number().nullable().optional() }).loose(),
+});
+export type TAiSuggestion = z.infer<typeof ZAiSuggestionSchema>;
+const ZTokenUsageSchema = z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() });
+const ZAiAnalysisCompleteSchema = z.object({
+  review_id: z.string(),
+  target_type: z.enum(["pr", "code"]),
+  target_id: z.string(),
+  session_id: z.string().nullable(),
+  status: z.enum(["completed", "failed"]),
+  summary: z.string().nullable(),
+  suggestion_count: z.number(),
+  model: z.string().nullable(),
+  token_usage: ZTokenUsageSchema.nullable(),
+  error: z.string().optional(),
+});
+
 /** Every event's name and the shape of its `data`. Later features tighten the open shapes. */
 export const EVENTS = {
   "project.created": ZProjectSchema.extend({ created_by: z.string() }),
@@ -212,14 +287,15 @@ export const EVENTS = {
   job_log: z.object({ job_id: z.string(), level: z.enum(["info", "error"]), message: z.string(), lines: z.array(z.string()), timestamp: z.string() }),
   job_complete: z.object({ job_id: z.string(), result: z.record(z.string(), z.unknown()) }),
   job_error: z.object({ job_id: z.string(), error: z.string(), message: z.string() }),
-  "pr.created": open,
-  "pr.updated": open,
-  "pr.closed": open,
-  "issue.created": open,
-  "issue.updated": open,
-  "issue.closed": open,
-  "ai.suggestion": open,
-  "ai.analysis_complete": open,
+  "pr.created": ZPrEventSchema,
+  "pr.updated": ZPrEventSchema,
+  "pr.closed": ZPrEventSchema,
+  "issue.created": ZIssueEventSchema,
+  "issue.updated": ZIssueEventSchema,
+  "issue.closed": ZIssueEventSchema,
+  "repo.push": ZRepoPushSchema,
+  "ai.suggestion": ZAiSuggestionSchema.extend({ review_id: z.string(), session_id: z.string().nullable() }),
+  "ai.analysis_complete": ZAiAnalysisCompleteSchema,
 } as const;
 
 export type EventType = keyof typeof EVENTS;

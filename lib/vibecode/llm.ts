@@ -21,7 +21,10 @@ export function requireLlm() {
   }
 }
 
-export async function streamChat(messages: ChatMessage[], onDelta: (text: string) => void): Promise<LlmResult> {
+/** Extra request fields (e.g. response_format for structured answers); the rest of the call is the same. */
+export type ChatExtras = { response_format?: OpenAI.ChatCompletionCreateParams["response_format"] };
+
+export async function streamChat(messages: ChatMessage[], onDelta: (text: string) => void, extras: ChatExtras = {}): Promise<LlmResult> {
   const cfg = getConfig().openai;
   const client = new OpenAI({ apiKey: cfg.apiKey || "not-needed", baseURL: cfg.baseUrl, maxRetries: 0, timeout: cfg.timeoutMs });
   const abort = new AbortController();
@@ -37,7 +40,7 @@ export async function streamChat(messages: ChatMessage[], onDelta: (text: string
   let finished = false;
   try {
     const s = await client.chat.completions.create(
-      { model: cfg.model, messages, stream: true, stream_options: { include_usage: true } },
+      { ...extras, model: cfg.model, messages, stream: true, stream_options: { include_usage: true } },
       { signal: abort.signal },
     );
     stream = s;

@@ -1,13 +1,14 @@
 // Rate limits (rate-limiter-flexible): each limit is hit and answered in the contract's shape.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer, type TestUser } from "../support/server";
+import { deliver, signed } from "../support/github";
 
 let s: TestServer;
 let user: TestUser;
 
 beforeAll(async () => {
   s = await startServer({
-    env: { RATE_LIMIT_CONNECTIONS_PER_MINUTE: "4", RATE_LIMIT_COMMANDS_PER_SECOND: "5", RATE_LIMIT_REST_PER_MINUTE: "8", RATE_LIMIT_AUTH_PER_MINUTE: "5" },
+    env: { RATE_LIMIT_CONNECTIONS_PER_MINUTE: "4", RATE_LIMIT_COMMANDS_PER_SECOND: "5", RATE_LIMIT_REST_PER_MINUTE: "8", RATE_LIMIT_AUTH_PER_MINUTE: "5", GITHUB_WEBHOOK_SECRET: "limits-webhook-secret" },
   });
   user = await s.createUser(); // 2 of the 5 auth points
 });
@@ -39,6 +40,16 @@ describe("rate limits", () => {
     const r = await s.request("POST", "/api/v1/auth/register", { body: { email: "late@example.test", password: "long-enough", name: "Late" } });
     expect(r.status).toBe(429);
     expect(r.body.error.code).toBe("RATE_LIMITED");
+  });
+
+  it("badly signed webhook deliveries share the per-address limit; correctly signed ones do not", async () => {
+    // The previous test used up this address's points: a bad signature is now refused with 429, unrecorded.
+    const bad = await signed("not-the-secret", "ping", { zen: "Keep it logically awesome.", hook_id: 1 });
+    const refused = await deliver(s.url, bad);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("RATE_LIMITED");
+    const good = await deliver(s.url, await signed("limits-webhook-secret", "ping", { zen: "Keep it logically awesome.", hook_id: 1 }));
+    expect(good.status).toBe(202);
   });
 
   it("commands per socket get a RATE_LIMITED ack; connections per address get a RATE_LIMITED connect_error", async () => {

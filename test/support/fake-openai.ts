@@ -5,6 +5,10 @@
 //   [[escape]]   a diff touching ../outside    [[http500]]  HTTP 500 with an OpenAI-style error body
 //   [[hang]]     one chunk, then nothing (the client must time out)
 //   [[slow]]     the valid diff, streamed slowly (for watching it arrive)
+// Review requests (response_format json_schema "code_review", or the reviewer's system prompt) get a JSON review
+// (FakeOpenAI.reviewFor): one suggestion on the first added line of the diff sent, one about the whole change.
+// In a review request, [[garbage]] or the word "garbage-review" anywhere answers text that is not JSON, and
+// [[badreview]] / "badshape-review" answers JSON of the wrong shape.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createTwoFilesPatch } from "diff";
@@ -53,6 +57,58 @@ export class FakeOpenAI {
     return `I will add one line to README.md.\n\n\`\`\`diff\n${patch.trim()}\n\`\`\`\n\nThat is all.`;
   }
 
+  static isReview(body: any): boolean {
+    return body?.response_format?.json_schema?.name === "code_review" || (body?.messages?.[0]?.content ?? "").includes("Switchboard's code reviewer");
+  }
+
+  /** The review the fake gives for a review request's text. */
+  static reviewFor(text: string): string {
+    if (text.includes("[[garbage]]") || text.includes("garbage-review")) return "Looks fine to me! {not: json";
+    if (text.includes("[[badreview]]") || text.includes("badshape-review")) return JSON.stringify({ summary: 3, suggestions: [{ title: "x" }] });
+    let file: string | null = null;
+    let line: number | null = null;
+    let next = 0;
+    for (const l of text.split("\n")) {
+      const f = /^\+\+\+ b\/(.+)$/.exec(l);
+      if (f) {
+        if (line === null) file = f[1]!;
+        continue;
+      }
+      const h = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(l);
+      if (h) {
+        next = Number(h[1]);
+        continue;
+      }
+      if (line !== null || !file || next === 0) continue;
+      if (l.startsWith("+")) line = next;
+      else if (!l.startsWith("-")) next++;
+    }
+    const suggestions = [];
+    if (file && line !== null) {
+      suggestions.push({
+        category: "maintainability",
+        title: "Explain the added line",
+        description: `The line added to ${file} has no context; readers will not know why it is there.`,
+        severity: "warning",
+        confidence: 0.82,
+        suggested_action: "Add a short sentence saying why the line was added.",
+        file_path: file,
+        line_number: line,
+      });
+    }
+    suggestions.push({
+      category: "refactor",
+      title: "Keep changes small",
+      description: "The change is easy to review; keep follow-ups just as small.",
+      severity: "info",
+      confidence: 0.6,
+      suggested_action: "Split larger follow-ups into separate patches.",
+      file_path: file,
+      line_number: null,
+    });
+    return JSON.stringify({ summary: `Reviewed ${file ?? "the description"}: ${suggestions.length} suggestion(s).`, suggestions });
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
     let raw = "";
     for await (const c of req) raw += c;
@@ -82,7 +138,7 @@ export class FakeOpenAI {
       send({ content: "Thinking" });
       return; // never ends
     }
-    const answer = FakeOpenAI.answerFor(text);
+    const answer = FakeOpenAI.isReview(body) ? FakeOpenAI.reviewFor(text) : FakeOpenAI.answerFor(text);
     const slow = text.includes("[[slow]]");
     for (let i = 0; i < answer.length; i += 12) {
       send({ content: answer.slice(i, i + 12) });

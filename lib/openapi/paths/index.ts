@@ -8,3 +8,5 @@ import "./vibecode";
 import "./test-runs";
 import "./workflows";
 import "./system";
+import "./github";
+import "./reviews";

@@ -1,0 +1,4 @@
+import { authed, json, query } from "@/lib/api/handler";
+import { listIssues, ZListQuery } from "@/lib/github/service";
+
+export const GET = authed(async (req, caller, { id }) => json({ issues: await listIssues(caller, id!, query(req, ZListQuery)) }));

@@ -1,0 +1,11 @@
+// GitHub webhook receiver: outside /api/v1 and unauthenticated; the HMAC signature is the credential.
+import { errorResponse } from "@/lib/api/handler";
+import { handleGithubWebhook, webhookOutcome } from "@/lib/github/service";
+
+export async function POST(req: Request): Promise<Response> {
+  try {
+    return webhookOutcome(await handleGithubWebhook(req));
+  } catch (err) {
+    return errorResponse(err);
+  }
+}

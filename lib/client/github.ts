@@ -1,0 +1,179 @@
+"use client";
+// Pull requests, issues and AI reviews: REST for the first read; pr.*, issue.* and ai.* envelopes edit the
+// same React Query entries (applyGithubEnvelope, called from cache.ts for every envelope).
+import { useMutation, useQuery, useQueryClient, type QueryClient, type QueryKey } from "@tanstack/react-query";
+import { rooms, type Envelope, type EventData, type TAiSuggestion, type TIssue, type TPullRequest } from "@/lib/realtime/events";
+import { apiFetch } from "./api";
+import { useRoom } from "./realtime";
+
+export type PullRequest = TPullRequest;
+export type Issue = TIssue;
+export type Suggestion = TAiSuggestion;
+export type ReviewTarget = { type: "pr"; id: string } | { type: "code"; id: string; sessionId: string };
+export type Review = {
+  id: string;
+  project_id: string;
+  target_type: "pr" | "code";
+  target_id: string;
+  status: "running" | "completed" | "failed";
+  model: string | null;
+  summary: string | null;
+  suggestions: Suggestion[];
+  token_usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null;
+  error: string | null;
+  trace_id: string;
+  created_at: string;
+  updated_at: string;
+};
+
+export const githubKeys = {
+  pulls: (projectId: string) => ["pull-requests", projectId] as const,
+  issues: (projectId: string) => ["issues", projectId] as const,
+  reviews: (type: "pr" | "code", targetId: string) => ["reviews", type, targetId] as const,
+};
+
+const enc = encodeURIComponent;
+export const githubApi = {
+  pulls: (projectId: string, signal?: AbortSignal) =>
+    apiFetch<{ pull_requests: PullRequest[] }>(`/projects/${enc(projectId)}/pull-requests`, { signal }).then((r) => r.pull_requests),
+  issues: (projectId: string, signal?: AbortSignal) => apiFetch<{ issues: Issue[] }>(`/projects/${enc(projectId)}/issues`, { signal }).then((r) => r.issues),
+  reviews: (t: ReviewTarget, signal?: AbortSignal) =>
+    apiFetch<{ reviews: Review[] }>(t.type === "pr" ? `/pull-requests/${enc(t.id)}/reviews` : `/sessions/${enc(t.sessionId)}/messages/${enc(t.id)}/reviews`, { signal }).then(
+      (r) => r.reviews,
+    ),
+  review: (t: ReviewTarget) =>
+    apiFetch<{ review_id: string; trace_id: string; status: "running" }>(
+      t.type === "pr" ? `/pull-requests/${enc(t.id)}/review` : `/sessions/${enc(t.sessionId)}/messages/${enc(t.id)}/review`,
+      { method: "POST" },
+    ),
+};
+
+const byNewest = <T extends { created_at: string; number: number }>(a: T, b: T) => b.created_at.localeCompare(a.created_at) || b.number - a.number;
+
+function upsert<T extends { created_at: string; number: number }>(list: T[] | undefined, item: T, same: (x: T) => boolean): T[] | undefined {
+  if (!list) return list;
+  const rest = list.filter((x) => !same(x));
+  return [...rest, item].sort(byNewest);
+}
+
+const strip = <T extends Record<string, unknown>>(d: T) => {
+  const { action: _a, sender: _s, ...rest } = d;
+  return rest;
+};
+
+function newReview(d: { review_id: string; target_type: "pr" | "code"; target_id: string }, env: Envelope): Review {
+  return {
+    id: d.review_id,
+    project_id: env.room.replace(/^project:/, ""),
+    target_type: d.target_type,
+    target_id: d.target_id,
+    status: "running",
+    model: null,
+    summary: null,
+    suggestions: [],
+    token_usage: null,
+    error: null,
+    trace_id: env.trace_id ?? "",
+    created_at: env.timestamp,
+    updated_at: env.timestamp,
+  };
+}
+
+function updateReview(qc: QueryClient, key: QueryKey, d: { review_id: string; target_type: "pr" | "code"; target_id: string }, env: Envelope, fn: (r: Review) => Review) {
+  qc.setQueryData<Review[]>(key, (old) => {
+    if (!old) return old;
+    const found = old.find((r) => r.id === d.review_id);
+    const next = fn(found ?? newReview(d, env));
+    return found ? old.map((r) => (r.id === d.review_id ? next : r)) : [next, ...old];
+  });
+}
+
+export function applyGithubEnvelope(qc: QueryClient, env: Envelope) {
+  switch (env.type) {
+    case "pr.created":
+    case "pr.updated":
+    case "pr.closed": {
+      const pr = strip(env.data as EventData<"pr.created">) as PullRequest;
+      qc.setQueryData<PullRequest[]>(githubKeys.pulls(pr.project_id), (old) => upsert(old, pr, (x) => x.pr_id === pr.pr_id));
+      return;
+    }
+    case "issue.created":
+    case "issue.updated":
+    case "issue.closed": {
+      const issue = strip(env.data as EventData<"issue.created">) as Issue;
+      qc.setQueryData<Issue[]>(githubKeys.issues(issue.project_id), (old) => upsert(old, issue, (x) => x.issue_id === issue.issue_id));
+      return;
+    }
+    case "ai.suggestion": {
+      const d = env.data as EventData<"ai.suggestion">;
+      const { review_id: _r, session_id: _s, ...sg } = d;
+      updateReview(qc, githubKeys.reviews(d.target_type, d.target_id), d, env, (r) =>
+        r.suggestions.some((x) => x.suggestion_id === sg.suggestion_id) ? r : { ...r, suggestions: [...r.suggestions, sg] },
+      );
+      return;
+    }
+    case "ai.analysis_complete": {
+      const d = env.data as EventData<"ai.analysis_complete">;
+      updateReview(qc, githubKeys.reviews(d.target_type, d.target_id), d, env, (r) => ({
+        ...r,
+        status: d.status,
+        summary: d.summary,
+        model: d.model,
+        token_usage: d.token_usage,
+        error: d.error ?? null,
+        updated_at: env.timestamp,
+      }));
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** Entries that may have missed events while the project room was not joined. */
+export const githubQueriesBehindProject = (projectId: string): QueryKey[] => [githubKeys.pulls(projectId), githubKeys.issues(projectId), ["reviews"]];
+
+export function usePullRequests(projectId: string) {
+  useRoom(rooms.project(projectId));
+  return useQuery({ queryKey: githubKeys.pulls(projectId), queryFn: ({ signal }) => githubApi.pulls(projectId, signal) });
+}
+
+export function useIssues(projectId: string) {
+  useRoom(rooms.project(projectId));
+  return useQuery({ queryKey: githubKeys.issues(projectId), queryFn: ({ signal }) => githubApi.issues(projectId, signal) });
+}
+
+/** A target's reviews, newest first (projectId null: the page already holds the project room). */
+export function useReviews(projectId: string | null, target: ReviewTarget) {
+  useRoom(projectId ? rooms.project(projectId) : null);
+  return useQuery({ queryKey: githubKeys.reviews(target.type, target.id), queryFn: ({ signal }) => githubApi.reviews(target, signal) });
+}
+
+export function useStartReview(target: ReviewTarget) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => githubApi.review(target),
+    onSuccess: (r) =>
+      qc.setQueryData<Review[]>(githubKeys.reviews(target.type, target.id), (old) => {
+        const list = old ?? [];
+        if (list.some((x) => x.id === r.review_id)) return list;
+        const now = new Date().toISOString();
+        const placeholder: Review = {
+          id: r.review_id,
+          project_id: "",
+          target_type: target.type,
+          target_id: target.id,
+          status: "running",
+          model: null,
+          summary: null,
+          suggestions: [],
+          token_usage: null,
+          error: null,
+          trace_id: r.trace_id,
+          created_at: now,
+          updated_at: now,
+        };
+        return [placeholder, ...list];
+      }),
+  });
+}
