@@ -17,7 +17,7 @@ registry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "
 
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
-  .openapi("Error");
+  .meta({ id: "Error" });
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
 type Response = { description: string; schema?: ZodType; contentType?: string };

@@ -69,7 +69,6 @@ const ZMemberSchema = z.object({
 });
 export type TMember = z.infer<typeof ZMemberSchema>;
 
-const open = z.record(z.string(), z.unknown());
 const agentWork = z.object({ workflow_id: z.string().nullable(), agent_id: z.string().nullable() });
 
 /** What an agent reports per agent:* type (seed 001's shapes); unknown keys are dropped. */

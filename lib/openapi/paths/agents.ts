@@ -18,7 +18,7 @@ const Agent = z
     created_by: z.string().nullable(),
     created_at: z.string(),
   })
-  .openapi("Agent");
+  .meta({ id: "Agent" });
 const Agents = z.object({ agents: z.array(Agent) });
 
 route({

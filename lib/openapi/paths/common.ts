@@ -5,12 +5,12 @@ import { EVENTS, ROOM_KINDS } from "../../realtime/events";
 
 export const ZUserSchema = z
   .object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(["admin", "user"]) })
-  .openapi("User");
+  .meta({ id: "User" });
 
 const { created_by: _c, ...projectShape } = EVENTS["project.created"].shape;
-export const ZProjectViewSchema = z.object(projectShape).extend({ role: z.enum(["owner", "member", "viewer"]) }).openapi("Project");
+export const ZProjectViewSchema = z.object(projectShape).extend({ role: z.enum(["owner", "member", "viewer"]) }).meta({ id: "Project" });
 const { added_by: _a, ...memberShape } = EVENTS["member.added"].shape;
-export const ZMemberSchema = z.object(memberShape).openapi("Member");
+export const ZMemberSchema = z.object(memberShape).meta({ id: "Member" });
 
 export const ZEnvelopeSchema = z
   .object({
@@ -22,4 +22,4 @@ export const ZEnvelopeSchema = z
     trace_id: z.string().nullable(),
     data: z.record(z.string(), z.unknown()),
   })
-  .openapi("EventEnvelope");
+  .meta({ id: "EventEnvelope" });

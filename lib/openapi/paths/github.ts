@@ -4,8 +4,8 @@ import { route } from "../registry";
 import { ZIssueSchema, ZPullRequestSchema } from "../../realtime/events";
 import { ZListQuery } from "../../github/schemas";
 
-const PullRequest = ZPullRequestSchema.openapi("PullRequest");
-const Issue = ZIssueSchema.openapi("Issue");
+const PullRequest = ZPullRequestSchema.meta({ id: "PullRequest" });
+const Issue = ZIssueSchema.meta({ id: "Issue" });
 
 route({
   method: "post",

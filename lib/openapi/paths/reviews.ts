@@ -3,7 +3,7 @@ import { z } from "zod";
 import { route } from "../registry";
 import { ZReviewSchema } from "../../reviews/schemas";
 
-const Review = ZReviewSchema.openapi("Review");
+const Review = ZReviewSchema.meta({ id: "Review" });
 const Started = z.object({ review_id: z.string(), trace_id: z.string(), status: z.literal("running") });
 const started = {
   202: { description: "Started: ai.suggestion events, then ai.analysis_complete, follow in the project room with this trace_id", schema: Started },

@@ -25,7 +25,7 @@ const ZTestRun = z
     created_at: z.string(),
   })
   .loose()
-  .openapi("TestRun");
+  .meta({ id: "TestRun" });
 
 route({
   method: "get",

@@ -18,7 +18,7 @@ const Token = z
     expired: z.boolean(),
     created_at: z.string(),
   })
-  .openapi("ApiToken");
+  .meta({ id: "ApiToken" });
 
 route({
   method: "post",

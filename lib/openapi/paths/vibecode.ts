@@ -28,7 +28,7 @@ const ZMessage = z
     created_at: z.string(),
     updated_at: z.string(),
   })
-  .openapi("Message");
+  .meta({ id: "Message" });
 
 route({
   method: "get",

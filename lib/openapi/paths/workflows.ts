@@ -11,7 +11,7 @@ import {
 } from "../../workflows/schemas";
 import { ZEnvelopeSchema } from "./common";
 
-const Workflow = ZWorkflowSchema.openapi("Workflow");
+const Workflow = ZWorkflowSchema.meta({ id: "Workflow" });
 const refusals =
   "409 INVALID_TRANSITION: the workflow is already completed or failed, or progress / current_step would go back. " +
   "400 VALIDATION_FAILED: progress outside 0–100, current_step beyond total_steps, malformed body.";
