@@ -104,15 +104,15 @@ function mergePresence(list: Agent[] | undefined, d: Presence): Agent[] | undefi
 export function applyAgentEnvelope(qc: QueryClient, env: Envelope) {
   if (env.type !== "agent.status_changed" && env.type !== "agent.connected" && env.type !== "agent.disconnected") return;
   const d = env.data as Presence;
-  const known = qc.getQueryData<Agent[]>(agentKeys.agents)?.some((a) => a.id === d.agent_id);
-  qc.setQueryData<Agent[]>(agentKeys.agents, (old) => mergePresence(old, d));
-  if (!known && qc.getQueryData(agentKeys.agents)) void qc.invalidateQueries({ queryKey: agentKeys.agents });
-  for (const projectId of d.project_ids) {
-    const key = agentKeys.projectAgents(projectId);
+  // A list fetched before this event but answered after it would overwrite it with the old state:
+  // when one is in flight, cancel it and fetch again (the event is already in the database).
+  const merge = (key: QueryKey) => {
     const list = qc.getQueryData<Agent[]>(key);
-    if (list && !list.some((a) => a.id === d.agent_id)) void qc.invalidateQueries({ queryKey: key });
-    else qc.setQueryData<Agent[]>(key, (old) => mergePresence(old, d));
-  }
+    if (qc.isFetching({ queryKey: key }) > 0 || (list && !list.some((a) => a.id === d.agent_id))) void qc.invalidateQueries({ queryKey: key });
+    if (list) qc.setQueryData<Agent[]>(key, (old) => mergePresence(old, d));
+  };
+  merge(agentKeys.agents);
+  for (const projectId of d.project_ids) merge(agentKeys.projectAgents(projectId));
 }
 
 /** Queries that may have missed agent events while a project room was not joined. */
