@@ -1,7 +1,7 @@
 // Scale-out under faults, with real processes: two servers sharing one PostgreSQL database and a Redis.
 // Reconnecting to the other process, ordering across processes, a Redis outage (a private redis-server
 // this test kills and restarts), and the database going away (through a TCP proxy this test controls).
-// Runs in the PostgreSQL leg with TEST_REDIS=1; otherwise it says so loudly (and fails under CI=true).
+// Runs in the PostgreSQL leg with TEST_REDIS=1; otherwise it says so loudly and is skipped.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import net from "node:net";
@@ -12,9 +12,9 @@ import { createTestDatabase, nextEvent, REDIS_TEST_URL, startServer, type TestSe
 const usesPg = process.env.TEST_DB === "postgres";
 const usesRedis = !!process.env.TEST_REDIS;
 if (!usesPg || !usesRedis) {
-  const msg = "\n!!! scaleout.test.ts SKIPPED: run with TEST_DB=postgres TEST_REDIS=1 (PostgreSQL on 127.0.0.1:5432, Redis) !!!\n";
-  console.warn(msg);
-  if (process.env.CI === "true") it("scale-out tests need TEST_DB=postgres and TEST_REDIS=1 under CI", () => expect.fail(msg));
+  // npm test runs this file in its PostgreSQL leg with TEST_REDIS=1 (and fails under CI when PostgreSQL or
+  // Redis is missing); in the PGlite leg it is skipped.
+  console.warn("\n!!! scaleout.test.ts SKIPPED: run with TEST_DB=postgres TEST_REDIS=1 (PostgreSQL on 127.0.0.1:5432, Redis) !!!\n");
 }
 const hasRedisServer = spawnSync("which", ["redis-server"]).status === 0;
 
