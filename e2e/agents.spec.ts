@@ -1,20 +1,9 @@
 // An external agent in real browsers: the test plays the agent (a socket.io-client with an agent token);
 // two people watch the project page and the workflow view while it connects, reports thoughts, tool calls,
 // progress and a result, and drops off. Secrets it leaks in a thought are masked before anyone sees them.
-import type { Browser, BrowserContext, Page } from "@playwright/test";
+import type { BrowserContext, Page } from "@playwright/test";
 import { io, type Socket } from "socket.io-client";
-import { test, expect, screenshot, type E2EServer } from "./fixtures";
-
-type User = Awaited<ReturnType<E2EServer["createUser"]>>;
-
-async function openAs(server: E2EServer, browser: Browser, user: User, p: string, contexts: BrowserContext[]): Promise<Page> {
-  const ctx = await server.newContext(browser, user);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  await page.goto(p);
-  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "connected");
-  return page;
-}
+import { test, expect, openAs, screenshot } from "./fixtures";
 
 function connectAgent(url: string, token: string): Promise<Socket> {
   const socket = io(url, { auth: { token }, transports: ["websocket"], reconnection: false, forceNew: true });

@@ -1,7 +1,7 @@
 // The dashboard in a real browser against a real server: sign-up/sign-in, creating projects, and
 // live updates between tabs of different users (no reloads, no sleeps: every wait is for an element).
-import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { test, expect, screenshot, type E2EServer } from "./fixtures";
+import type { BrowserContext, Page } from "@playwright/test";
+import { test, expect, openAs, screenshot, type E2EServer } from "./fixtures";
 
 type User = Awaited<ReturnType<E2EServer["createUser"]>>;
 
@@ -16,15 +16,6 @@ async function sharedProject(server: E2EServer, owner: User, member: User, name:
 }
 
 /** A signed-in page at `path`, once the live connection is up. */
-async function openAs(server: E2EServer, browser: Browser, user: User, path: string, contexts: BrowserContext[]): Promise<Page> {
-  const ctx = await server.newContext(browser, user);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  await page.goto(path);
-  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "connected");
-  return page;
-}
-
 /** Marks the document; `expectNoReload` fails if the page was reloaded since. */
 const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
 const expectNoReload = async (page: Page) =>

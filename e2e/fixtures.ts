@@ -54,6 +54,20 @@ export const test = base.extend<{}, { server: E2EServer }>({
   ],
 });
 
+/** A new page of a signed-in context at `path`, once its socket is connected; the context joins `contexts` (closed by the caller). */
+export async function openPage(ctx: BrowserContext, path: string, contexts: BrowserContext[]): Promise<Page> {
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  await page.goto(path);
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "connected");
+  return page;
+}
+
+/** `path` opened by `user` in a context of its own on the worker's server. */
+export async function openAs(server: E2EServer, browser: Browser, user: TestUser, path: string, contexts: BrowserContext[]): Promise<Page> {
+  return openPage(await server.newContext(browser, user), path, contexts);
+}
+
 /** Save a screenshot as a test artifact (test-results/screens/<name>.png). */
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -2,7 +2,7 @@
 // page; the pulls page lists it with its review; a review of a vibecode patch shows suggestions inline.
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import { test, expect, screenshot, signInContext } from "./fixtures";
+import { test, expect, openPage, screenshot, signInContext } from "./fixtures";
 import { startServer, type TestServer, type TestUser } from "../test/support/server";
 import { FakeOpenAI } from "../test/support/fake-openai";
 import { deliver, example, signed } from "../test/support/github";
@@ -28,12 +28,7 @@ test.describe("github and AI review", () => {
   });
 
   async function openAs(browser: Browser, user: TestUser, path: string): Promise<Page> {
-    const ctx = await signInContext(browser, srv.url, user);
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    await page.goto(path);
-    await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "connected");
-    return page;
+    return openPage(await signInContext(browser, srv.url, user), path, contexts);
   }
 
   test("a signed webhook delivery makes a PR appear live; the pulls page reviews it", async ({ browser }) => {

@@ -5,8 +5,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { test, expect, screenshot, type E2EServer } from "./fixtures";
+import type { BrowserContext, Page } from "@playwright/test";
+import { test, expect, openAs, screenshot, type E2EServer } from "./fixtures";
 
 type User = Awaited<ReturnType<E2EServer["createUser"]>>;
 
@@ -72,15 +72,6 @@ async function projectWithSuite(server: E2EServer, owner: User, member: User, na
   const added = await server.request(owner, "POST", `/api/v1/projects/${id}/members`, { email: member.email, role: "member" });
   expect(added.status).toBe(201);
   return id;
-}
-
-async function openAs(server: E2EServer, browser: Browser, user: User, p: string, contexts: BrowserContext[]): Promise<Page> {
-  const ctx = await server.newContext(browser, user);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  await page.goto(p);
-  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "connected");
-  return page;
 }
 
 type Sample = { status: string | null; results: number; percentage: string | null };

@@ -2,7 +2,7 @@
 // session watch an answer stream in, one applies the patch, everyone sees it and the files page shows it.
 // No sleeps: every wait is for an element, an attribute or (for the stream) an animation-frame poll.
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { test, expect, screenshot, signInContext } from "./fixtures";
+import { test, expect, openPage, screenshot, signInContext } from "./fixtures";
 import { startServer, type TestServer, type TestUser } from "../test/support/server";
 import { FakeOpenAI } from "../test/support/fake-openai";
 
@@ -56,12 +56,7 @@ test.describe("vibecode", () => {
   });
 
   async function openAs(browser: Browser, user: TestUser, path: string): Promise<Page> {
-    const ctx = await signInContext(browser, srv.url, user);
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    await page.goto(path);
-    await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "connected");
-    return page;
+    return openPage(await signInContext(browser, srv.url, user), path, contexts);
   }
 
   const message = (page: Page) => page.getByTestId("message").first();

@@ -1,20 +1,9 @@
 // Workflows in real browsers: two people watch a workflow's page while the test drives it over REST
 // (steps, logs, errors, completion); both see every change live, and the project page's card follows it.
-import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { test, expect, screenshot, signInContext, type E2EServer } from "./fixtures";
+import type { BrowserContext } from "@playwright/test";
+import { test, expect, openAs, screenshot, signInContext } from "./fixtures";
 import { FakeOpenAI } from "../test/support/fake-openai";
 import { startServer } from "../test/support/server";
-
-type User = Awaited<ReturnType<E2EServer["createUser"]>>;
-
-async function openAs(server: E2EServer, browser: Browser, user: User, p: string, contexts: BrowserContext[]): Promise<Page> {
-  const ctx = await server.newContext(browser, user);
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  await page.goto(p);
-  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "connected");
-  return page;
-}
 
 test("two people watch a workflow progress live until it completes", async ({ server, browser }) => {
   test.setTimeout(120_000);

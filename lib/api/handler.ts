@@ -60,8 +60,6 @@ export async function requireCaller(req: Request): Promise<Caller> {
 
 /** Read a JSON body (at most 1 MB) and validate it. */
 export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
-  const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > MAX_PAYLOAD_BYTES) throw tooLarge();
   const text = await readLimited(req);
   let value: unknown = {};
   if (text.trim() !== "") {
@@ -79,8 +77,10 @@ export async function readBody<S extends z.ZodType>(req: Request, schema: S): Pr
 
 const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", 413, `The body is larger than ${MAX_PAYLOAD_BYTES} bytes`);
 
-async function readLimited(req: Request): Promise<string> {
-  if (!req.body) return "";
+/** The raw body, or null once it grows past `limit` bytes (the rest is not read). */
+export async function readBodyBytes(req: Request, limit: number): Promise<Buffer | null> {
+  if (Number(req.headers.get("content-length") ?? "0") > limit) return null;
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -88,13 +88,19 @@ async function readLimited(req: Request): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_PAYLOAD_BYTES) {
+    if (size > limit) {
       await reader.cancel().catch(() => {});
-      throw tooLarge();
+      return null;
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+async function readLimited(req: Request): Promise<string> {
+  const bytes = await readBodyBytes(req, MAX_PAYLOAD_BYTES);
+  if (!bytes) throw tooLarge();
+  return bytes.toString("utf8");
 }
 
 export function query<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {

@@ -2,7 +2,7 @@
 // the room of every project whose repository_url names the payload's repository. Listing for the REST API.
 import { verify } from "@octokit/webhooks-methods";
 import { z } from "zod";
-import { limitAuth } from "../api/handler";
+import { limitAuth, readBodyBytes } from "../api/handler";
 import { getPrisma } from "../db";
 import { getConfig } from "../config";
 import { publish } from "../realtime/publish";
@@ -95,25 +95,6 @@ function refuse(r: Record_, status: number, code: string, message: string, recor
   return recordDelivery(r, recordStatus, `${code}: ${message}`).then(() => ({ status, body: { error: { code, message } } }));
 }
 
-async function readRaw(req: Request): Promise<Buffer | null> {
-  const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > MAX_WEBHOOK_BYTES) return null;
-  if (!req.body) return Buffer.alloc(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_WEBHOOK_BYTES) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const login = (v: unknown): string | null => str((v as { login?: unknown } | null | undefined)?.login);
@@ -252,7 +233,7 @@ export async function handleGithubWebhook(req: Request): Promise<Outcome> {
   const rec: Record_ = { deliveryId: req.headers.get("x-github-delivery"), event: req.headers.get("x-github-event") };
   const secret = getConfig().githubWebhookSecret;
   if (!secret) return refuse(rec, 503, "WEBHOOK_NOT_CONFIGURED", "GitHub webhooks are not configured: set GITHUB_WEBHOOK_SECRET");
-  const raw = await readRaw(req);
+  const raw = await readBodyBytes(req, MAX_WEBHOOK_BYTES);
   if (!raw) return refuse(rec, 413, "PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_WEBHOOK_BYTES} bytes`);
   const signature = req.headers.get("x-hub-signature-256");
   // Unsigned or badly signed requests count against the per-address limit of sign-in attempts, so nobody
