@@ -180,10 +180,15 @@ export function stepPasses(p: PhaseResult) {
   return p.loss <= 0 && p.failed === 0 && p.skipped === 0 && p.published > 0 && p.latency_ms.p99 <= maxP99;
 }
 
-/** Step the rate up on one side until a step fails; the highest passing rate (or null). */
+/**
+ * Step the rate up on one side until a step fails; the highest passing rate (or null). A warm-up step at the
+ * lowest rate comes first and is not judged: a freshly started server compiles its hot paths (JIT, Prisma's
+ * query plans, Next's route modules) during its first publishes, which would fail the p99 rule at 1/s.
+ */
 export async function searchRate(side: Side, pub: Publisher, rates: number[], stepSeconds: number) {
   let best: number | null = null;
   const steps: PhaseResult[] = [];
+  if (rates.length) phaseLine(await phase(side, pub, rates[0]!, Math.min(stepSeconds, 3)));
   for (const rate of rates) {
     const p = await phase(side, pub, rate, stepSeconds);
     steps.push(p);
