@@ -1,7 +1,8 @@
 // Each project's workspace: a git repository in DATA_DIR/workspaces/<project id>, cloned from
 // repository_url when possible, else initialised with one commit. Paths never escape it.
 import { existsSync } from "node:fs";
-import { mkdir, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getConfig } from "../config";
@@ -32,20 +33,34 @@ export async function ensureWorkspace(projectId: string): Promise<string> {
     const project = await getPrisma().project.findUnique({ where: { id: projectId } });
     if (!project) throw notFound("Project");
     await mkdir(path.dirname(dir), { recursive: true });
-    await rm(dir, { recursive: true, force: true });
-    const url = project.repositoryUrl;
-    if (url) {
-      const src = localSource(url) ?? url;
-      const r = await git(path.dirname(dir), ["clone", "--quiet", "--no-hardlinks", src, dir], { timeoutMs: 60_000 });
-      if (r.code === 0) return dir;
-      console.warn(`[workspace] clone of ${url} failed (${r.stderr.trim().split("\n").pop()}); starting an empty repository`);
+    // Built beside its final place and renamed in at the end: `.git` exists from the first moment of a clone,
+    // so a workspace must never be visible at `dir` before its files are checked out (a test run starting
+    // meanwhile would find an empty tree).
+    const tmp = `${dir}.partial-${randomBytes(4).toString("hex")}`;
+    try {
+      const url = project.repositoryUrl;
+      let cloned = false;
+      if (url) {
+        const src = localSource(url) ?? url;
+        const r = await git(path.dirname(dir), ["clone", "--quiet", "--no-hardlinks", src, tmp], { timeoutMs: 60_000 });
+        cloned = r.code === 0;
+        if (!cloned) {
+          console.warn(`[workspace] clone of ${url} failed (${r.stderr.trim().split("\n").pop()}); starting an empty repository`);
+          await rm(tmp, { recursive: true, force: true });
+        }
+      }
+      if (!cloned) {
+        await mkdir(tmp, { recursive: true });
+        await gitOk(tmp, ["init", "--quiet", "--initial-branch=main"]);
+        await writeFile(path.join(tmp, "README.md"), `# ${project.name}\n\n${project.description || "A Switchboard project."}\n`);
+        await gitOk(tmp, ["add", "-A"]);
+        await gitOk(tmp, ["commit", "--quiet", "-m", "Initial commit"]);
+      }
       await rm(dir, { recursive: true, force: true });
+      await rename(tmp, dir);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
     }
-    await mkdir(dir, { recursive: true });
-    await gitOk(dir, ["init", "--quiet", "--initial-branch=main"]);
-    await writeFile(path.join(dir, "README.md"), `# ${project.name}\n\n${project.description || "A Switchboard project."}\n`);
-    await gitOk(dir, ["add", "-A"]);
-    await gitOk(dir, ["commit", "--quiet", "-m", "Initial commit"]);
     return dir;
   });
 }
