@@ -106,8 +106,8 @@ const agentPresence = z.object({
 // workflow.*: started/completed/failed carry the whole workflow; progress carries the new state and the
 // logs/errors lines of that update (GET /api/v1/workflows/{id} has all of them).
 const workflowStatus = z.enum(["running", "completed", "failed"]);
-const workflowSummary = z.object({
-  workflow_id: z.string(),
+/** A workflow as REST returns it (lib/workflows/schemas.ts re-exports it). */
+export const ZWorkflowSchema = z.object({
   id: z.string(),
   project_id: z.string(),
   agent_id: z.string().nullable(),
@@ -124,18 +124,11 @@ const workflowSummary = z.object({
   updated_at: z.string(),
   finished_at: z.string().nullable(),
 });
-const workflowProgress = z.object({
+const workflowSummary = ZWorkflowSchema.extend({ workflow_id: z.string() });
+const workflowProgress = ZWorkflowSchema.pick({ project_id: true, name: true, status: true, progress: true, current_step: true, total_steps: true, step_name: true, updated_at: true }).extend({
   workflow_id: z.string(),
-  project_id: z.string(),
-  name: z.string(),
-  status: workflowStatus,
-  progress: z.number().int().min(0).max(100),
-  current_step: z.number().int(),
-  total_steps: z.number().int().nullable(),
-  step_name: z.string().nullable(),
   logs: z.array(z.string()),
   errors: z.array(z.string()),
-  updated_at: z.string(),
 });
 
 /* pull requests, issues and pushes from GitHub webhooks (seed 004's shapes, plus number/action) */

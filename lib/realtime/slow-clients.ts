@@ -1,6 +1,6 @@
 // Slow clients: a socket that stops reading must not grow server memory without bound. Its outgoing
 // bytes (engine.io's write buffer while the transport is busy, plus what the websocket / TCP socket holds
-// in user space) are checked after each local delivery to its rooms and once a second; past
+// in user space) are checked after deliveries to its rooms (at most every 100 ms) and once a second; past
 // SOCKET_MAX_BUFFER_BYTES the buffered packets are dropped and the connection is cut at once.
 import type { Namespace, Socket } from "socket.io";
 import { metrics } from "../metrics";
@@ -48,9 +48,15 @@ export function slowClientGuard(namespaces: Namespace[], limit: number) {
     for (const nsp of namespaces) for (const s of nsp.sockets.values()) check(s);
   }, 1000);
   timer.unref();
+  // The per-delivery check runs at most every 100 ms, so a busy room does not add a scan of all its members
+  // to every publish (the timer above still covers every socket each second).
+  let lastRoomCheck = 0;
   return {
     /** After a delivery to a room: check its local members. */
     afterLocalEmit(room: string) {
+      const now = performance.now();
+      if (now - lastRoomCheck < 100) return;
+      lastRoomCheck = now;
       for (const nsp of namespaces) {
         const ids = nsp.adapter.rooms.get(room);
         if (!ids) continue;

@@ -1,5 +1,6 @@
 // Request bodies of the workflow routes (also used by the OpenAPI document).
 import { z } from "zod";
+import { ZWorkflowSchema } from "../realtime/events";
 
 /** Lines longer than this are accepted but stored (and published) cut to this length. */
 export const MAX_LINE = 2000;
@@ -37,21 +38,5 @@ export const ZListWorkflowsQuerySchema = z.object({
 
 export const ZWorkflowStepSchema = z.object({ step: z.number(), name: z.string().nullable(), progress: z.number(), at: z.string() });
 
-export const ZWorkflowSchema = z.object({
-  id: z.string(),
-  project_id: z.string(),
-  agent_id: z.string().nullable(),
-  name: z.string(),
-  status: z.enum(["running", "completed", "failed"]),
-  progress: z.number(),
-  current_step: z.number(),
-  total_steps: z.number().nullable(),
-  step_name: z.string().nullable(),
-  result: z.unknown(),
-  error: z.string().nullable(),
-  created_by: z.string().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  finished_at: z.string().nullable(),
-});
+export { ZWorkflowSchema };
 export type TWorkflow = z.infer<typeof ZWorkflowSchema>;
