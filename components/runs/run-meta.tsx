@@ -56,3 +56,29 @@ export function LiveDot({ children }: { children?: ReactNode }) {
     </span>
   );
 }
+
+const READERS: Record<string, string> = {
+  tap: "TAP on the output (node --test on a pipe, tape, node-tap …)",
+  "node-spec": "node --test's spec reporter",
+  vitest: "vitest's output",
+  jest: "jest's output",
+  pytest: "pytest's output",
+  go: "go test -v",
+  "go-json": "go test -json",
+  cargo: "cargo test",
+  junit: "JUnit XML reports the command wrote",
+};
+
+/** What read the run's results from the command ("vitest", "tap+junit"); a dash until something did. */
+export function RunReader({ run }: { run: Pick<TestRun, "reader" | "source"> }) {
+  if (!run.reader) return <span className="text-zinc-400 dark:text-zinc-500">{run.source === "external" ? "posted by CI" : "—"}</span>;
+  const title = run.reader
+    .split("+")
+    .map((r) => READERS[r] ?? r)
+    .join(" and ");
+  return (
+    <span className="font-mono text-xs" title={`Results read from ${title}`} data-testid="run-reader">
+      {run.reader}
+    </span>
+  );
+}

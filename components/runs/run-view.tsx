@@ -15,7 +15,7 @@ import { BackLink, ProjectGate } from "./project-gate";
 import { RunBanner } from "./run-banner";
 import { RunCounts } from "./run-counts";
 import { RunLog } from "./run-log";
-import { LiveDot, RunDuration, RunStarter } from "./run-meta";
+import { LiveDot, RunDuration, RunReader, RunStarter } from "./run-meta";
 import { RunProgressBar } from "./run-progress";
 import { RunResults } from "./run-results";
 import { RunStatusBadge } from "./run-status";
@@ -84,7 +84,7 @@ function RunDetail({ project, run, log, logDropped }: { project: Project; run: L
           <RunProgressBar progress={run.progress} status={run.status} failedSoFar={run.failed} />
           <div className="flex flex-wrap items-end justify-between gap-4">
             <RunCounts counts={run} size="md" />
-            <dl className="grid grid-cols-2 gap-x-8 gap-y-2 sm:grid-cols-4">
+            <dl className="grid grid-cols-2 gap-x-8 gap-y-2 sm:grid-cols-5">
               <Meta label="Duration">
                 <RunDuration run={run} />
               </Meta>
@@ -93,6 +93,9 @@ function RunDetail({ project, run, log, logDropped }: { project: Project; run: L
               </Meta>
               <Meta label="Created">
                 <RelativeTime iso={run.created_at} />
+              </Meta>
+              <Meta label="Read by">
+                <RunReader run={run} />
               </Meta>
               <Meta label="Trace">
                 <span className="font-mono text-xs" title={run.trace_id ?? undefined}>

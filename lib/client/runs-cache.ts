@@ -128,6 +128,7 @@ function runCreated(qc: QueryClient, projectId: string, env: Envelope<"test_run.
     duration_ms: null,
     exit_code: null,
     error: null,
+    reader: null,
     started_at: null,
     finished_at: null,
     created_at: env.timestamp,
@@ -165,6 +166,7 @@ function applyTestEvent(qc: QueryClient, projectId: string | null, env: Envelope
         return { ...r, status: r.status === "queued" ? "running" : r.status, [d.status]: r[d.status] + 1, counted: d.seq + 1 };
       };
       if (projectId) qc.setQueryData<TestRun[]>(keys.testRuns(projectId), (old) => old?.map((r) => (r.id === d.test_run_id ? count(r) : r)));
+      if (d.reader) updateRun(qc, projectId, d.test_run_id, (r) => (r.reader === d.reader ? r : { ...r, reader: d.reader! }));
       return;
     }
     case "test_completed": {
@@ -180,6 +182,7 @@ function applyTestEvent(qc: QueryClient, projectId: string | null, env: Envelope
           duration_ms: d.duration_ms,
           exit_code: d.exit_code,
           error: d.error ?? null,
+          reader: d.reader ?? r.reader,
           finished_at: env.timestamp,
         }),
       );

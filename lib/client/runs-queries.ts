@@ -53,6 +53,7 @@ export function combineRun(detail: TestRunDetail, job: JobView, results: TestRes
       duration_ms: c.duration_ms,
       exit_code: c.exit_code,
       error: c.error ?? null,
+      reader: c.reader ?? run.reader,
     });
   } else if (job.runStatus) {
     run = mergeDetail(run, { ...run, status: job.runStatus });

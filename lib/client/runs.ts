@@ -23,6 +23,8 @@ export type TestRun = {
   duration_ms: number | null;
   exit_code: number | null;
   error: string | null;
+  /** What read the results ("vitest", "tap+junit", …); null until something did. */
+  reader: string | null;
   started_at: string | null;
   finished_at: string | null;
   created_at: string;
@@ -75,6 +77,7 @@ export function mergeRun<T extends TestRun>(old: T, next: T): T {
   merged.started_at = next.started_at ?? old.started_at;
   merged.name = next.name ?? old.name;
   merged.command = next.command ?? old.command;
+  merged.reader = later.reader ?? next.reader ?? old.reader;
   return merged;
 }
 

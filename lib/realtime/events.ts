@@ -262,7 +262,16 @@ export const EVENTS = {
   }),
   "test_run.cancelling": z.object({ test_run_id: z.string(), job_id: z.string(), cancelled_by: z.string(), cancelled_by_name: z.string() }),
   test_started: z.object({ test_run_id: z.string(), job_id: z.string(), total: z.number().nullable(), command: z.string().nullable(), started_by: z.string().nullable(), source: z.string() }),
-  test_result: z.object({ test_run_id: z.string(), seq: z.number(), name: z.string(), status: z.enum(["passed", "failed", "skipped"]), duration_ms: z.number().nullable(), error: z.string().optional() }),
+  test_result: z.object({
+    test_run_id: z.string(),
+    seq: z.number(),
+    name: z.string(),
+    status: z.enum(["passed", "failed", "skipped"]),
+    duration_ms: z.number().nullable(),
+    error: z.string().optional(),
+    /** What read this result from the run ("vitest", "junit", …; see the test-run section of PROTOCOL.md). */
+    reader: z.string().optional(),
+  }),
   test_completed: z.object({
     test_run_id: z.string(),
     job_id: z.string(),
@@ -273,6 +282,8 @@ export const EVENTS = {
     total: z.number(),
     duration_ms: z.number(),
     exit_code: z.number().nullable(),
+    /** What read the run's results; null when nothing did (no test output recognised, or an external run). */
+    reader: z.string().nullable().optional(),
     error: z.string().optional(),
   }),
   job_progress: z.object({ job_id: z.string(), percentage: z.number().nullable(), message: z.string(), done: z.number().optional(), total: z.number().nullable().optional() }),

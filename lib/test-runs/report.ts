@@ -17,6 +17,7 @@ export function createReporter(run: RunRef, start: { seq: number; total: number 
   let total = start.total;
   const counts = { passed: 0, failed: 0, skipped: 0 };
   let lastProgress = 0;
+  let reader: string | null = null;
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const next = chain.then(fn, fn);
@@ -52,8 +53,22 @@ export function createReporter(run: RunRef, start: { seq: number; total: number 
         const mySeq = seq++;
         counts[r.status]++;
         await prisma.testResult.create({ data: { runId: run.id, seq: mySeq, name: r.name, status: r.status, durationMs: r.duration_ms, error: r.error ?? null } });
-        await toBoth("test_result", { test_run_id: run.id, seq: mySeq, name: r.name, status: r.status, duration_ms: r.duration_ms, ...(r.error ? { error: r.error } : {}) });
+        await toBoth("test_result", {
+          test_run_id: run.id,
+          seq: mySeq,
+          name: r.name,
+          status: r.status,
+          duration_ms: r.duration_ms,
+          ...(r.error ? { error: r.error } : {}),
+          ...(reader ? { reader } : {}),
+        });
         await progress();
+      }),
+    /** What reads the run's results ("vitest", "tap+junit", …): stored on the run, sent with each result. */
+    reader: (label: string) =>
+      serial(async () => {
+        reader = label.slice(0, 64);
+        await prisma.testRun.update({ where: { id: run.id }, data: { reader } });
       }),
     log: (level: "info" | "error", lines: string[]) =>
       serial(() => toJob("job_log", { job_id: run.jobId, level, message: lines.join("\n"), lines, timestamp: new Date().toISOString() })),
@@ -61,7 +76,7 @@ export function createReporter(run: RunRef, start: { seq: number; total: number 
       serial(async () => {
         const { passed, failed, skipped } = await stored(run.id);
         const finalTotal = passed + failed + skipped;
-        await prisma.testRun.update({
+        const row = await prisma.testRun.update({
           where: { id: run.id },
           data: { status: outcome, passed, failed, skipped, total: finalTotal, durationMs: info.durationMs, exitCode: info.exitCode, error: info.error ?? null, finishedAt: new Date() },
         });
@@ -81,6 +96,7 @@ export function createReporter(run: RunRef, start: { seq: number; total: number 
           total: finalTotal,
           duration_ms: info.durationMs,
           exit_code: info.exitCode,
+          reader: row.reader,
           ...(info.error ? { error: info.error } : {}),
         });
         if (outcome === "passed" || outcome === "failed") {

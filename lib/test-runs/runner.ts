@@ -1,16 +1,16 @@
 // Running a project's test command: a shell in the workspace with a scrubbed environment, its own
 // process group (so cancel and the time limit kill everything it started), output kept in full on
-// disk and streamed as bounded, batched lines, results parsed while it runs (TAP on stdout, JUnit
-// XML files it writes). At most TEST_RUN_CONCURRENCY run at once; the rest wait queued.
+// disk and streamed as bounded, batched lines, results read while it runs (its output through the reader of
+// the runner that wrote it, JUnit XML files as they are written: see readers/). At most TEST_RUN_CONCURRENCY
+// run at once; the rest wait queued.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { getConfig } from "../config";
 import { getPrisma } from "../db";
 import { ensureWorkspace } from "../workspaces/service";
 import { createReporter, type RunOutcome } from "./report";
-import { createTapReader, parseJUnitXml, type ParsedResult } from "./parsers";
+import { createRunReaders } from "./readers";
 
 const MAX_LINE_CHARS = 2000;
 const MAX_STREAMED_LINES = 5000;
@@ -69,26 +69,6 @@ function scrubbedEnv(home: string): NodeJS.ProcessEnv {
   return env as unknown as NodeJS.ProcessEnv;
 }
 
-/** JUnit XML reports the run wrote (or rewrote) since it started. */
-async function findJUnitFiles(dir: string, since: number): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (d: string, depth: number) => {
-    if (depth > 4) return;
-    const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      if (e.name === "node_modules" || e.name === ".git") continue;
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) await walk(full, depth + 1);
-      else if (e.name.endsWith(".xml")) {
-        const st = await stat(full).catch(() => null);
-        if (st && st.mtimeMs >= since - 1000 && st.size < 20 * 1024 * 1024) found.push(full);
-      }
-    }
-  };
-  await walk(dir, 0);
-  return found;
-}
-
 async function execute(runId: string) {
   const prisma = getPrisma();
   const run = await prisma.testRun.findUnique({ where: { id: runId }, include: { project: true } });
@@ -134,28 +114,17 @@ async function execute(runId: string) {
   state.active.set(runId, { child, stop });
   const timer = setTimeout(() => stop("timed_out"), cfg.testRuns.timeoutMs);
 
-  // Results: TAP from stdout, JUnit files as they appear; each test reported once.
-  const seen = new Set<string>();
-  const report = (r: ParsedResult, key: string) => {
-    if (seen.has(key)) return;
-    seen.add(key);
-    void reporter.result(r);
-  };
-  let tapSeq = 0;
-  const tap = createTapReader({ result: (r) => report(r, `tap:${tapSeq++}`), plan: (n) => reporter.plan(n) });
-  const scanJUnit = async () => {
-    for (const file of await findJUnitFiles(dir, t0)) {
-      try {
-        const results = parseJUnitXml(await readFile(file, "utf8"));
-        results.forEach((r, i) => report(r, `junit:${path.relative(dir, file)}:${i}:${r.name}`));
-      } catch {
-        /* partially written or not JUnit: try again later */
-      }
-    }
-  };
+  // Results: the output through the reader of the runner that wrote it, JUnit files as they are written.
+  const readers = createRunReaders({
+    dir,
+    since: t0,
+    onResult: (r) => void reporter.result(r),
+    onPlan: (n) => reporter.plan(n),
+    onReader: (label) => void reporter.reader(label),
+  });
   // Once a second: new JUnit results, and a cancel requested through another process.
   const poll = setInterval(() => {
-    void scanJUnit();
+    void readers.poll();
     void prisma.testRun
       .findUnique({ where: { id: runId }, select: { status: true } })
       .then((r) => r?.status === "cancelling" && stop("cancelled"))
@@ -203,9 +172,12 @@ async function execute(runId: string) {
   };
   child.stdout!.on("data", (buf: Buffer) => {
     onOutput("info")(buf);
-    tap.write(buf.toString("utf8"));
+    readers.output("stdout", buf);
   });
-  child.stderr!.on("data", onOutput("error"));
+  child.stderr!.on("data", (buf: Buffer) => {
+    onOutput("error")(buf);
+    readers.output("stderr", buf);
+  });
 
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((resolve) => {
     child.once("error", (e) => resolve({ code: null, signal: null, spawnError: e }));
@@ -217,8 +189,7 @@ async function execute(runId: string) {
   killGroup("SIGKILL"); // anything the command left behind in its group
   for (const level of ["info", "error"] as const) if (partial[level] && streamed < MAX_STREAMED_LINES) pending.push({ level, line: partial[level] });
   flush();
-  await tap.end();
-  await scanJUnit();
+  await readers.end();
   await new Promise<void>((r) => log.end(() => r()));
   await reporter.flush();
   const { failed } = reporter.counts;

@@ -42,6 +42,7 @@ export function serializeRun(r: RunRow & { starter?: { name: string } | null }) 
     duration_ms: r.durationMs,
     exit_code: r.exitCode,
     error: r.error,
+    reader: r.reader,
     started_at: r.startedAt?.toISOString() ?? null,
     finished_at: r.finishedAt?.toISOString() ?? null,
     created_at: r.createdAt.toISOString(),

@@ -20,6 +20,12 @@ const ZTestRun = z
     duration_ms: z.number().nullable(),
     exit_code: z.number().nullable(),
     error: z.string().nullable(),
+    reader: z
+      .string()
+      .nullable()
+      .describe(
+        'What read the results of a local run: "tap", "node-spec", "vitest", "jest", "pytest", "go", "go-json", "cargo" (its output), "junit" (JUnit XML files it wrote), or both joined with "+" ("tap+junit"); null when nothing was recognised and for external runs',
+      ),
     started_at: z.string().nullable(),
     finished_at: z.string().nullable(),
     created_at: z.string(),

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "test_runs" ADD COLUMN     "reader" TEXT;
