@@ -66,6 +66,19 @@ export function blockText(lines: readonly string[]): string {
   return text.length > MAX_ERROR_CHARS ? text.slice(0, MAX_ERROR_CHARS - 2) + " …" : text;
 }
 
+/** A JavaScript stack cut to its first frames (the rest is the runner's own machinery): "at …" stands for them. */
+export function shortStack(lines: readonly string[], frames = 4): string[] {
+  const out: string[] = [];
+  let seen = 0;
+  for (const l of lines) {
+    const frame = /^(\s+)at .*?( \{)?$/.exec(l);
+    if (!frame || ++seen <= frames) out.push(l);
+    else if (seen === frames + 1) out.push(`${frame[1]}at …${frame[2] ?? ""}`);
+    else if (frame[2]) out[out.length - 1] += " {";
+  }
+  return out;
+}
+
 /** A block that collects at most MAX_BLOCK_LINES lines. */
 export function pushBounded(lines: string[], line: string) {
   if (lines.length < MAX_BLOCK_LINES) lines.push(line);

@@ -45,7 +45,10 @@ export function createJUnitReader(on: { result: (r: ParsedResult) => void }): JU
       tool = toolOf(tag.name, attr.name);
       if (tag.name === "testsuites") return;
     }
-    if (tag.name === "testsuite") suites.push(attr.name ?? "");
+    if (tag.name === "testsuite") {
+      if (suites.length === 0 && tool === null) tool = toolOf("testsuite", attr.name); // pytest 7: <testsuites><testsuite name="pytest">
+      suites.push(attr.name ?? "");
+    }
     else if (tag.name === "testcase") current = { name: attr.name ?? "", classname: attr.classname ?? "", time: attr.time, failure: null, skipped: false };
     else if (current && (tag.name === "failure" || tag.name === "error")) {
       current.failure ??= { message: attr.message ?? "", text: "" };

@@ -4,7 +4,7 @@
 //   ▶ strings                   a suite (or a test with subtests) opens; its children are indented;
 //   ✖ strings (6.5ms)           the same name at the same indentation closes it (not a test)
 //   ℹ tests 9 … ✖ failing tests:   the summary, then a recap of the failures (not counted again)
-import { blockText, indentOf, pushBounded, result, type LineReader, type ReaderSink, type ReaderSpec } from "./common";
+import { blockText, indentOf, pushBounded, result, shortStack, type LineReader, type ReaderSink, type ReaderSpec } from "./common";
 
 const RESULT = /^(\s*)([✔✖﹣]) (.+) \((\d+(?:\.\d+)?)ms\)(?: # (.*))?$/;
 const SUITE = /^(\s*)▶ (.+)$/;
@@ -16,7 +16,7 @@ function createNodeSpecReader(sink: ReaderSink): LineReader {
 
   const release = () => {
     if (!failing) return;
-    sink.result(result(failing.name, "failed", failing.duration, blockText(failing.lines)));
+    sink.result(result(failing.name, "failed", failing.duration, blockText(shortStack(failing.lines))));
     failing = null;
   };
   const closeDeeper = (indent: number) => {
