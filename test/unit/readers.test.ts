@@ -73,7 +73,7 @@ function inPieces(events: Event[], seed: number) {
 }
 
 const r = (name: string, status: ParsedResult["status"], duration_ms: number | null, error?: string): ParsedResult => ({ name, status, duration_ms, ...(error !== undefined ? { error } : {}) });
-const plain = (x: Seen): ParsedResult => ({ name: x.name, status: x.status, duration_ms: x.duration_ms, ...(x.error !== undefined ? { error: x.error } : {}) });
+const plain = (x: ParsedResult): ParsedResult => ({ name: x.name, status: x.status, duration_ms: x.duration_ms, ...(x.error !== undefined ? { error: x.error } : {}) });
 
 const EXPECTED: Record<string, ParsedResult[]> = {
   "node-spec": [
@@ -577,7 +577,7 @@ describe("detection", () => {
     const coloured = await byLine(capture("jest-color"));
     const plainRun = await byLine(capture("jest-verbose"));
     expect(coloured.results.map((x) => [x.name, x.status])).toEqual(plainRun.results.map((x) => [x.name, x.status]));
-    expect(coloured.results.every((x) => !/\x1b/.test(x.name + (x.error ?? "")))).toBe(true);
+    expect(coloured.results.every((x) => !(x.name + (x.error ?? "")).includes("\u001b"))).toBe(true);
   });
 
   it("a failure printed just before a pause is released once nothing more comes (no later line needed)", async () => {
