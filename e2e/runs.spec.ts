@@ -119,6 +119,7 @@ async function expectFinishedFailed(page: Page) {
   await expect(counts.getByTestId("count-skipped")).toHaveText("1");
   await expect(page.getByTestId("run-progress")).toHaveAttribute("data-percentage", "100");
   await expect(page.getByTestId("test-result")).toHaveCount(10);
+  await expect(view.getByTestId("run-reader")).toHaveText("tap"); // what read the results
   // Failures first, their error open.
   const first = page.getByTestId("test-result").first();
   await expect(first).toHaveAttribute("data-status", "failed");

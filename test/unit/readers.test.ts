@@ -593,6 +593,31 @@ describe("detection", () => {
     await reader.end();
   });
 
+  it("hostile lines cost linear time in every reader (no catastrophic backtracking)", async () => {
+    const spaces = " ".repeat(9000);
+    const hostile = [
+      ` ✓ a${spaces}x`,
+      ` FAIL  a${spaces}x`,
+      `   ✓ a${spaces}1ms x`,
+      `=== a ${"= ".repeat(4000)}x`,
+      `=== ${"passed in 1s ".repeat(700)}x`,
+      `x.py::a ${"PASSED ".repeat(1400)}x`,
+      `✔ ${"a (1ms) ".repeat(1100)}x`,
+      `test ${"a ... ".repeat(1600)}x`,
+      `PASS a${spaces}x`,
+      `  ✓ ${"a (1 ms) ".repeat(1000)}x`,
+      `    at ${"x ".repeat(4500)}`,
+    ];
+    const t0 = Date.now();
+    for (const first of ["RUN  v4.1.12 /x", "=== RUN   TestX", "running 1 test", "collected 1 item", "FAIL ./a.test.js", "✔ a (1ms)", "TAP version 13"]) {
+      const reader = createOutputReader({ detected: () => {}, plan: () => {}, result: () => {} });
+      reader.write("stdout", (first.startsWith("RUN") ? " " : "") + first + "\n");
+      for (let i = 0; i < 5; i++) for (const line of hostile) reader.write(i % 2 ? "stderr" : "stdout", line + "\n");
+      await reader.end();
+    }
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
   it("bounds what it keeps: a huge line and an endless failure block stay bounded", async () => {
     const results: ParsedResult[] = [];
     const reader = createOutputReader({ detected: () => {}, plan: () => {}, result: (x) => results.push(x) });

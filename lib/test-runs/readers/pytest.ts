@@ -12,7 +12,8 @@ const VERBOSE = /^(\S+\.py::.+?) (PASSED|FAILED|SKIPPED|XFAIL|XPASS|ERROR)(?: \(
 const SECTION = /^={3,} (.+?) ={3,}$/;
 const BLOCK = /^_{3,} (.+?) _{3,}$/;
 const SUMMARY = /^(PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS) (.+)$/;
-const FINAL = /^={3,} .*\b(?:passed|failed|error|errors|skipped|xfailed|xpassed|deselected|no tests ran)\b.* in [\d.]+s.* ={3,}$/;
+/** The session's last line: "===== 2 failed, 7 passed in 0.39s =====" (its text, inside the = signs). */
+const isFinal = (text: string) => / in [\d.]+s\b/.test(text) && /\b(?:passed|failed|errors?|skipped|xfailed|xpassed|deselected|no tests ran)\b/.test(text);
 
 /** pytest's heading of a failure ("TestStrings.test_uppers[a]") for a node id ("file.py::TestStrings::test_uppers[a]"). */
 const headOf = (nodeid: string) => nodeid.split("::").slice(1).join(".");
@@ -76,11 +77,11 @@ function createPytestReader(sink: ReaderSink): LineReader {
       const collected = /^collect(?:ing \.\.\. collect)?ed (\d+) items?/.exec(line);
       if (collected) return sink.plan(Number(collected[1]));
       const sec = SECTION.exec(line);
-      if (sec || FINAL.test(line)) {
+      if (sec) {
         releaseEntry();
         block = null;
-        section = sec?.[1] ?? null;
-        if (FINAL.test(line)) {
+        section = sec[1]!;
+        if (isFinal(section)) {
           finish();
           over = true;
         }

@@ -8,8 +8,9 @@
 import { blockText, indentOf, pushBounded, result, type LineReader, type ReaderSink, type ReaderSpec } from "./common";
 
 const MODULE = /^ ([✓❯×↓]) (\S.*?) \((\d+) tests?((?: \| [^)]*)?)\)(?:\s+(\d+(?:\.\d+)?)m?s)?/;
-const TEST = /^( +)([✓×↓□]) (.+?)(?:\s+(\d+(?:\.\d+)?)ms)?$/;
-const FAIL_HEADER = /^ FAIL {1,2}(.+?)\s*$/;
+const TEST = /^( +)([✓×↓□]) (.+)$/;
+const DURATION = / (\d+(?:\.\d+)?)ms$/;
+const FAIL_HEADER = /^ FAIL {1,2}(.+)$/;
 const SEPARATOR = /^⎯{3,}/;
 
 const statusOf = (mark: string) => (mark === "✓" ? "passed" : mark === "×" ? "failed" : "skipped") as "passed" | "failed" | "skipped";
@@ -49,7 +50,7 @@ function createVitestReader(sink: ReaderSink): LineReader {
         const header = FAIL_HEADER.exec(line);
         if (header) {
           releaseFail();
-          fail = { name: header[1]!, lines: [] };
+          fail = { name: header[1]!.trimEnd(), lines: [] };
         } else if (fail) {
           if (SEPARATOR.test(line)) releaseFail();
           else pushBounded(fail.lines, line);
@@ -88,7 +89,11 @@ function createVitestReader(sink: ReaderSink): LineReader {
         if (line.trim() !== "") module = null;
         return;
       }
-      const [, pad, mark, name, ms] = t;
+      const [, pad, mark, text] = t;
+      // (no regular expression with two quantifiers over the same spaces: a hostile line must stay cheap to read)
+      const d = DURATION.exec(text!);
+      const name = d ? text!.slice(0, d.index).trimEnd() : text!;
+      const ms = d?.[1];
       const status = statusOf(mark!);
       const duration = ms ? Number(ms) : null;
       if (pad!.length === 1) {
