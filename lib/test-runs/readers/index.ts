@@ -109,18 +109,31 @@ export function createOutputReader(sink: OutputSink) {
     if (idle) clearTimeout(idle);
     idle = setTimeout(() => {
       idle = null;
-      if (!ended) reader?.idle?.();
+      if (!ended) guarded(() => reader?.idle?.());
     }, IDLE_MS);
     idle.unref?.();
+  };
+
+  /** A reader that throws stops reading (what it reported stays); the run and the server go on. */
+  const guarded = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      console.error("[test-runs] a result reader failed; the rest of this run's output is not read", e);
+      reader = { line() {}, end() {} };
+      return undefined;
+    }
   };
 
   return {
     write(stream: Stream, chunk: Buffer | string) {
       if (ended) return;
       const text = typeof chunk === "string" ? chunk : decoders[stream].write(chunk);
-      const r = reader as LineReader | null;
-      if (r?.raw) r.raw(stream, cleaners[stream](text));
-      else lines(stream, text, false);
+      guarded(() => {
+        const r = reader as LineReader | null;
+        if (r?.raw) r.raw(stream, cleaners[stream](text));
+        else lines(stream, text, false);
+      });
       touch();
     },
     async end() {
@@ -129,12 +142,14 @@ export function createOutputReader(sink: OutputSink) {
       if (idle) clearTimeout(idle);
       for (const stream of ["stdout", "stderr"] as const) {
         const rest = decoders[stream].end();
-        const r = reader as LineReader | null;
-        if (r?.raw) {
-          if (rest) r.raw(stream, cleaners[stream](rest));
-        } else if (partial[stream] || rest) lines(stream, rest, true);
+        guarded(() => {
+          const r = reader as LineReader | null;
+          if (r?.raw) {
+            if (rest) r.raw(stream, cleaners[stream](rest));
+          } else if (partial[stream] || rest) lines(stream, rest, true);
+        });
       }
-      await (reader as LineReader | null)?.end();
+      await Promise.resolve(guarded(() => (reader as LineReader | null)?.end())).catch((e) => guarded(() => { throw e; }));
     },
   };
 }
