@@ -580,6 +580,18 @@ describe("detection", () => {
     expect(coloured.results.every((x) => !(x.name + (x.error ?? "")).includes("\u001b"))).toBe(true);
   });
 
+  it("TAP through the output reader: a test point followed by a pause is released, even without a TAP header", async () => {
+    const results: ParsedResult[] = [];
+    const reader = createOutputReader({ detected: () => {}, plan: () => {}, result: (x) => results.push(x) });
+    reader.write("stdout", Buffer.from("ok 1 - first\n"));
+    reader.write("stdout", Buffer.from("# waiting\n"));
+    reader.write("stderr", Buffer.from("not ok 9 - from stderr, not the TAP stream\n"));
+    await new Promise((res) => setTimeout(res, 400));
+    expect(results.map((x) => x.name)).toEqual(["first"]);
+    await reader.end();
+    expect(results.map((x) => x.name)).toEqual(["first"]);
+  });
+
   it("a failure printed just before a pause is released once nothing more comes (no later line needed)", async () => {
     const results: ParsedResult[] = [];
     const reader = createOutputReader({ detected: () => {}, plan: () => {}, result: (x) => results.push(x) });
