@@ -13,6 +13,7 @@ import { canSeeProject, inScope, requireProjectRole } from "../auth/permissions"
 import { checkProjectScope, kickSockets, tokenRoom } from "../auth/api-tokens";
 import type { Caller } from "../auth/identify";
 import type { PublicUser } from "../users/service";
+import { redact } from "../redact";
 
 export const presenceRoom = (agentId: string) => `presence:${agentId}`;
 
@@ -194,7 +195,7 @@ export async function setAgentStatus(caller: Caller, agentId: string, input: z.i
   const prisma = getPrisma();
   const current = await prisma.agent.findUnique({ where: { id: agentId } });
   if (!current) throw notFound("Agent");
-  const meta = { ...((current.metadata ?? {}) as Record<string, unknown>), ...(input.metadata ?? {}) };
+  const meta = { ...((current.metadata ?? {}) as Record<string, unknown>), ...redact(input.metadata ?? {}) }; // masked before it is stored
   if (input.availability !== undefined) meta.availability = input.availability;
   const a = await prisma.agent.update({ where: { id: agentId }, data: { status: input.status, metadata: meta as object, lastSeenAt: new Date() } });
   await announce(a, "agent.status_changed");

@@ -10,6 +10,7 @@ import { rooms } from "../realtime/events";
 import { requireProjectRole, requireRoleForChild, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
 import { createReporter, stored } from "./report";
+import { redactString } from "../redact";
 import { logPath, scheduleRun, stopLocalRun } from "./runner";
 import type { ZCompleteRunSchema, ZCreateTestRunSchema, ZExternalResultsSchema } from "./schemas";
 
@@ -72,7 +73,7 @@ export async function startTestRun(user: PublicUser, projectId: string, input: z
       projectId,
       jobId: job.id,
       source: input.source,
-      name: input.name ?? null,
+      name: input.name ? redactString(input.name) : null,
       command: external ? null : project.testCommand,
       status: external ? "running" : "queued",
       traceId,
