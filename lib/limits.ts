@@ -6,7 +6,7 @@ import type { AppConfig } from "./config";
 import { AppError } from "./errors";
 import { metrics } from "./metrics";
 
-export type Limiters = Record<"connect" | "command" | "rest" | "auth", RateLimiterAbstract>;
+export type Limiters = Record<"connect" | "command" | "rest" | "auth" | "webhook", RateLimiterAbstract>;
 const g = globalThis as unknown as { __switchboardLimiters?: Limiters };
 
 export function createLimiters(config: AppConfig, redisClient: unknown | null): Limiters {
@@ -23,6 +23,8 @@ export function createLimiters(config: AppConfig, redisClient: unknown | null): 
     command: make("command", l.commandsPerSecond, 1),
     rest: make("rest", l.restPerMinute, 60),
     auth: make("auth", l.authPerMinute, 60),
+    // Unsigned or badly signed webhook requests per address (checked before the body is read or anything stored).
+    webhook: make("webhook", l.webhookRefusalsPerMinute, 60),
   };
   return g.__switchboardLimiters;
 }
@@ -47,6 +49,22 @@ export async function take(kind: keyof Limiters, key: string): Promise<number | 
 export function rateLimited(retryMs: number, what: string) {
   const seconds = Math.ceil(retryMs / 1000);
   return new AppError("RATE_LIMITED", 429, `Too many ${what}; try again in ${seconds} s`, { retry_after_ms: retryMs }, { "Retry-After": String(seconds) });
+}
+
+/** Without taking a point: null when the key has points left, else the milliseconds until one is free. */
+export async function peek(kind: keyof Limiters, key: string): Promise<number | null> {
+  const limiter = g.__switchboardLimiters?.[kind];
+  if (!limiter) return null;
+  try {
+    const res = await limiter.get(key);
+    if (res && res.consumedPoints >= limiter.points) {
+      metrics().rateLimited.inc({ kind });
+      return Math.max(1, res.msBeforeNext);
+    }
+  } catch (e) {
+    console.error("[limits] limiter failed; allowing", e);
+  }
+  return null;
 }
 
 /** Throw 429 RATE_LIMITED when the key is over its limit. */
