@@ -51,22 +51,6 @@ export function rateLimited(retryMs: number, what: string) {
   return new AppError("RATE_LIMITED", 429, `Too many ${what}; try again in ${seconds} s`, { retry_after_ms: retryMs }, { "Retry-After": String(seconds) });
 }
 
-/** Without taking a point: null when the key has points left, else the milliseconds until one is free. */
-export async function peek(kind: keyof Limiters, key: string): Promise<number | null> {
-  const limiter = g.__switchboardLimiters?.[kind];
-  if (!limiter) return null;
-  try {
-    const res = await limiter.get(key);
-    if (res && res.consumedPoints >= limiter.points) {
-      metrics().rateLimited.inc({ kind });
-      return Math.max(1, res.msBeforeNext);
-    }
-  } catch (e) {
-    console.error("[limits] limiter failed; allowing", e);
-  }
-  return null;
-}
-
 /** Throw 429 RATE_LIMITED when the key is over its limit. */
 export async function enforce(kind: keyof Limiters, key: string, what: string) {
   const retry = await take(kind, key);

@@ -6,7 +6,7 @@ import { verify } from "@octokit/webhooks-methods";
 import { z } from "zod";
 import { clientIp, readBodyBytes } from "../api/handler";
 import { isUuid } from "../ids";
-import { peek, take } from "../limits";
+import { take } from "../limits";
 import { metrics } from "../metrics";
 import { openSecret } from "./webhook-secret";
 import { getPrisma } from "../db";
@@ -270,9 +270,6 @@ async function applyPush(projectId: string, fullName: string, p: Record<string, 
  */
 export async function handleGithubWebhook(req: Request, projectId?: string): Promise<Outcome> {
   const ip = clientIp(req);
-  const waitMs = await peek("webhook", `ip:${ip}`);
-  if (waitMs !== null) return tooMany(waitMs);
-
   let secret: string | null;
   let endpoint: Endpoint;
   if (projectId !== undefined) {

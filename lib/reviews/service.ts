@@ -13,7 +13,7 @@ import { rooms, type TAiSuggestion } from "../realtime/events";
 import { requireRoleForChild, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
 import { LlmError, requireLlm, streamChat, type TokenUsage } from "../vibecode/llm";
-import { enqueue } from "../vibecode/queue";
+import { enqueue, requireLlmQueueRoom } from "../vibecode/queue";
 import { workspaceDir } from "../workspaces/service";
 import { git } from "../workspaces/git";
 import { ZModelReview, type TReview } from "./schemas";
@@ -95,6 +95,7 @@ async function prDiff(projectId: string, headSha: string | null, baseBranch: str
 /* ---------- starting ---------- */
 
 async function start(user: PublicUser, target: Target) {
+  await requireLlmQueueRoom(target.projectId);
   const review = await getPrisma().aiReview.create({
     data: { projectId: target.projectId, targetType: target.type, targetId: target.id, status: "running", traceId: randomUUID(), createdBy: user.id },
   });

@@ -14,7 +14,7 @@ import { git } from "../workspaces/git";
 import { buildMessages, pickContextFiles } from "./prompt";
 import { LlmError, requireLlm, streamChat, type TokenUsage } from "./llm";
 import { checkPatch, extractDiff, type PatchFile } from "./patch";
-import { enqueue } from "./queue";
+import { enqueue, requireLlmQueueRoom } from "./queue";
 import { createAgentReporter } from "./agent";
 import { metrics } from "../metrics";
 
@@ -110,6 +110,7 @@ export async function getSession(user: PublicUser, sessionId: string) {
 export async function postMessage(user: PublicUser, sessionId: string, prompt: string) {
   requireLlm();
   const session = await loadSession(user, sessionId, "member");
+  await requireLlmQueueRoom(session.projectId);
   const prisma = getPrisma();
   const traceId = randomUUID();
   const message = await prisma.message.create({ data: { sessionId, userId: user.id, prompt, traceId, status: "pending" } });

@@ -23,7 +23,7 @@ route({
   summary:
     "A project's own GitHub webhook (pull_request, issues, push, ping): X-Hub-Signature-256 is the HMAC-SHA256 of the raw body with the project's secret (GET /projects/{id}/webhook); the delivery goes to this project only (ignored when its repository_url names another repository). Headers X-GitHub-Event, X-GitHub-Delivery. Body up to 5 MB.",
   description:
-    "Requests without a valid signature (or for an unknown project: the same 401) are never stored and count against RATE_LIMIT_WEBHOOK_REFUSALS_PER_MINUTE per address; past it the address gets 429 before its body is read.",
+    "Requests without a valid signature (or for an unknown project: the same 401) are never stored and take a point of RATE_LIMIT_WEBHOOK_REFUSALS_PER_MINUTE per address; past it they are answered 429. Correctly signed deliveries are never limited.",
   tag: "GitHub",
   auth: false,
   body: z.record(z.string(), z.unknown()),
