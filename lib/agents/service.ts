@@ -93,10 +93,16 @@ async function canSeeAgent(user: PublicUser, a: AgentRow): Promise<boolean> {
   return false;
 }
 
+/** Agents listed at most (the newest visible ones; metadata is capped, so this bounds bytes too). */
+export const MAX_AGENTS = 500;
+
 export async function listAgents(user: PublicUser): Promise<AgentView[]> {
   const all = await getPrisma().agent.findMany({ orderBy: { createdAt: "desc" } });
   const visible: AgentRow[] = [];
-  for (const a of all) if (await canSeeAgent(user, a)) visible.push(a);
+  for (const a of all) {
+    if (visible.length >= MAX_AGENTS) break;
+    if (await canSeeAgent(user, a)) visible.push(a);
+  }
   const counts = await connectionCounts(visible.map((a) => a.id));
   return visible.map((a) => serializeAgent(a, counts.get(a.id) ?? 0));
 }
@@ -115,7 +121,7 @@ export async function getAgent(user: PublicUser, id: string): Promise<AgentView>
 
 export async function listProjectAgents(user: PublicUser, projectId: string): Promise<AgentView[]> {
   await requireProjectRole(user, projectId, "viewer");
-  const all = await getPrisma().agent.findMany({ where: { projectIds: { has: projectId.toLowerCase() } }, orderBy: { name: "asc" } });
+  const all = await getPrisma().agent.findMany({ where: { projectIds: { has: projectId.toLowerCase() } }, orderBy: { name: "asc" }, take: MAX_AGENTS });
   const counts = await connectionCounts(all.map((a) => a.id));
   return all.map((a) => serializeAgent(a, counts.get(a.id) ?? 0));
 }

@@ -9,6 +9,7 @@ import { isUuid } from "../ids";
 import { take } from "../limits";
 import { metrics } from "../metrics";
 import { openSecret } from "./webhook-secret";
+import { fitBytes } from "../api/bounds";
 import { getPrisma } from "../db";
 import { getConfig } from "../config";
 import { publish } from "../realtime/publish";
@@ -72,7 +73,7 @@ export async function listPullRequests(user: PublicUser, projectId: string, q: z
     orderBy: [{ ghCreatedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
     take: q.limit,
   });
-  return rows.map(serializePullRequest);
+  return fitBytes(rows.map(serializePullRequest));
 }
 
 export async function listIssues(user: PublicUser, projectId: string, q: z.infer<typeof ZListQuery>) {
@@ -83,7 +84,7 @@ export async function listIssues(user: PublicUser, projectId: string, q: z.infer
     orderBy: [{ ghCreatedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
     take: q.limit,
   });
-  return rows.map(serializeIssue);
+  return fitBytes(rows.map(serializeIssue));
 }
 
 /* ---------- webhook ---------- */

@@ -18,6 +18,7 @@ import { workspaceDir } from "../workspaces/service";
 import { git } from "../workspaces/git";
 import { ZModelReview, type TReview } from "./schemas";
 import { parseReviewReply } from "./parse";
+import { fitBytes } from "../api/bounds";
 
 const SOURCE = "ai_review_service";
 const MAX_DIFF_CHARS = 60_000;
@@ -218,7 +219,7 @@ export async function getReview(user: PublicUser, id: string) {
 
 async function listFor(projectId: string, targetType: string, targetId: string) {
   const rows = await getPrisma().aiReview.findMany({ where: { projectId, targetType, targetId }, orderBy: { createdAt: "desc" }, take: 50 });
-  return rows.map(serializeReview);
+  return fitBytes(rows.map(serializeReview)).items;
 }
 
 export async function listPrReviews(user: PublicUser, prId: string) {

@@ -11,6 +11,7 @@ import { publish, toEnvelope } from "../realtime/publish";
 import { rooms, type Envelope, type EventType, type EventData } from "../realtime/events";
 import { requireProjectRole, requireRoleForChild } from "../auth/permissions";
 import { redact, redactString } from "../redact";
+import { fitBytes } from "../api/bounds";
 import type { PublicUser } from "../users/service";
 import { MAX_ERRORS, MAX_LINE, MAX_LOGS, MAX_STEPS, type TCreateWorkflow, type TProgressWorkflow, type TWorkflow, type ZListWorkflowsQuerySchema } from "./schemas";
 
@@ -257,8 +258,10 @@ const MAX_TIMELINE_EVENTS = 500;
 export async function getWorkflow(user: PublicUser, id: string) {
   const w = await loadWorkflow(user, id, "viewer");
   const rows = await getPrisma().event.findMany({ where: { room: rooms.workflow(id) }, orderBy: { id: "desc" }, take: MAX_TIMELINE_EVENTS });
-  const events: Envelope[] = rows.reverse().map(toEnvelope);
-  return { ...serializeWorkflowDetail(w), events, last_event_id: events.at(-1)?.id ?? "0" };
+  // The newest events that fit in MAX_LIST_BYTES (agent events may be large); older ones replay with `since`.
+  const newest = fitBytes(rows.map(toEnvelope));
+  const events: Envelope[] = newest.items.reverse();
+  return { ...serializeWorkflowDetail(w), events, events_truncated: newest.truncated || rows.length === MAX_TIMELINE_EVENTS, last_event_id: rows[0]?.id.toString() ?? "0" };
 }
 
 export async function listWorkflows(user: PublicUser, projectId: string, q: z.infer<typeof ZListWorkflowsQuerySchema>) {

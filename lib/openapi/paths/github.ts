@@ -77,7 +77,7 @@ route({
   summary: "Pull requests recorded from GitHub webhooks, newest first (status: open, closed, merged; comma-separated)",
   tag: "GitHub",
   query: ZListQuery,
-  responses: { 200: { description: "Pull requests", schema: z.object({ pull_requests: z.array(PullRequest) }) } },
+  responses: { 200: { description: "Pull requests", schema: z.object({ pull_requests: z.array(PullRequest), truncated: z.boolean().describe("more rows matched than fit in 2 MB") }) } },
 });
 
 route({
@@ -86,7 +86,7 @@ route({
   summary: "Issues recorded from GitHub webhooks, newest first (status: open, closed, deleted; comma-separated)",
   tag: "GitHub",
   query: ZListQuery,
-  responses: { 200: { description: "Issues", schema: z.object({ issues: z.array(Issue) }) } },
+  responses: { 200: { description: "Issues", schema: z.object({ issues: z.array(Issue), truncated: z.boolean().describe("more rows matched than fit in 2 MB") }) } },
 });
 
 route({
