@@ -195,7 +195,7 @@ describe("webhook settings", () => {
     expect(r.body).toEqual({
       project_id: p.id,
       path: `/api/webhooks/github/${p.id}`,
-      url: `${s.url}/api/webhooks/github/${p.id}`.replace("127.0.0.1", new URL(r.body.url).hostname),
+      url: expect.stringMatching(new RegExp(`^https?://[^/]+/api/webhooks/github/${p.id}$`)),
       content_type: "application/json",
       events: ["pull_request", "issues", "push"],
       secret: p.secret,

@@ -88,9 +88,10 @@ describe("attack 2: masking cannot be used to stall the server", () => {
     const r = await done;
     const took = performance.now() - started;
     expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(200);
-    // Before: minutes (the old rules were quadratic in the run of "-"). Now: one linear pass plus storing 1 MB.
-    expect(took).toBeLessThan(5000);
-    expect(Math.max(...during)).toBeLessThan(Math.max(1500, quiet * 4));
+    // Before: minutes (the old rules were quadratic in the run of "-"), and /api/health waited all along.
+    // Now: one linear pass plus storing 1 MB (bounds generous for a busy shared machine).
+    expect(took).toBeLessThan(10_000);
+    expect(Math.max(...during)).toBeLessThan(Math.max(3000, quiet * 5));
     const got = await s.request("GET", `/api/v1/workflows/${w.body.id}`, { token: member.token });
     expect(got.body.result).toBe("-".repeat(1_000_000));
   });
