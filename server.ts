@@ -14,6 +14,7 @@ import { failInterruptedMessages } from "./lib/vibecode/service";
 import { failInterruptedReviews } from "./lib/reviews/service";
 import { failInterruptedRuns } from "./lib/test-runs/service";
 import { killAllRuns } from "./lib/test-runs/runner";
+import { startRetention } from "./lib/retention";
 
 const ROOT = __dirname;
 
@@ -116,6 +117,7 @@ export async function main() {
   await sweep();
   const sweeper = config.redisUrl ? setInterval(sweep, 60_000) : null;
   sweeper?.unref();
+  const stopRetention = startRetention(config);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   console.log(`Switchboard listening on http://${shownHost}:${port} (${dev ? "development" : "production"}, ${isEmbedded() ? "embedded database in " + path.join(config.dataDir, "pglite") : "PostgreSQL"}, ${config.redisUrl ? "Redis adapter" : "in-memory adapter"})`);
 
@@ -130,6 +132,7 @@ export async function main() {
     }, 9_000).unref();
     server.close(); // stop accepting
     killAllRuns();
+    await stopRetention().catch((e) => console.error("[server] retention stop", e));
     await realtime.close(signal).catch((e) => console.error("[server] realtime close", e));
     server.closeAllConnections();
     await app.close?.().catch?.(() => {});

@@ -5,9 +5,7 @@ import { randomBytes } from "node:crypto";
 import { test, expect, openPage, screenshot, signInContext } from "./fixtures";
 import { startServer, type TestServer, type TestUser } from "../test/support/server";
 import { FakeOpenAI } from "../test/support/fake-openai";
-import { deliver, example, signed } from "../test/support/github";
-
-const SECRET = "e2e-webhook-secret";
+import { deliver, example, projectSecret, signed } from "../test/support/github";
 
 test.describe("github and AI review", () => {
   let fake: FakeOpenAI;
@@ -17,7 +15,7 @@ test.describe("github and AI review", () => {
   test.beforeAll(async () => {
     test.setTimeout(150_000);
     fake = await new FakeOpenAI().start();
-    srv = await startServer({ env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "fake-model", GITHUB_WEBHOOK_SECRET: SECRET } });
+    srv = await startServer({ env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "fake-model" } });
   });
   test.afterAll(async () => {
     await srv?.stop();
@@ -39,9 +37,17 @@ test.describe("github and AI review", () => {
 
     const page = await openAs(browser, owner, `/projects/${project.id}`);
     await expect(page.getByTestId("pulls-card-empty")).toBeVisible();
+    // The owner's webhook card shows this project's URL and secret (hidden until asked for).
+    const SECRET = await projectSecret(srv.url, owner.token, project.id);
+    const card = page.getByTestId("webhook-card");
+    await expect(card.getByTestId("webhook-card-url")).toHaveText(new RegExp(`/api/webhooks/github/${project.id}$`));
+    await expect(card.getByTestId("webhook-card-secret")).not.toContainText(SECRET);
+    await card.getByTestId("webhook-card-show").click();
+    await expect(card.getByTestId("webhook-card-secret")).toHaveText(SECRET);
+    await expect(card.getByTestId("webhook-card-no-deliveries")).toBeVisible();
 
     const payload = example("pull_request", "opened", full, (x) => (x.pull_request.title = "Improve error handling in API routes"));
-    const r = await deliver(srv.url, await signed(SECRET, "pull_request", payload));
+    const r = await deliver(srv.url, await signed(SECRET, "pull_request", payload), project.id);
     expect(r.body).toEqual({ accepted: true, projects: 1 });
     const item = page.locator(`[data-testid="pr-item"][data-number="${payload.pull_request.number}"]`);
     await expect(page.locator('[data-testid="activity-item"][data-event-type="pr.created"]')).toContainText("opened pull request");
@@ -50,7 +56,7 @@ test.describe("github and AI review", () => {
     await screenshot(page, "github-pr-live");
 
     const issue = example("issues", "opened", full);
-    await deliver(srv.url, await signed(SECRET, "issues", issue));
+    await deliver(srv.url, await signed(SECRET, "issues", issue), project.id);
     await expect(page.locator(`[data-testid="issue-item"][data-number="${issue.issue.number}"]`)).toContainText(issue.issue.title);
 
     await page.getByTestId("all-pulls-link").click();
@@ -68,7 +74,7 @@ test.describe("github and AI review", () => {
       x.pull_request.merged = true;
       x.pull_request.merged_at = "2019-05-15T15:20:40Z";
     });
-    await deliver(srv.url, await signed(SECRET, "pull_request", closed));
+    await deliver(srv.url, await signed(SECRET, "pull_request", closed), project.id);
     await expect(row.getByTestId("pr-status")).toHaveAttribute("data-status", "merged");
     await screenshot(page, "github-pulls-page");
   });
@@ -78,8 +84,33 @@ test.describe("github and AI review", () => {
     const project = await srv.createProject(owner, { name: "Nothing yet" });
     const page = await openAs(browser, owner, `/projects/${project.id}/pulls`);
     await expect(page.getByTestId("webhook-setup")).toContainText("application/json");
-    await expect(page.getByTestId("webhook-url")).toHaveText(`${srv.url}/api/webhooks/github`);
-    await expect(page.getByTestId("webhook-setup")).toContainText("GITHUB_WEBHOOK_SECRET");
+    await expect(page.getByTestId("webhook-url")).toHaveText(`${srv.url}/api/webhooks/github/${project.id}`);
+    await expect(page.getByTestId("webhook-setup")).toContainText("own secret");
+  });
+
+  test("an owner rotates the webhook secret on the project page; members do not see the card", async ({ browser }) => {
+    const owner = await srv.createUser("Rotating Owner");
+    const member = await srv.createUser("Plain Member");
+    const project = await srv.createProject(owner, { name: "Rotate me" });
+    await srv.addMember(owner, project.id, member, "member");
+    const before = await projectSecret(srv.url, owner.token, project.id);
+    const page = await openAs(browser, owner, `/projects/${project.id}`);
+    const card = page.getByTestId("webhook-card");
+    await card.getByTestId("webhook-card-rotate").click();
+    await card.getByTestId("webhook-card-rotate-confirm").click();
+    await expect(card.getByTestId("webhook-card-secret")).toHaveAttribute("data-shown", "true");
+    await expect(card.getByTestId("webhook-card-secret")).not.toHaveText(before);
+    const after = await projectSecret(srv.url, owner.token, project.id);
+    await expect(card.getByTestId("webhook-card-secret")).toHaveText(after);
+    expect((await deliver(srv.url, await signed(before, "ping", { zen: "old" }), project.id)).status).toBe(401);
+    expect((await deliver(srv.url, await signed(after, "ping", { zen: "new" }), project.id)).status).toBe(202);
+    await expect(card.getByTestId("webhook-card-delivery")).toHaveCount(0); // the card shows deliveries when it loads
+    await page.reload();
+    await expect(page.getByTestId("webhook-card").getByTestId("webhook-card-delivery").first()).toHaveAttribute("data-status", "accepted");
+    await screenshot(page, "webhook-card");
+    const memberPage = await openAs(browser, member, `/projects/${project.id}`);
+    await expect(memberPage.getByTestId("pulls-card-empty")).toBeVisible();
+    await expect(memberPage.getByTestId("webhook-card")).toHaveCount(0);
   });
 
   test("reviewing a vibecode patch shows the suggestions inline on the diff", async ({ browser }) => {

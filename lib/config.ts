@@ -61,6 +61,11 @@ const EnvSchema = z.object({
   GITHUB_WEBHOOK_SECRET: z.string().optional(),
   SOCKET_MAX_BUFFER_BYTES: z.coerce.number({ message: "must be a number" }).int().min(16_384).max(1_073_741_824).default(4 * 1024 * 1024),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  RATE_LIMIT_WEBHOOK_REFUSALS_PER_MINUTE: z.coerce.number({ message: "must be a number" }).int().min(1).default(30),
+  EVENT_RETENTION_DAYS: z.coerce.number({ message: "must be a number" }).min(0).max(36_500).default(30),
+  EVENT_RETENTION_PER_ROOM: z.coerce.number({ message: "must be a number" }).int().min(0).default(100_000),
+  EVENT_RETENTION_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(86_400).default(300),
+  LLM_QUEUE_PER_PROJECT: z.coerce.number({ message: "must be a number" }).int().min(1).max(10_000).default(10),
 });
 
 export type AppConfig = {
@@ -76,7 +81,11 @@ export type AppConfig = {
   openai: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; concurrency: number };
   repoRoots: string[];
   testRuns: { timeoutMs: number; concurrency: number };
-  rateLimits: { connectionsPerMinute: number; commandsPerSecond: number; restPerMinute: number; authPerMinute: number };
+  rateLimits: { connectionsPerMinute: number; commandsPerSecond: number; restPerMinute: number; authPerMinute: number; webhookRefusalsPerMinute: number };
+  /** Event log (and webhook delivery log) retention: age in days (0: keep), newest events kept per room (0: no cap). */
+  retention: { days: number; perRoom: number; intervalMs: number };
+  /** Model calls (vibecode answers, AI reviews) that may wait or run at once per project. */
+  llmQueuePerProject: number;
   githubWebhookSecret?: string;
   metricsToken?: string;
   /** A socket with more than this many bytes waiting to be sent is disconnected (slow client). */
@@ -129,6 +138,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     authSecret,
     corsOrigins: e.CORS_ORIGINS,
     allowSignup: e.ALLOW_SIGNUP,
+    retention: { days: e.EVENT_RETENTION_DAYS, perRoom: e.EVENT_RETENTION_PER_ROOM, intervalMs: e.EVENT_RETENTION_INTERVAL_SECONDS * 1000 },
+    llmQueuePerProject: e.LLM_QUEUE_PER_PROJECT,
     openai: {
       apiKey: e.OPENAI_API_KEY,
       baseUrl: e.OPENAI_BASE_URL,
@@ -146,6 +157,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       commandsPerSecond: e.RATE_LIMIT_COMMANDS_PER_SECOND,
       restPerMinute: e.RATE_LIMIT_REST_PER_MINUTE,
       authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,
+      webhookRefusalsPerMinute: e.RATE_LIMIT_WEBHOOK_REFUSALS_PER_MINUTE,
     },
   };
 }

@@ -6,7 +6,7 @@ import type { AppConfig } from "./config";
 import { AppError } from "./errors";
 import { metrics } from "./metrics";
 
-export type Limiters = Record<"connect" | "command" | "rest" | "auth", RateLimiterAbstract>;
+export type Limiters = Record<"connect" | "command" | "rest" | "auth" | "webhook", RateLimiterAbstract>;
 const g = globalThis as unknown as { __switchboardLimiters?: Limiters };
 
 export function createLimiters(config: AppConfig, redisClient: unknown | null): Limiters {
@@ -23,6 +23,8 @@ export function createLimiters(config: AppConfig, redisClient: unknown | null): 
     command: make("command", l.commandsPerSecond, 1),
     rest: make("rest", l.restPerMinute, 60),
     auth: make("auth", l.authPerMinute, 60),
+    // Unsigned or badly signed webhook requests per address (checked before the body is read or anything stored).
+    webhook: make("webhook", l.webhookRefusalsPerMinute, 60),
   };
   return g.__switchboardLimiters;
 }

@@ -23,6 +23,8 @@ function create() {
     slowClientDisconnects: new Counter({ name: "switchboard_slow_client_disconnects_total", help: "Sockets disconnected because their outgoing buffer passed SOCKET_MAX_BUFFER_BYTES", registers: [registry] }),
     resyncs: new Counter({ name: "switchboard_resyncs_total", help: "Times this process told its sockets to resync after Redis came back", registers: [registry] }),
     llmTokens: new Counter({ name: "switchboard_llm_tokens_total", help: "Tokens reported by the LLM API", labelNames: ["kind"], registers: [registry] }),
+    webhookRefused: new Counter({ name: "switchboard_webhook_refusals_total", help: "Webhook requests refused before verification (never stored), by reason", labelNames: ["reason"], registers: [registry] }),
+    retentionDeleted: new Counter({ name: "switchboard_retention_deleted_total", help: "Rows deleted by the retention job, by table and rule", labelNames: ["table", "rule"], registers: [registry] }),
   };
   new Gauge({
     name: "switchboard_socket_connections",

@@ -27,18 +27,18 @@ export function IssueStatusBadge({ status }: { status: Issue["status"] }) {
 }
 
 const noop = () => () => {};
-/** This server's webhook URL (the browser's origin: what GitHub must reach). */
-export function useWebhookUrl() {
+/** This project's webhook URL on this server (the browser's origin: what GitHub must reach). */
+export function useWebhookUrl(projectId: string) {
   return useSyncExternalStore(
     noop,
-    () => `${window.location.origin}/api/webhooks/github`,
-    () => "/api/webhooks/github",
+    () => `${window.location.origin}/api/webhooks/github/${projectId}`,
+    () => `/api/webhooks/github/${projectId}`,
   );
 }
 
 /** How to connect a repository: what to enter in GitHub's webhook form. */
-export function WebhookSetup({ repositoryUrl }: { repositoryUrl: string | null }) {
-  const url = useWebhookUrl();
+export function WebhookSetup({ projectId, repositoryUrl }: { projectId: string; repositoryUrl: string | null }) {
+  const url = useWebhookUrl(projectId);
   const row = "grid grid-cols-[8.5rem_1fr] gap-2 py-1";
   return (
     <div data-testid="webhook-setup" className="mx-auto max-w-xl text-left text-[13px] text-zinc-600 dark:text-zinc-400">
@@ -58,9 +58,7 @@ export function WebhookSetup({ repositoryUrl }: { repositoryUrl: string | null }
         </div>
         <div className={row}>
           <dt className="font-medium text-zinc-700 dark:text-zinc-300">Secret</dt>
-          <dd>
-            the server&apos;s <code className="font-mono text-xs">GITHUB_WEBHOOK_SECRET</code> (without it the webhook answers 503)
-          </dd>
+          <dd>this project&apos;s own secret: its owners see it (and can rotate it) in the GitHub webhook card on the project page</dd>
         </div>
         <div className={row}>
           <dt className="font-medium text-zinc-700 dark:text-zinc-300">Events</dt>
@@ -69,8 +67,8 @@ export function WebhookSetup({ repositoryUrl }: { repositoryUrl: string | null }
       </dl>
       <p className="mt-2 text-xs">
         {repositoryUrl
-          ? `Deliveries for the repository in this project's repository URL (${repositoryUrl}) appear here live.`
-          : "Set this project's repository URL to the GitHub repository (any form: https://github.com/owner/name, git@github.com:owner/name.git) so deliveries are matched to it."}
+          ? `Deliveries signed with this project's secret appear here live (for the repository in its repository URL, ${repositoryUrl}).`
+          : "Deliveries signed with this project's secret appear here live. Setting the repository URL to the GitHub repository makes deliveries for other repositories be ignored."}
       </p>
     </div>
   );

@@ -92,7 +92,7 @@ export function PullsView({ projectId }: { projectId: string }) {
       {nothing ? (
         <Card data-testid="pulls-empty">
           <EmptyState icon={<GitPullRequest />} title="No pull requests or issues yet">
-            <WebhookSetup repositoryUrl={p?.repository_url ?? null} />
+            <WebhookSetup projectId={projectId} repositoryUrl={p?.repository_url ?? null} />
           </EmptyState>
         </Card>
       ) : (

@@ -14,6 +14,7 @@ import { AgentsCard } from "@/components/agents/agents-card";
 import { SessionsCard } from "@/components/vibecode/sessions-card";
 import { WorkflowsCard } from "@/components/workflows/workflows-card";
 import { PullsCard } from "@/components/github/pulls-card";
+import { WebhookCard } from "./webhook-card";
 import { ProjectHeader } from "./project-header";
 import { ProjectDeleted, ProjectNotFound, ProjectSkeleton } from "./project-states";
 
@@ -52,6 +53,7 @@ export function ProjectView({ id }: { id: string }) {
           <AgentsCard projectId={id} />
           <WorkflowsCard projectId={data.id} />
           <PullsCard project={data} />
+          <WebhookCard project={data} />
         </div>
       </div>
     </div>

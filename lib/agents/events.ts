@@ -1,6 +1,6 @@
 // Agent work reported by an external agent (socket agent:event or REST POST /workflows/{id}/events):
 // validated per type, stamped by the server (timestamp, source agent:<id>, agent_id, workflow_id — never the
-// client's), redacted by publish(), and fanned out to the workflow's project room and workflow:<id>.
+// client's), masked once (lib/redact.ts) and fanned out to the workflow's project room and workflow:<id>.
 import { z } from "zod";
 import { getPrisma } from "../db";
 import { AppError, forbidden, notFound } from "../errors";
@@ -9,6 +9,7 @@ import { publish } from "../realtime/publish";
 import { AGENT_WORK_DATA, rooms, type AgentWorkType } from "../realtime/events";
 import { projectRole } from "../auth/permissions";
 import type { Caller } from "../auth/identify";
+import { redact } from "../redact";
 
 export const AGENT_WORK_TYPES = Object.keys(AGENT_WORK_DATA) as AgentWorkType[];
 
@@ -38,10 +39,10 @@ export async function publishAgentEvent(caller: Caller, workflowId: string, type
   const role = await projectRole(caller, w.projectId);
   if (role === "viewer") throw forbidden("The agent's owner is a viewer of this project and cannot report work in it");
   // Client-sent workflow_id, agent_id, timestamp or source inside data are replaced by the server's.
-  const data = { ...parsed.data, workflow_id: w.id, agent_id: agent.id } as never;
+  const data = { ...redact(parsed.data), workflow_id: w.id, agent_id: agent.id } as never;
   const source = `agent:${agent.id}`;
-  const env = await publish({ type, room: rooms.project(w.projectId), data, source });
-  await publish({ type, room: rooms.workflow(w.id), data, source });
+  const env = await publish({ type, room: rooms.project(w.projectId), data, source, masked: true });
+  await publish({ type, room: rooms.workflow(w.id), data, source, masked: true });
   await prisma.agent.update({ where: { id: agent.id }, data: { lastSeenAt: new Date() } }).catch(() => {});
   return { id: env.id };
 }

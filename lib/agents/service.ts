@@ -13,6 +13,7 @@ import { canSeeProject, inScope, requireProjectRole } from "../auth/permissions"
 import { checkProjectScope, kickSockets, tokenRoom } from "../auth/api-tokens";
 import type { Caller } from "../auth/identify";
 import type { PublicUser } from "../users/service";
+import { redact } from "../redact";
 
 export const presenceRoom = (agentId: string) => `presence:${agentId}`;
 
@@ -92,10 +93,16 @@ async function canSeeAgent(user: PublicUser, a: AgentRow): Promise<boolean> {
   return false;
 }
 
+/** Agents listed at most (the newest visible ones; metadata is capped, so this bounds bytes too). */
+export const MAX_AGENTS = 500;
+
 export async function listAgents(user: PublicUser): Promise<AgentView[]> {
   const all = await getPrisma().agent.findMany({ orderBy: { createdAt: "desc" } });
   const visible: AgentRow[] = [];
-  for (const a of all) if (await canSeeAgent(user, a)) visible.push(a);
+  for (const a of all) {
+    if (visible.length >= MAX_AGENTS) break;
+    if (await canSeeAgent(user, a)) visible.push(a);
+  }
   const counts = await connectionCounts(visible.map((a) => a.id));
   return visible.map((a) => serializeAgent(a, counts.get(a.id) ?? 0));
 }
@@ -114,7 +121,7 @@ export async function getAgent(user: PublicUser, id: string): Promise<AgentView>
 
 export async function listProjectAgents(user: PublicUser, projectId: string): Promise<AgentView[]> {
   await requireProjectRole(user, projectId, "viewer");
-  const all = await getPrisma().agent.findMany({ where: { projectIds: { has: projectId.toLowerCase() } }, orderBy: { name: "asc" } });
+  const all = await getPrisma().agent.findMany({ where: { projectIds: { has: projectId.toLowerCase() } }, orderBy: { name: "asc" }, take: MAX_AGENTS });
   const counts = await connectionCounts(all.map((a) => a.id));
   return all.map((a) => serializeAgent(a, counts.get(a.id) ?? 0));
 }
@@ -194,7 +201,7 @@ export async function setAgentStatus(caller: Caller, agentId: string, input: z.i
   const prisma = getPrisma();
   const current = await prisma.agent.findUnique({ where: { id: agentId } });
   if (!current) throw notFound("Agent");
-  const meta = { ...((current.metadata ?? {}) as Record<string, unknown>), ...(input.metadata ?? {}) };
+  const meta = { ...((current.metadata ?? {}) as Record<string, unknown>), ...redact(input.metadata ?? {}) }; // masked before it is stored
   if (input.availability !== undefined) meta.availability = input.availability;
   const a = await prisma.agent.update({ where: { id: agentId }, data: { status: input.status, metadata: meta as object, lastSeenAt: new Date() } });
   await announce(a, "agent.status_changed");

@@ -114,8 +114,11 @@ export async function createApiToken(caller: Caller, input: TCreateToken) {
   return { ...serializeToken(row), token: secret };
 }
 
+/** Tokens listed at most (the newest). */
+export const MAX_TOKENS_LISTED = 500;
+
 export async function listApiTokens(caller: Caller) {
-  const rows = await getPrisma().apiToken.findMany({ where: { userId: caller.id }, orderBy: { createdAt: "desc" } });
+  const rows = await getPrisma().apiToken.findMany({ where: { userId: caller.id }, orderBy: { createdAt: "desc" }, take: MAX_TOKENS_LISTED });
   return rows.map(serializeToken);
 }
 

@@ -1,8 +1,15 @@
 // GitHub webhooks: verified deliveries become PullRequest/Issue records and pr.*/issue.*/repo.push events in
-// the room of every project whose repository_url names the payload's repository. Listing for the REST API.
+// the room of the project whose own secret verified them (POST /api/webhooks/github/{project id}), or, on the
+// instance-wide endpoint, of the projects an admin linked to it whose repository_url names the repository.
+// Listing for the REST API.
 import { verify } from "@octokit/webhooks-methods";
 import { z } from "zod";
-import { limitAuth, readBodyBytes } from "../api/handler";
+import { clientIp, readBodyBytes } from "../api/handler";
+import { isUuid } from "../ids";
+import { take } from "../limits";
+import { metrics } from "../metrics";
+import { openSecret } from "./webhook-secret";
+import { fitBytes } from "../api/bounds";
 import { getPrisma } from "../db";
 import { getConfig } from "../config";
 import { publish } from "../realtime/publish";
@@ -66,7 +73,7 @@ export async function listPullRequests(user: PublicUser, projectId: string, q: z
     orderBy: [{ ghCreatedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
     take: q.limit,
   });
-  return rows.map(serializePullRequest);
+  return fitBytes(rows.map(serializePullRequest));
 }
 
 export async function listIssues(user: PublicUser, projectId: string, q: z.infer<typeof ZListQuery>) {
@@ -77,17 +84,29 @@ export async function listIssues(user: PublicUser, projectId: string, q: z.infer
     orderBy: [{ ghCreatedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
     take: q.limit,
   });
-  return rows.map(serializeIssue);
+  return fitBytes(rows.map(serializeIssue));
 }
 
 /* ---------- webhook ---------- */
 
-type Outcome = { status: number; body: unknown };
-type Record_ = { deliveryId: string | null; event: string | null; action?: string | null; repository?: string | null };
+type Outcome = { status: number; body: unknown; headers?: Record<string, string> };
+type Record_ = { deliveryId: string | null; event: string | null; action?: string | null; repository?: string | null; projectId: string | null };
+
+/** Where a verified delivery may go: one project (its own endpoint) or the projects an admin linked. */
+type Endpoint = { kind: "project"; projectId: string; repository: string | null } | { kind: "instance" };
 
 async function recordDelivery(r: Record_, status: string, error: string | null, projectCount = 0) {
   await getPrisma().webhookDelivery.create({
-    data: { deliveryId: r.deliveryId?.slice(0, 200) ?? null, event: r.event?.slice(0, 100) ?? null, action: r.action ?? null, repository: r.repository ?? null, status, error, projectCount },
+    data: {
+      projectId: r.projectId,
+      deliveryId: r.deliveryId?.slice(0, 200) ?? null,
+      event: r.event?.slice(0, 100) ?? null,
+      action: r.action ?? null,
+      repository: r.repository ?? null,
+      status,
+      error,
+      projectCount,
+    },
   });
 }
 
@@ -95,6 +114,24 @@ function refuse(r: Record_, status: number, code: string, message: string, recor
   return recordDelivery(r, recordStatus, `${code}: ${message}`).then(() => ({ status, body: { error: { code, message } } }));
 }
 
+const error = (status: number, code: string, message: string, headers?: Record<string, string>): Outcome => ({ status, body: { error: { code, message } }, headers });
+
+function tooMany(retryMs: number): Outcome {
+  const seconds = Math.ceil(retryMs / 1000);
+  return error(429, "RATE_LIMITED", `Too many unsigned or badly signed webhook requests; try again in ${seconds} s`, { "Retry-After": String(seconds) });
+}
+
+/**
+ * A request that did not prove it knows the secret: one point of the per-address limit, a counter, and
+ * nothing stored (an attacker controls all of it). Past the limit: 429.
+ */
+async function refuseUnverified(ip: string, reason: string, status: number, code: string, message: string): Promise<Outcome> {
+  metrics().webhookRefused.inc({ reason });
+  const retry = await take("webhook", `ip:${ip}`);
+  return retry === null ? error(status, code, message) : tooMany(retry);
+}
+
+const BAD_SIGNATURE = "The X-Hub-Signature-256 signature does not match this endpoint's secret";
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const login = (v: unknown): string | null => str((v as { login?: unknown } | null | undefined)?.login);
@@ -128,11 +165,11 @@ const ZIssuePayload = z.object({
   created_at: z.string().optional(),
 });
 
-/** Projects whose repository_url names this repository (owner/name, lower case). */
-async function matchingProjects(fullName: string): Promise<string[]> {
+/** Projects an admin linked to the instance-wide endpoint whose repository_url names this repository. */
+async function linkedProjects(fullName: string): Promise<string[]> {
   const name = fullName.split("/")[1]!;
   const candidates = await getPrisma().project.findMany({
-    where: { repositoryUrl: { contains: name, mode: "insensitive" } },
+    where: { githubWebhookLinked: true, repositoryUrl: { contains: name, mode: "insensitive" } },
     select: { id: true, repositoryUrl: true },
   });
   return candidates.filter((p) => githubRepoName(p.repositoryUrl) === fullName).map((p) => p.id);
@@ -225,25 +262,44 @@ async function applyPush(projectId: string, fullName: string, p: Record<string, 
 }
 
 /**
- * Handle one delivery. Every request is recorded in webhook_deliveries (accepted, refused, duplicate,
- * ignored). A delivery id is claimed through the unique accepted_delivery_id, so a redelivery racing the
- * original is answered as a duplicate.
+ * Handle one delivery, to a project's own endpoint (`projectId`, verified with that project's secret) or to
+ * the instance-wide one (GITHUB_WEBHOOK_SECRET, delivered only to projects an admin linked). Requests that do
+ * not verify are rate-limited per address and never stored; an address past its limit is answered 429 before
+ * its body is read. Verified deliveries are recorded in webhook_deliveries (accepted, ignored, duplicate,
+ * failed), and each X-GitHub-Delivery is claimed per endpoint through the unique accepted_delivery_id, so a
+ * redelivery racing the original is answered as a duplicate.
  */
-export async function handleGithubWebhook(req: Request): Promise<Outcome> {
-  const rec: Record_ = { deliveryId: req.headers.get("x-github-delivery"), event: req.headers.get("x-github-event") };
-  const secret = getConfig().githubWebhookSecret;
-  if (!secret) return refuse(rec, 503, "WEBHOOK_NOT_CONFIGURED", "GitHub webhooks are not configured: set GITHUB_WEBHOOK_SECRET");
-  const raw = await readBodyBytes(req, MAX_WEBHOOK_BYTES);
-  if (!raw) return refuse(rec, 413, "PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_WEBHOOK_BYTES} bytes`);
+export async function handleGithubWebhook(req: Request, projectId?: string): Promise<Outcome> {
+  const ip = clientIp(req);
+  let secret: string | null;
+  let endpoint: Endpoint;
+  if (projectId !== undefined) {
+    const project = isUuid(projectId)
+      ? await getPrisma().project.findUnique({ where: { id: projectId }, select: { id: true, webhookSecret: true, repositoryUrl: true } })
+      : null;
+    secret = openSecret(project?.webhookSecret);
+    // Unknown project, no secret yet, or one sealed under another AUTH_SECRET: the same answer as a bad signature.
+    if (!project || !secret) return refuseUnverified(ip, "unknown_endpoint", 401, "INVALID_SIGNATURE", BAD_SIGNATURE);
+    endpoint = { kind: "project", projectId: project.id, repository: githubRepoName(project.repositoryUrl) };
+  } else {
+    secret = getConfig().githubWebhookSecret ?? null;
+    if (!secret) return error(503, "WEBHOOK_NOT_CONFIGURED", "The instance-wide GitHub webhook is not configured (GITHUB_WEBHOOK_SECRET); use the project's own webhook URL");
+    endpoint = { kind: "instance" };
+  }
   const signature = req.headers.get("x-hub-signature-256");
-  // Unsigned or badly signed requests count against the per-address limit of sign-in attempts, so nobody
-  // can fill the delivery log (or guess the secret) at speed; past it they get 429 and are not recorded.
-  if (!signature) await limitAuth(req);
-  if (!signature) return refuse(rec, 401, "INVALID_SIGNATURE", "The X-Hub-Signature-256 header is missing");
+  if (!signature) return refuseUnverified(ip, "unsigned", 401, "INVALID_SIGNATURE", "The X-Hub-Signature-256 header is missing");
+  const raw = await readBodyBytes(req, MAX_WEBHOOK_BYTES);
+  if (!raw) return refuseUnverified(ip, "too_large", 413, "PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_WEBHOOK_BYTES} bytes`);
   const text = raw.toString("utf8");
   const valid = text.length > 0 && (await verify(secret, text, signature).catch(() => false));
-  if (!valid) await limitAuth(req);
-  if (!valid) return refuse(rec, 401, "INVALID_SIGNATURE", "The X-Hub-Signature-256 signature does not match the body");
+  if (!valid) return refuseUnverified(ip, "bad_signature", 401, "INVALID_SIGNATURE", BAD_SIGNATURE);
+
+  // Verified: from here on the sender knows the secret, and what it sends is recorded.
+  const rec: Record_ = {
+    deliveryId: req.headers.get("x-github-delivery"),
+    event: req.headers.get("x-github-event"),
+    projectId: endpoint.kind === "project" ? endpoint.projectId : null,
+  };
   if (!rec.deliveryId || rec.deliveryId.length > 200) return refuse(rec, 400, "VALIDATION_FAILED", "The X-GitHub-Delivery header is missing or too long");
   if (!rec.event || !/^[a-z_]{1,100}$/.test(rec.event)) return refuse(rec, 400, "VALIDATION_FAILED", "The X-GitHub-Event header is missing or not an event name");
   let payload: unknown;
@@ -260,12 +316,13 @@ export async function handleGithubWebhook(req: Request): Promise<Outcome> {
   const repoFull = (p.repository as { full_name?: unknown } | undefined)?.full_name;
   rec.repository = typeof repoFull === "string" ? repoFull.slice(0, 300) : null;
 
-  // Claim the delivery id: the unique constraint makes a concurrent redelivery lose.
+  // Claim the delivery id for this endpoint: the unique constraint makes a concurrent redelivery lose.
   const prisma = getPrisma();
+  const claimKey = `${rec.projectId ?? "instance"}:${rec.deliveryId}`;
   let claim: { id: string };
   try {
     claim = await prisma.webhookDelivery.create({
-      data: { deliveryId: rec.deliveryId, acceptedDeliveryId: rec.deliveryId, event: rec.event, action: rec.action, repository: rec.repository, status: "processing" },
+      data: { projectId: rec.projectId, deliveryId: rec.deliveryId, acceptedDeliveryId: claimKey, event: rec.event, action: rec.action, repository: rec.repository, status: "processing" },
       select: { id: true },
     });
   } catch (e) {
@@ -295,6 +352,9 @@ export async function handleGithubWebhook(req: Request): Promise<Outcome> {
       await finish("ignored", reason);
       return { status: 202, body: { accepted: true, ignored: true, reason, projects: 0 } };
     };
+    if (endpoint.kind === "project" && endpoint.repository && endpoint.repository !== fullName) {
+      return ignore(`this project's repository_url names ${endpoint.repository}, not ${fullName}`);
+    }
     let apply: (projectId: string) => Promise<void>;
     if (rec.event === "pull_request") {
       const pr = ZPrPayload.safeParse(p.pull_request);
@@ -307,9 +367,9 @@ export async function handleGithubWebhook(req: Request): Promise<Outcome> {
     } else {
       apply = (id) => applyPush(id, fullName, p);
     }
-    const projects = await matchingProjects(fullName);
+    const projects = endpoint.kind === "project" ? [endpoint.projectId] : await linkedProjects(fullName);
     for (const id of projects) await apply(id);
-    await finish("accepted", projects.length ? null : `no project names ${fullName}`, projects.length);
+    await finish("accepted", projects.length ? null : `no project linked to the instance webhook names ${fullName}`, projects.length);
     return { status: 202, body: { accepted: true, projects: projects.length } };
   } catch (e) {
     // Release the claim so that GitHub's redelivery can be processed; the row keeps the failure.
@@ -321,15 +381,15 @@ export async function handleGithubWebhook(req: Request): Promise<Outcome> {
 }
 
 export function webhookOutcome(o: Outcome): Response {
-  return new Response(JSON.stringify(o.body), { status: o.status, headers: { "content-type": "application/json" } });
+  return new Response(JSON.stringify(o.body), { status: o.status, headers: { "content-type": "application/json", ...o.headers } });
 }
 
-/** Admins: the most recent deliveries (every request, with what became of it). */
-export async function listDeliveries(user: PublicUser, limit: number) {
-  requireAdmin(user);
-  const rows = await getPrisma().webhookDelivery.findMany({ orderBy: { receivedAt: "desc" }, take: limit });
-  return rows.map((r) => ({
+type DeliveryRow = NonNullable<Awaited<ReturnType<ReturnType<typeof getPrisma>["webhookDelivery"]["findUnique"]>>>;
+
+export function serializeDelivery(r: DeliveryRow) {
+  return {
     id: r.id,
+    project_id: r.projectId,
     delivery_id: r.deliveryId,
     event: r.event,
     action: r.action,
@@ -338,5 +398,12 @@ export async function listDeliveries(user: PublicUser, limit: number) {
     error: r.error,
     project_count: r.projectCount,
     received_at: r.receivedAt.toISOString(),
-  }));
+  };
+}
+
+/** Admins: the most recent verified deliveries, with what became of each. */
+export async function listDeliveries(user: PublicUser, limit: number) {
+  requireAdmin(user);
+  const rows = await getPrisma().webhookDelivery.findMany({ orderBy: { receivedAt: "desc" }, take: limit });
+  return rows.map(serializeDelivery);
 }

@@ -7,6 +7,7 @@ import { rooms, type TMember, type TProject, type Envelope } from "../realtime/e
 import { requireProjectRole, projectRole, inScope, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
 import { checkRepositoryUrl } from "./repository-url";
+import { fitBytes } from "../api/bounds";
 import type { TAddMember, TCreateProject, TUpdateProject } from "./schemas";
 
 const SOURCE = "project_service";
@@ -37,15 +38,18 @@ export function serializeProject(p: ProjectRow): TProject {
 
 export type ProjectView = TProject & { role: ProjectRole };
 
+/** Projects listed at most (the newest): rows are small (name, description ≤ 5,000 characters), so this also bounds bytes. */
+export const MAX_PROJECTS = 500;
+
 export async function listProjects(user: PublicUser): Promise<ProjectView[]> {
-  return (await listAllProjects(user)).filter((p) => inScope(user, p.id));
+  return (await listAllProjects(user)).filter((p) => inScope(user, p.id)).slice(0, MAX_PROJECTS);
 }
 
 async function listAllProjects(user: PublicUser): Promise<ProjectView[]> {
   const prisma = getPrisma();
   if (user.role === "admin") {
     const [all, mine] = await Promise.all([
-      prisma.project.findMany({ orderBy: { createdAt: "desc" } }),
+      prisma.project.findMany({ orderBy: { createdAt: "desc" }, take: MAX_PROJECTS * 2 }),
       prisma.membership.findMany({ where: { userId: user.id } }),
     ]);
     const roles = new Map(mine.map((m) => [m.projectId, m.role as ProjectRole]));
@@ -55,6 +59,7 @@ async function listAllProjects(user: PublicUser): Promise<ProjectView[]> {
     where: { userId: user.id },
     include: { project: true },
     orderBy: { project: { createdAt: "desc" } },
+    take: MAX_PROJECTS * 2,
   });
   return ms.map((m) => ({ ...serializeProject(m.project), role: m.role as ProjectRole }));
 }
@@ -144,12 +149,16 @@ const serializeMember = (m: MemberRow): TMember => ({
   created_at: m.createdAt.toISOString(),
 });
 
+/** Members listed per project (the first ones by when they joined). */
+export const MAX_MEMBERS = 1000;
+
 export async function listMembers(user: PublicUser, projectId: string): Promise<TMember[]> {
   await requireProjectRole(user, projectId, "viewer");
   const ms = await getPrisma().membership.findMany({
     where: { projectId },
     include: { user: { select: { email: true, name: true } } },
     orderBy: { createdAt: "asc" },
+    take: MAX_MEMBERS,
   });
   return ms.map(serializeMember);
 }
@@ -205,6 +214,7 @@ export async function removeMember(user: PublicUser, projectId: string, userId: 
 
 export async function listProjectEvents(user: PublicUser, projectId: string, after: bigint, limit: number) {
   await requireProjectRole(user, projectId, "viewer");
-  const events: Envelope[] = await eventsAfter(rooms.project(projectId), after, limit);
+  // At most `limit` events and MAX_LIST_BYTES of them: continue from next_after for the rest.
+  const { items: events } = fitBytes<Envelope>(await eventsAfter(rooms.project(projectId), after, limit));
   return { events, next_after: events.length ? events[events.length - 1]!.id : after.toString() };
 }

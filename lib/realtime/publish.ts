@@ -16,6 +16,12 @@ export type PublishInput<T extends EventType> = {
   data: EventData<T>;
   source: string;
   traceId?: string | null;
+  /**
+   * The service masked `data` already (lib/redact.ts, once, before storing the row it came from), so
+   * publish does not scan it again. Without it, types that carry what agents and jobs report
+   * (isRedactedType) are masked here before the event is stored or sent.
+   */
+  masked?: boolean;
 };
 
 /** Run fn while no other publish (or replay) for this room runs in this process. */
@@ -82,8 +88,8 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
         type: input.type,
         source: input.source,
         traceId: input.traceId ?? null,
-        // What agents and jobs report is masked before it is stored or sent (lib/redact.ts).
-        data: (isRedactedType(input.type) ? redact(input.data) : input.data) as object,
+        // What agents and jobs report is masked before it is stored or sent (lib/redact.ts), once.
+        data: (!input.masked && isRedactedType(input.type) ? redact(input.data) : input.data) as object,
       },
     });
     const env = toEnvelope(row) as Envelope<T>;

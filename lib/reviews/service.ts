@@ -13,11 +13,12 @@ import { rooms, type TAiSuggestion } from "../realtime/events";
 import { requireRoleForChild, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
 import { LlmError, requireLlm, streamChat, type TokenUsage } from "../vibecode/llm";
-import { enqueue } from "../vibecode/queue";
+import { enqueue, requireLlmQueueRoom } from "../vibecode/queue";
 import { workspaceDir } from "../workspaces/service";
 import { git } from "../workspaces/git";
 import { ZModelReview, type TReview } from "./schemas";
 import { parseReviewReply } from "./parse";
+import { fitBytes } from "../api/bounds";
 
 const SOURCE = "ai_review_service";
 const MAX_DIFF_CHARS = 60_000;
@@ -95,6 +96,7 @@ async function prDiff(projectId: string, headSha: string | null, baseBranch: str
 /* ---------- starting ---------- */
 
 async function start(user: PublicUser, target: Target) {
+  await requireLlmQueueRoom(target.projectId);
   const review = await getPrisma().aiReview.create({
     data: { projectId: target.projectId, targetType: target.type, targetId: target.id, status: "running", traceId: randomUUID(), createdBy: user.id },
   });
@@ -217,7 +219,7 @@ export async function getReview(user: PublicUser, id: string) {
 
 async function listFor(projectId: string, targetType: string, targetId: string) {
   const rows = await getPrisma().aiReview.findMany({ where: { projectId, targetType, targetId }, orderBy: { createdAt: "desc" }, take: 50 });
-  return rows.map(serializeReview);
+  return fitBytes(rows.map(serializeReview)).items;
 }
 
 export async function listPrReviews(user: PublicUser, prId: string) {

@@ -1,9 +1,11 @@
 // Everything a run reports goes through here: test_* events to the project and job rooms,
-// job_* events to the job room, results stored as they arrive.
+// job_* events to the job room, results stored as they arrive. What a run or a CI system reports (result
+// names and errors, log lines, the run's error) is masked here once, before it is stored or published.
 import { getPrisma } from "../db";
 import { publish } from "../realtime/publish";
 import { rooms, type EventData, type EventType } from "../realtime/events";
 import type { ParsedResult } from "./parsers";
+import { redact, redactString } from "../redact";
 
 const SOURCE = "test_runner";
 const PROGRESS_EVERY_MS = 400;
@@ -24,11 +26,13 @@ export function createReporter(run: RunRef, start: { seq: number; total: number 
     chain = next.catch((e) => console.error("[test-runs] report failed", e));
     return next;
   };
+  // Every event below is built from masked values (masked: publish does not scan it again).
   const toBoth = async <T extends EventType>(type: T, data: EventData<T>) => {
-    await publish({ type, room: rooms.project(run.projectId), source: SOURCE, traceId: run.traceId, data });
-    await publish({ type, room: rooms.job(run.jobId), source: SOURCE, traceId: run.traceId, data });
+    await publish({ type, room: rooms.project(run.projectId), source: SOURCE, traceId: run.traceId, data, masked: true });
+    await publish({ type, room: rooms.job(run.jobId), source: SOURCE, traceId: run.traceId, data, masked: true });
   };
-  const toJob = <T extends EventType>(type: T, data: EventData<T>) => publish({ type, room: rooms.job(run.jobId), source: SOURCE, traceId: run.traceId, data });
+  const toJob = <T extends EventType>(type: T, data: EventData<T>) =>
+    publish({ type, room: rooms.job(run.jobId), source: SOURCE, traceId: run.traceId, data, masked: true });
   const progress = async (force = false) => {
     if (!force && Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
     lastProgress = Date.now();
@@ -48,9 +52,10 @@ export function createReporter(run: RunRef, start: { seq: number; total: number 
     plan: (n: number) => {
       if (n > 0) total = n;
     },
-    result: (r: ParsedResult) =>
+    result: (raw: ParsedResult) =>
       serial(async () => {
         const mySeq = seq++;
+        const r = { ...raw, name: redactString(raw.name), ...(raw.error ? { error: redactString(raw.error) } : {}) };
         counts[r.status]++;
         await prisma.testResult.create({ data: { runId: run.id, seq: mySeq, name: r.name, status: r.status, durationMs: r.duration_ms, error: r.error ?? null } });
         await toBoth("test_result", {
@@ -70,10 +75,15 @@ export function createReporter(run: RunRef, start: { seq: number; total: number 
         reader = label.slice(0, 64);
         await prisma.testRun.update({ where: { id: run.id }, data: { reader } });
       }),
-    log: (level: "info" | "error", lines: string[]) =>
-      serial(() => toJob("job_log", { job_id: run.jobId, level, message: lines.join("\n"), lines, timestamp: new Date().toISOString() })),
-    completed: (outcome: RunOutcome, info: { durationMs: number; exitCode: number | null; error?: string | null }) =>
+    /** Log lines to job:<id>; `masked`: the caller masked them already (e.g. lines it also wrote to the log file). */
+    log: (level: "info" | "error", raw: string[], opts: { masked?: boolean } = {}) =>
+      serial(() => {
+        const lines = opts.masked ? raw : redact(raw);
+        return toJob("job_log", { job_id: run.jobId, level, message: lines.join("\n"), lines, timestamp: new Date().toISOString() });
+      }),
+    completed: (outcome: RunOutcome, rawInfo: { durationMs: number; exitCode: number | null; error?: string | null }) =>
       serial(async () => {
+        const info = { ...rawInfo, error: rawInfo.error ? redactString(rawInfo.error) : null };
         const { passed, failed, skipped } = await stored(run.id);
         const finalTotal = passed + failed + skipped;
         const row = await prisma.testRun.update({

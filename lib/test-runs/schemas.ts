@@ -25,3 +25,9 @@ export const ZCompleteRunSchema = z.object({
   duration_ms: z.number().int().min(0).max(86_400_000).optional(),
   error: z.string().max(4000).optional(),
 });
+
+/** GET /test-runs/{id}/results */
+export const ZResultsQuerySchema = z.object({
+  after: z.coerce.number().int().min(-1).max(2_147_483_647).default(-1).describe("the seq of the last result of the previous page (results_next_after / next_after)"),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});

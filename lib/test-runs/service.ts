@@ -10,6 +10,8 @@ import { rooms } from "../realtime/events";
 import { requireProjectRole, requireRoleForChild, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
 import { createReporter, stored } from "./report";
+import { redactString } from "../redact";
+import { fitBytes } from "../api/bounds";
 import { logPath, scheduleRun, stopLocalRun } from "./runner";
 import type { ZCompleteRunSchema, ZCreateTestRunSchema, ZExternalResultsSchema } from "./schemas";
 
@@ -73,7 +75,7 @@ export async function startTestRun(user: PublicUser, projectId: string, input: z
       projectId,
       jobId: job.id,
       source: input.source,
-      name: input.name ?? null,
+      name: input.name ? redactString(input.name) : null,
       command: external ? null : project.testCommand,
       status: external ? "running" : "queued",
       traceId,
@@ -107,15 +109,34 @@ async function starterNames(ids: (string | null)[]) {
   return new Map(users.map((u) => [u.id, u.name]));
 }
 
+/** Results in GET /test-runs/{id} (the first ones); the rest page through GET /test-runs/{id}/results. */
+export const RESULTS_INLINE = 1000;
+export const MAX_RESULTS_PAGE = 1000;
+
+/** Results after `afterSeq`, in order: at most `limit` rows and MAX_LIST_BYTES; `next_after` continues (null: the end). */
+async function resultsPage(runId: string, afterSeq: number, limit: number) {
+  const rows = await getPrisma().testResult.findMany({ where: { runId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, take: limit + 1 });
+  const { items, truncated } = fitBytes(rows.slice(0, limit).map((r) => ({ seq: r.seq, name: r.name, status: r.status, duration_ms: r.durationMs, error: r.error })));
+  const more = truncated || rows.length > limit;
+  return { results: items, next_after: more && items.length ? items.at(-1)!.seq : null };
+}
+
 export async function getTestRun(user: PublicUser, runId: string) {
   const run = (await withLiveCounts([await loadRun(user, runId, "viewer")]))[0]!;
-  const results = await getPrisma().testResult.findMany({ where: { runId }, orderBy: { seq: "asc" } });
+  const page = await resultsPage(runId, -1, RESULTS_INLINE);
   const names = await starterNames([run.startedBy]);
   return {
     ...serializeRun(run),
     started_by_name: run.startedBy ? (names.get(run.startedBy) ?? null) : null,
-    results: results.map((r) => ({ seq: r.seq, name: r.name, status: r.status, duration_ms: r.durationMs, error: r.error })),
+    results: page.results,
+    results_next_after: page.next_after,
   };
+}
+
+/** GET /test-runs/{id}/results?after=<seq>&limit=: the run's results page by page. */
+export async function listTestResults(user: PublicUser, runId: string, q: { after: number; limit: number }) {
+  await loadRun(user, runId, "viewer");
+  return { test_run_id: runId, ...(await resultsPage(runId, q.after, q.limit)) };
 }
 
 export async function cancelTestRun(user: PublicUser, runId: string) {

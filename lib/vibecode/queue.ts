@@ -1,6 +1,35 @@
 // Work after the response: one chain per session (its messages in order), and at most
 // LLM_CONCURRENCY model calls at once across sessions. On globalThis: route handlers enqueue.
+// Per project, at most LLM_QUEUE_PER_PROJECT model calls may wait or run (requireLlmQueueRoom).
 import { getConfig } from "../config";
+import { getPrisma } from "../db";
+import { AppError } from "../errors";
+
+const RETRY_AFTER_S = 5;
+
+/**
+ * Refuse a new model call (vibecode answer or AI review) with 429 RATE_LIMITED when the project already has
+ * LLM_QUEUE_PER_PROJECT of them waiting or running. Counted from the database (messages pending or
+ * streaming, reviews running), so every process sees the same number.
+ */
+export async function requireLlmQueueRoom(projectId: string): Promise<void> {
+  const limit = getConfig().llmQueuePerProject;
+  const prisma = getPrisma();
+  const [messages, reviews] = await Promise.all([
+    prisma.message.count({ where: { status: { in: ["pending", "streaming"] }, session: { projectId } } }),
+    prisma.aiReview.count({ where: { projectId, status: "running" } }),
+  ]);
+  const queued = messages + reviews;
+  if (queued >= limit) {
+    throw new AppError(
+      "RATE_LIMITED",
+      429,
+      `This project already has ${queued} model calls waiting or running (at most ${limit}); try again when one has finished`,
+      { retry_after_ms: RETRY_AFTER_S * 1000, queued, limit },
+      { "Retry-After": String(RETRY_AFTER_S) },
+    );
+  }
+}
 
 type QueueState = { chains: Map<string, Promise<void>>; running: number; waiting: (() => void)[] };
 const g = globalThis as unknown as { __switchboardVibeQueue?: QueueState };

@@ -14,9 +14,10 @@ import { git } from "../workspaces/git";
 import { buildMessages, pickContextFiles } from "./prompt";
 import { LlmError, requireLlm, streamChat, type TokenUsage } from "./llm";
 import { checkPatch, extractDiff, type PatchFile } from "./patch";
-import { enqueue } from "./queue";
+import { enqueue, requireLlmQueueRoom } from "./queue";
 import { createAgentReporter } from "./agent";
 import { metrics } from "../metrics";
+import { fitBytes } from "../api/bounds";
 
 const SOURCE = "vibecode_service";
 const CHUNK_FLUSH_MS = 120;
@@ -85,14 +86,24 @@ export async function listSessions(user: PublicUser, projectId: string) {
   }));
 }
 
-export async function getSession(user: PublicUser, sessionId: string) {
+/** Messages in GET /sessions/{id} by default and at most (the newest; older ones with ?before=). */
+export const SESSION_MESSAGES_DEFAULT = 100;
+export const SESSION_MESSAGES_MAX = 200;
+
+export async function getSession(user: PublicUser, sessionId: string, q: { limit?: number; before?: string } = {}) {
   const session = await loadSession(user, sessionId, "viewer");
   const prisma = getPrisma();
-  const messages = await prisma.message.findMany({
-    where: { sessionId },
-    orderBy: { createdAt: "asc" },
+  const limit = Math.min(q.limit ?? SESSION_MESSAGES_DEFAULT, SESSION_MESSAGES_MAX);
+  const newestFirst = await prisma.message.findMany({
+    where: { sessionId, ...(q.before ? { createdAt: { lt: new Date(q.before) } } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
     include: { user: { select: { name: true, email: true } } },
   });
+  // The newest `limit` messages that fit in MAX_LIST_BYTES (replies and patches can be long), oldest first.
+  const fitted = fitBytes(newestFirst.slice(0, limit));
+  const messages = fitted.items.reverse();
+  const more = fitted.truncated || newestFirst.length > limit;
   const deciderIds = [...new Set(messages.map((m) => m.decidedById).filter((x): x is string => !!x))];
   const deciders = new Map(
     (deciderIds.length ? await prisma.user.findMany({ where: { id: { in: deciderIds } }, select: { id: true, name: true } }) : []).map((u) => [u.id, u.name]),
@@ -104,12 +115,15 @@ export async function getSession(user: PublicUser, sessionId: string) {
     user_id: session.userId,
     created_at: session.createdAt.toISOString(),
     messages: messages.map((m) => serializeMessage(m, m.decidedById ? (deciders.get(m.decidedById) ?? null) : null)),
+    /** Older messages: GET /sessions/{id}?before=<this>; null when these are all of them. */
+    next_before: more && messages.length ? messages[0]!.createdAt.toISOString() : null,
   };
 }
 
 export async function postMessage(user: PublicUser, sessionId: string, prompt: string) {
   requireLlm();
   const session = await loadSession(user, sessionId, "member");
+  await requireLlmQueueRoom(session.projectId);
   const prisma = getPrisma();
   const traceId = randomUUID();
   const message = await prisma.message.create({ data: { sessionId, userId: user.id, prompt, traceId, status: "pending" } });

@@ -10,6 +10,8 @@ import { keyedLock } from "../keyed-lock";
 import { publish, toEnvelope } from "../realtime/publish";
 import { rooms, type Envelope, type EventType, type EventData } from "../realtime/events";
 import { requireProjectRole, requireRoleForChild } from "../auth/permissions";
+import { redact, redactString } from "../redact";
+import { fitBytes } from "../api/bounds";
 import type { PublicUser } from "../users/service";
 import { MAX_ERRORS, MAX_LINE, MAX_LOGS, MAX_STEPS, type TCreateWorkflow, type TProgressWorkflow, type TWorkflow, type ZListWorkflowsQuerySchema } from "./schemas";
 
@@ -63,20 +65,28 @@ export function serializeWorkflowDetail(w: WorkflowRow) {
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const cut = (s: string) => (s.length > MAX_LINE ? s.slice(0, MAX_LINE - 1) + "…" : s);
-/** New lines, each cut to MAX_LINE, at most `max` of them (the newest). */
-const capLines = (lines: string[] | undefined, max: number) => (lines ?? []).slice(-max).map(cut);
+/**
+ * New lines: at most `max` of them (the newest), secrets masked, then each cut to MAX_LINE (masked before it
+ * is cut, so a secret cut in half is not left unrecognised).
+ */
+const capLines = (lines: string[] | undefined, max: number) => redact((lines ?? []).slice(-max)).map(cut);
 const appendCapped = <T>(stored: unknown, added: T[], max: number): T[] => [...(asArray(stored) as T[]), ...added].slice(-max);
 
-/** Publish one event to the workflow's project room and its own room. */
+/**
+ * Publish one event to the workflow's project room and its own room, masked once for both. `masked`: the
+ * data was built from a masked row (the workflow service's own events).
+ */
 export async function publishWorkflowEvent<T extends EventType>(
   w: { id: string; projectId: string },
   type: T,
   data: EventData<T>,
   source: string,
   traceId?: string | null,
+  opts: { masked?: boolean } = {},
 ) {
-  await publish({ type, room: rooms.project(w.projectId), data, source, traceId });
-  await publish({ type, room: rooms.workflow(w.id), data, source, traceId });
+  const safe = opts.masked ? data : redact(data);
+  await publish({ type, room: rooms.project(w.projectId), data: safe, source, traceId, masked: true });
+  await publish({ type, room: rooms.workflow(w.id), data: safe, source, traceId, masked: true });
 }
 
 const withWorkflowLock = keyedLock("workflow");
@@ -97,9 +107,9 @@ export async function startWorkflow(input: {
   traceId?: string | null;
 }) {
   const w = await getPrisma().workflow.create({
-    data: { projectId: input.projectId, name: input.name, totalSteps: input.totalSteps ?? null, agentId: input.agentId ?? null, createdBy: input.createdBy ?? null },
+    data: { projectId: input.projectId, name: redactString(input.name), totalSteps: input.totalSteps ?? null, agentId: input.agentId ?? null, createdBy: input.createdBy ?? null },
   });
-  await publishWorkflowEvent(w, "workflow.started", summary(w), input.source, input.traceId);
+  await publishWorkflowEvent(w, "workflow.started", summary(w), input.source, input.traceId, { masked: true });
   return w;
 }
 
@@ -121,6 +131,7 @@ export async function progressWorkflow(
   if (!isUuid(id)) throw notFound("Workflow");
   const logs = capLines(input.logs, MAX_LOGS);
   const errors = capLines(input.errors, MAX_ERRORS);
+  const inputStepName = input.stepName === undefined ? undefined : redactString(input.stepName);
   return withWorkflowLock(id, async () => {
     const { after } = await lockedUpdate(id, (w) => {
       if (input.progress < w.progress) {
@@ -133,7 +144,7 @@ export async function progressWorkflow(
           { field: "current_step", message: `at most ${w.totalSteps}` },
         ]);
       }
-      const stepName = input.stepName ?? (step === w.currentStep ? w.stepName : null);
+      const stepName = inputStepName ?? (step === w.currentStep ? w.stepName : null);
       const newStep = step !== w.currentStep || stepName !== w.stepName;
       const steps = newStep ? appendCapped<Step>(w.steps, [{ step, name: stepName, progress: input.progress, at: new Date().toISOString() }], MAX_STEPS) : undefined;
       return {
@@ -163,6 +174,7 @@ export async function progressWorkflow(
       },
       input.source,
       input.traceId,
+      { masked: true },
     );
     return after;
   });
@@ -175,6 +187,9 @@ export async function finishWorkflow(
   traceId?: string | null,
 ) {
   if (!isUuid(id)) throw notFound("Workflow");
+  // Masked before it is stored: the result is any JSON, the error one line.
+  const result = outcome.status === "completed" && outcome.result !== undefined && outcome.result !== null ? (redact(outcome.result) as object) : undefined;
+  const error = outcome.status === "failed" ? cut(redactString(outcome.error)) : "";
   return withWorkflowLock(id, async () => {
     const { after } = await lockedUpdate(id, (w) =>
       outcome.status === "completed"
@@ -183,12 +198,12 @@ export async function finishWorkflow(
             progress: 100,
             currentStep: w.totalSteps ?? w.currentStep,
             finishedAt: new Date(),
-            result: outcome.result === undefined || outcome.result === null ? undefined : (outcome.result as object),
+            result,
           }
-        : { status: "failed", error: cut(outcome.error), finishedAt: new Date(), errors: appendCapped(w.errors, [cut(outcome.error)], MAX_ERRORS) },
+        : { status: "failed", error, finishedAt: new Date(), errors: appendCapped(w.errors, [error], MAX_ERRORS) },
     );
     const type = outcome.status === "completed" ? "workflow.completed" : "workflow.failed";
-    await publishWorkflowEvent(after, type, summary(after), source, traceId);
+    await publishWorkflowEvent(after, type, summary(after), source, traceId, { masked: true });
     return after;
   });
 }
@@ -243,8 +258,10 @@ const MAX_TIMELINE_EVENTS = 500;
 export async function getWorkflow(user: PublicUser, id: string) {
   const w = await loadWorkflow(user, id, "viewer");
   const rows = await getPrisma().event.findMany({ where: { room: rooms.workflow(id) }, orderBy: { id: "desc" }, take: MAX_TIMELINE_EVENTS });
-  const events: Envelope[] = rows.reverse().map(toEnvelope);
-  return { ...serializeWorkflowDetail(w), events, last_event_id: events.at(-1)?.id ?? "0" };
+  // The newest events that fit in MAX_LIST_BYTES (agent events may be large); older ones replay with `since`.
+  const newest = fitBytes(rows.map(toEnvelope));
+  const events: Envelope[] = newest.items.reverse();
+  return { ...serializeWorkflowDetail(w), events, events_truncated: newest.truncated || rows.length === MAX_TIMELINE_EVENTS, last_event_id: rows[0]?.id.toString() ?? "0" };
 }
 
 export async function listWorkflows(user: PublicUser, projectId: string, q: z.infer<typeof ZListWorkflowsQuerySchema>) {

@@ -1,6 +1,7 @@
 // Each project's workspace: a git repository in DATA_DIR/workspaces/<project id>, cloned from
 // repository_url when possible, else initialised with one commit. Paths never escape it.
 import { existsSync } from "node:fs";
+import { fitBytes } from "../api/bounds";
 import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -122,12 +123,17 @@ export async function readWorkspaceFile(dir: string, rel: string) {
 
 /* ---------- REST-facing ---------- */
 
+/** Paths in GET /projects/{id}/files at most. */
+export const MAX_TREE_FILES = 20_000;
+
 export async function getFileTree(user: PublicUser, projectId: string) {
   await requireProjectRole(user, projectId, "viewer");
   const dir = await ensureWorkspace(projectId);
-  const [files, head] = await Promise.all([listFiles(dir), git(dir, ["log", "-1", "--format=%H%x00%s%x00%an%x00%aI"])]);
+  const [all, head] = await Promise.all([listFiles(dir), git(dir, ["log", "-1", "--format=%H%x00%s%x00%an%x00%aI"])]);
   const [sha, subject, author, date] = head.stdout.trim().split("\0");
-  return { files, head: sha ? { sha, subject, author, date } : null };
+  // At most MAX_TREE_FILES paths (in path order) and MAX_LIST_BYTES of them; `truncated` says some were left out.
+  const { items: files, truncated } = fitBytes(all.slice(0, MAX_TREE_FILES));
+  return { files, truncated: truncated || all.length > MAX_TREE_FILES, total_files: all.length, head: sha ? { sha, subject, author, date } : null };
 }
 
 export async function getFile(user: PublicUser, projectId: string, rel: string) {

@@ -8,7 +8,7 @@ let user: TestUser;
 
 beforeAll(async () => {
   s = await startServer({
-    env: { RATE_LIMIT_CONNECTIONS_PER_MINUTE: "4", RATE_LIMIT_COMMANDS_PER_SECOND: "5", RATE_LIMIT_REST_PER_MINUTE: "8", RATE_LIMIT_AUTH_PER_MINUTE: "5", GITHUB_WEBHOOK_SECRET: "limits-webhook-secret" },
+    env: { RATE_LIMIT_CONNECTIONS_PER_MINUTE: "4", RATE_LIMIT_COMMANDS_PER_SECOND: "5", RATE_LIMIT_REST_PER_MINUTE: "8", RATE_LIMIT_AUTH_PER_MINUTE: "5", RATE_LIMIT_WEBHOOK_REFUSALS_PER_MINUTE: "2", GITHUB_WEBHOOK_SECRET: "limits-webhook-secret" },
   });
   user = await s.createUser(); // 2 of the 5 auth points
 });
@@ -42,12 +42,14 @@ describe("rate limits", () => {
     expect(r.body.error.code).toBe("RATE_LIMITED");
   });
 
-  it("badly signed webhook deliveries share the per-address limit; correctly signed ones do not", async () => {
-    // The previous test used up this address's points: a bad signature is now refused with 429, unrecorded.
+  it("badly signed webhook deliveries have a per-address limit of their own; correctly signed ones do not", async () => {
     const bad = await signed("not-the-secret", "ping", { zen: "Keep it logically awesome.", hook_id: 1 });
+    expect((await deliver(s.url, bad)).status).toBe(401);
+    expect((await deliver(s.url, bad)).status).toBe(401);
     const refused = await deliver(s.url, bad);
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe("RATE_LIMITED");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     const good = await deliver(s.url, await signed("limits-webhook-secret", "ping", { zen: "Keep it logically awesome.", hook_id: 1 }));
     expect(good.status).toBe(202);
   });

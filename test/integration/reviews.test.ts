@@ -4,9 +4,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Socket } from "socket.io-client";
 import { nextEvent, record, startServer, type TestServer, type TestUser } from "../support/server";
 import { FakeOpenAI } from "../support/fake-openai";
-import { deliver, example, signed } from "../support/github";
+import { deliver, example, projectSecret, signed } from "../support/github";
 
-const SECRET = "review-test-secret";
 let fake: FakeOpenAI;
 let s: TestServer;
 let owner: TestUser;
@@ -16,7 +15,7 @@ let outsider: TestUser;
 
 beforeAll(async () => {
   fake = await new FakeOpenAI().start();
-  s = await startServer({ env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "fake-model", LLM_TIMEOUT_MS: "5000", GITHUB_WEBHOOK_SECRET: SECRET } });
+  s = await startServer({ env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "fake-model", LLM_TIMEOUT_MS: "5000" } });
   owner = await s.createUser("Owner");
   member = await s.createUser("Member");
   viewer = await s.createUser("Viewer");
@@ -57,7 +56,8 @@ async function patchMessage(projectId: string, prompt = "add a line") {
 async function prFor(projectId: string, full: string, patch: (x: any) => void = () => {}) {
   const c = await watch(owner, projectId);
   const got = nextEvent(c, "pr.created");
-  const r = await deliver(s.url, await signed(SECRET, "pull_request", example("pull_request", "opened", full, patch)));
+  const secret = await projectSecret(s.url, owner.token, projectId);
+  const r = await deliver(s.url, await signed(secret, "pull_request", example("pull_request", "opened", full, patch)), projectId);
   expect(r.body).toEqual({ accepted: true, projects: 1 });
   const env = await got;
   c.disconnect();
@@ -248,12 +248,12 @@ describe("reviewing a pull request", () => {
 
 describe("without a model", () => {
   it("answers 503 LLM_NOT_CONFIGURED", async () => {
-    const other = await startServer({ env: { GITHUB_WEBHOOK_SECRET: SECRET } });
+    const other = await startServer();
     try {
       const o = await other.createUser("Owner");
       const full = `octo-${randomBytes(3).toString("hex")}/app`;
       const p = await other.createProject(o, { repository_url: `https://github.com/${full}` });
-      const d = await deliver(other.url, await signed(SECRET, "pull_request", example("pull_request", "opened", full)));
+      const d = await deliver(other.url, await signed(await projectSecret(other.url, o.token, p.id), "pull_request", example("pull_request", "opened", full)), p.id);
       expect(d.body).toEqual({ accepted: true, projects: 1 });
       const prs = await other.request("GET", `/api/v1/projects/${p.id}/pull-requests`, { token: o.token });
       const r = await other.request("POST", `/api/v1/pull-requests/${prs.body.pull_requests[0].pr_id}/review`, { token: o.token });

@@ -40,9 +40,9 @@ export async function signed(secret: string, event: string, payload: unknown, id
   };
 }
 
-/** POST a delivery to the server's webhook URL. */
-export async function deliver(baseUrl: string, d: Delivery): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${baseUrl}/api/webhooks/github`, { method: "POST", headers: d.headers, body: d.body });
+/** POST a delivery to a project's own webhook URL (projectId) or to the instance-wide one. */
+export async function deliver(baseUrl: string, d: Delivery, projectId?: string): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(`${baseUrl}/api/webhooks/github${projectId ? `/${projectId}` : ""}`, { method: "POST", headers: d.headers, body: d.body });
   const text = await res.text();
   let body: any = text;
   try {
@@ -50,5 +50,13 @@ export async function deliver(baseUrl: string, d: Delivery): Promise<{ status: n
   } catch {
     /* not JSON */
   }
-  return { status: res.status, body };
+  return { status: res.status, body, headers: res.headers };
+}
+
+/** A project's own webhook secret, as its owner reads it (GET /api/v1/projects/{id}/webhook). */
+export async function projectSecret(baseUrl: string, ownerToken: string, projectId: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/projects/${projectId}/webhook`, { headers: { authorization: `Bearer ${ownerToken}` } });
+  const body = (await res.json()) as { secret?: string };
+  if (res.status !== 200 || !body.secret) throw new Error(`webhook settings: ${res.status} ${JSON.stringify(body)}`);
+  return body.secret;
 }

@@ -49,6 +49,31 @@ describe("redactString masks secrets", () => {
     expect(redactString("sent Bearer a1b2c3d4e5f6g7 to the API")).toBe(`sent Bearer ${MASK} to the API`);
   });
 
+  it("masks a URL password with an empty user, and several URLs in one line", () => {
+    expect(redactString("redis://:hunter22@cache:6379/0")).toBe(`redis://:${MASK}@cache:6379/0`);
+    expect(redactString("a https://u:p1@h.example/x and ssh://git:p2@h.example:22")).toBe(`a https://u:${MASK}@h.example/x and ssh://git:${MASK}@h.example:22`);
+    expect(redactString("see https://example.com/a?b=c://d and x://@y")).toBe("see https://example.com/a?b=c://d and x://@y");
+  });
+
+  it("masks every PEM block, and a truncated one to the end", () => {
+    const two = `${PEM}\nmiddle\n${PEM.replace("RSA ", "EC ")}\nend`;
+    const out = redactString(two);
+    expect(out).not.toContain("MIIEowIBAAKCAQEA7bq");
+    expect(out).toContain("\nmiddle\n");
+    expect(out.endsWith("\nend")).toBe(true);
+    expect(redactString(`x ${PEM.slice(0, 50)}`)).toBe(`x -----BEGIN PRIVATE KEY-----${MASK}-----END PRIVATE KEY-----`);
+  });
+
+  it("masks a JWT glued to a dash, and only its three parts", () => {
+    expect(redactString(`token-${JWT}.extra`)).toBe(`token-${MASK}.extra`);
+    expect(redactString("eyJhbGciOi.short.x is not a token")).toBe("eyJhbGciOi.short.x is not a token");
+  });
+
+  it("masks an Authorization header with spaces and quotes around its parts", () => {
+    expect(redactString("Authorization:   Bearer   abcdefgh12")).toBe(`Authorization:   Bearer   ${MASK}`);
+    expect(redactString("authorization = ' Token abcdef123'")).toBe(`authorization = ' Token ${MASK}'`);
+  });
+
   it.each([
     ["password=hunter22", `password=${MASK}`],
     ["DB_PASSWORD: 'hunter22'", `DB_PASSWORD: '${MASK}'`],

@@ -2,27 +2,73 @@
 import { z } from "zod";
 import { route } from "../registry";
 import { ZIssueSchema, ZPullRequestSchema } from "../../realtime/events";
-import { ZListQuery } from "../../github/schemas";
+import { ZListQuery, ZWebhookDeliverySchema, ZWebhookLinkSchema, ZWebhookSettingsSchema } from "../../github/schemas";
+
+const WebhookSettings = ZWebhookSettingsSchema.meta({ id: "WebhookSettings" });
+const WebhookDelivery = ZWebhookDeliverySchema.meta({ id: "WebhookDelivery" });
+const WebhookAnswer = {
+  200: { description: "A delivery id this endpoint accepted before", schema: z.object({ duplicate: z.literal(true) }) },
+  202: {
+    description: "Accepted (projects: how many projects it reached; ignored/reason when nothing was done). ping answers {ok, zen}",
+    schema: z.object({ accepted: z.boolean().optional(), projects: z.number().optional(), ignored: z.boolean().optional(), reason: z.string().optional(), ok: z.boolean().optional(), zen: z.string().nullable().optional() }),
+  },
+};
 
 const PullRequest = ZPullRequestSchema.meta({ id: "PullRequest" });
 const Issue = ZIssueSchema.meta({ id: "Issue" });
 
 route({
   method: "post",
-  path: "/api/webhooks/github",
+  path: "/api/webhooks/github/{projectId}",
   summary:
-    "GitHub webhook (pull_request, issues, push, ping). Headers X-GitHub-Event, X-GitHub-Delivery, X-Hub-Signature-256 (HMAC-SHA256 of the raw body with GITHUB_WEBHOOK_SECRET). Body up to 5 MB.",
+    "A project's own GitHub webhook (pull_request, issues, push, ping): X-Hub-Signature-256 is the HMAC-SHA256 of the raw body with the project's secret (GET /projects/{id}/webhook); the delivery goes to this project only (ignored when its repository_url names another repository). Headers X-GitHub-Event, X-GitHub-Delivery. Body up to 5 MB.",
+  description:
+    "Requests without a valid signature (or for an unknown project: the same 401) are never stored and take a point of RATE_LIMIT_WEBHOOK_REFUSALS_PER_MINUTE per address; past it they are answered 429. Correctly signed deliveries are never limited.",
   tag: "GitHub",
   auth: false,
   body: z.record(z.string(), z.unknown()),
-  responses: {
-    200: { description: "A delivery id accepted before", schema: z.object({ duplicate: z.literal(true) }) },
-    202: {
-      description: "Accepted (projects: how many projects the repository matched; ignored/reason when nothing was done). ping answers {ok, zen}",
-      schema: z.object({ accepted: z.boolean().optional(), projects: z.number().optional(), ignored: z.boolean().optional(), reason: z.string().optional(), ok: z.boolean().optional(), zen: z.string().nullable().optional() }),
-    },
-  },
+  responses: WebhookAnswer,
+  errors: [401],
+});
+
+route({
+  method: "post",
+  path: "/api/webhooks/github",
+  summary:
+    "The instance-wide GitHub webhook, signed with GITHUB_WEBHOOK_SECRET: delivered only to projects an admin linked (PUT /projects/{id}/webhook) whose repository_url names the payload's repository. Same headers, limits and refusals as the per-project endpoint.",
+  tag: "GitHub",
+  auth: false,
+  body: z.record(z.string(), z.unknown()),
+  responses: WebhookAnswer,
   errors: [401, 503],
+});
+
+route({
+  method: "get",
+  path: "/api/v1/projects/{id}/webhook",
+  summary: "Owners and admins: the project's webhook URL and secret to paste into GitHub (the secret is made on the first look), and its last deliveries. Agent tokens: 403",
+  tag: "GitHub",
+  responses: { 200: { description: "The webhook settings", schema: WebhookSettings } },
+  errors: [403],
+});
+
+route({
+  method: "put",
+  path: "/api/v1/projects/{id}/webhook",
+  summary: "Admins: let the instance-wide GITHUB_WEBHOOK_SECRET endpoint deliver this project's repository to it, or stop it",
+  tag: "GitHub",
+  body: ZWebhookLinkSchema,
+  responses: { 200: { description: "The webhook settings", schema: WebhookSettings } },
+  errors: [403],
+});
+
+route({
+  method: "post",
+  path: "/api/v1/projects/{id}/webhook/rotate",
+  summary: "Owners and admins: replace the project's webhook secret; deliveries signed with the old one are refused from now on",
+  tag: "GitHub",
+  responses: { 200: { description: "The webhook settings with the new secret", schema: WebhookSettings } },
+  errors: [403],
 });
 
 route({
@@ -31,7 +77,7 @@ route({
   summary: "Pull requests recorded from GitHub webhooks, newest first (status: open, closed, merged; comma-separated)",
   tag: "GitHub",
   query: ZListQuery,
-  responses: { 200: { description: "Pull requests", schema: z.object({ pull_requests: z.array(PullRequest) }) } },
+  responses: { 200: { description: "Pull requests", schema: z.object({ pull_requests: z.array(PullRequest), truncated: z.boolean().describe("more rows matched than fit in 2 MB") }) } },
 });
 
 route({
@@ -40,32 +86,20 @@ route({
   summary: "Issues recorded from GitHub webhooks, newest first (status: open, closed, deleted; comma-separated)",
   tag: "GitHub",
   query: ZListQuery,
-  responses: { 200: { description: "Issues", schema: z.object({ issues: z.array(Issue) }) } },
+  responses: { 200: { description: "Issues", schema: z.object({ issues: z.array(Issue), truncated: z.boolean().describe("more rows matched than fit in 2 MB") }) } },
 });
 
 route({
   method: "get",
   path: "/api/v1/github/deliveries",
-  summary: "Admins: the most recent webhook requests and what became of each (accepted, ignored, duplicate, refused, failed)",
+  summary: "Admins: the most recent verified webhook deliveries (both endpoints) and what became of each (accepted, ignored, duplicate, refused, failed)",
   tag: "GitHub",
   query: z.object({ limit: z.coerce.number().int().min(1).max(500).optional() }),
   responses: {
     200: {
       description: "Deliveries, newest first",
       schema: z.object({
-        deliveries: z.array(
-          z.object({
-            id: z.string(),
-            delivery_id: z.string().nullable(),
-            event: z.string().nullable(),
-            action: z.string().nullable(),
-            repository: z.string().nullable(),
-            status: z.string(),
-            error: z.string().nullable(),
-            project_count: z.number(),
-            received_at: z.string(),
-          }),
-        ),
+        deliveries: z.array(WebhookDelivery),
       }),
     },
   },

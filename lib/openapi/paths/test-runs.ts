@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { route } from "../registry";
-import { ZCompleteRunSchema, ZCreateTestRunSchema, ZExternalResultsSchema } from "../../test-runs/schemas";
+import { ZCompleteRunSchema, ZCreateTestRunSchema, ZExternalResultsSchema, ZResultsQuerySchema } from "../../test-runs/schemas";
+
+const ZTestResult = z
+  .object({ seq: z.number(), name: z.string(), status: z.enum(["passed", "failed", "skipped"]), duration_ms: z.number().nullable(), error: z.string().nullable() })
+  .meta({ id: "TestResult" });
 
 const ZTestRun = z
   .object({
@@ -53,8 +57,16 @@ route({
   method: "get",
   path: "/api/v1/test-runs/{id}",
   tag: "Test runs",
-  summary: "One run with its results",
-  responses: { 200: { description: "The run", schema: ZTestRun } },
+  summary: "One run with its first results (at most 1000 and 2 MB; results_next_after: continue with GET /test-runs/{id}/results?after=)",
+  responses: { 200: { description: "The run", schema: ZTestRun.extend({ results: z.array(ZTestResult), results_next_after: z.number().nullable() }) } },
+});
+route({
+  method: "get",
+  path: "/api/v1/test-runs/{id}/results",
+  tag: "Test runs",
+  summary: "The run's results in order, a page at a time: after the seq given (at most `limit` ≤ 1000 and 2 MB); next_after continues, null at the end",
+  query: ZResultsQuerySchema,
+  responses: { 200: { description: "A page of results", schema: z.object({ test_run_id: z.string(), results: z.array(ZTestResult), next_after: z.number().nullable() }) } },
 });
 route({
   method: "get",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { route } from "../registry";
-import { ZFileQuerySchema, ZPostMessageSchema } from "../../vibecode/schemas";
+import { ZFileQuerySchema, ZPostMessageSchema, ZSessionQuerySchema } from "../../vibecode/schemas";
 import { EVENTS } from "../../realtime/events";
 
 const ZPatchFile = z.object({ path: z.string(), additions: z.number(), deletions: z.number() });
@@ -67,11 +67,12 @@ route({
   method: "get",
   path: "/api/v1/sessions/{id}",
   tag: "Vibecode",
-  summary: "A session with its messages",
+  summary: "A session with its newest messages (at most `limit` ≤ 200 and 2 MB), oldest first; next_before pages back to older ones",
+  query: ZSessionQuerySchema,
   responses: {
     200: {
       description: "The session",
-      schema: z.object({ id: z.string(), project_id: z.string(), title: z.string().nullable(), user_id: z.string(), created_at: z.string(), messages: z.array(ZMessage) }),
+      schema: z.object({ id: z.string(), project_id: z.string(), title: z.string().nullable(), user_id: z.string(), created_at: z.string(), messages: z.array(ZMessage), next_before: z.string().nullable() }),
     },
   },
 });
@@ -115,7 +116,9 @@ route({
     200: {
       description: "File tree",
       schema: z.object({
-        files: z.array(z.object({ path: z.string(), size: z.number() })),
+        files: z.array(z.object({ path: z.string(), size: z.number() })).describe("at most 20,000 paths and 2 MB, in path order"),
+        truncated: z.boolean(),
+        total_files: z.number(),
         head: z.object({ sha: z.string(), subject: z.string(), author: z.string(), date: z.string() }).nullable(),
       }),
     },

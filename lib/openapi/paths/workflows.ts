@@ -38,7 +38,7 @@ route({
   path: "/api/v1/workflows/{id}",
   tag: "Workflows",
   summary: "A workflow with its timeline of steps, logs, errors and the events of room workflow:<id> (agent:* and workflow.*)",
-  description: "Logs keep the newest 500 lines, errors 200, steps 200; lines are cut to 2000 characters. `events` holds the newest 500 events, oldest first; subscribe to workflow:<id> with since=last_event_id to follow it live.",
+  description: "Logs keep the newest 500 lines, errors 200, steps 200; lines are cut to 2000 characters. `events` holds the newest 500 events that fit in 2 MB, oldest first; subscribe to workflow:<id> with since=last_event_id to follow it live.",
   responses: {
     200: {
       description: "The workflow",
@@ -47,6 +47,7 @@ route({
         logs: z.array(z.string()),
         errors: z.array(z.string()),
         events: z.array(ZEnvelopeSchema),
+        events_truncated: z.boolean().describe("older events of the room were left out (at most 500 and 2 MB are included): replay them with since"),
         last_event_id: z.string(),
       }),
     },

@@ -1,4 +1,5 @@
-// GitHub webhook receiver: outside /api/v1 and unauthenticated; the HMAC signature is the credential.
+// The instance-wide GitHub webhook (GITHUB_WEBHOOK_SECRET): outside /api/v1 and unauthenticated; the HMAC
+// signature is the credential, and a verified delivery goes only to projects an admin linked to it.
 import { errorResponse } from "@/lib/api/handler";
 import { handleGithubWebhook, webhookOutcome } from "@/lib/github/service";
 

@@ -1,4 +1,7 @@
 import { authed, json, query } from "@/lib/api/handler";
 import { listIssues, ZListQuery } from "@/lib/github/service";
 
-export const GET = authed(async (req, caller, { id }) => json({ issues: await listIssues(caller, id!, query(req, ZListQuery)) }));
+export const GET = authed(async (req, caller, { id }) => {
+  const { items, truncated } = await listIssues(caller, id!, query(req, ZListQuery));
+  return json({ issues: items, truncated });
+});

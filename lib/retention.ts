@@ -1,0 +1,140 @@
+// Retention of what grows without bound: the event log (EVENT_RETENTION_DAYS, and the newest
+// EVENT_RETENTION_PER_ROOM events of each room) and the webhook delivery log (the same age). A periodic job
+// (EVENT_RETENTION_INTERVAL_SECONDS) deletes in batches of BATCH rows, each its own statement, so no delete
+// holds locks for long and publishes go on between batches. With several processes on one PostgreSQL, a
+// session advisory lock lets one process at a time run it (the others skip that turn); PGlite is one process.
+import pg from "pg";
+import type { AppConfig } from "./config";
+import { getPrisma, parsePgUrl } from "./db";
+import { metrics } from "./metrics";
+
+const BATCH = 5000;
+const LOCK_KEY = "switchboard:retention";
+const DAY_MS = 86_400_000;
+
+export type RetentionResult = { eventsByAge: number; eventsByRoomCap: number; deliveriesByAge: number };
+
+const pause = () => new Promise<void>((r) => setImmediate(r));
+
+/** Events older than the cutoff, oldest first by id (ids grow with time, so it stops at the first young batch). */
+async function deleteOldEvents(cutoff: Date): Promise<number> {
+  const prisma = getPrisma();
+  let deleted = 0;
+  for (;;) {
+    const batch = await prisma.event.findMany({ orderBy: { id: "asc" }, take: BATCH, select: { id: true, createdAt: true } });
+    const old = batch.filter((e) => e.createdAt < cutoff).map((e) => e.id);
+    if (old.length === 0) return deleted;
+    deleted += (await prisma.event.deleteMany({ where: { id: { in: old } } })).count;
+    if (old.length < batch.length) return deleted;
+    await pause();
+  }
+}
+
+/** Rooms that received events since `afterId`, and the highest id seen. */
+async function activeRooms(afterId: bigint): Promise<{ rooms: string[]; maxId: bigint }> {
+  const rows = await getPrisma().$queryRaw<{ room: string; max_id: bigint }[]>`SELECT room, max(id) AS max_id FROM events WHERE id > ${afterId} GROUP BY room`;
+  return { rooms: rows.map((r) => r.room), maxId: rows.reduce((m, r) => (BigInt(r.max_id) > m ? BigInt(r.max_id) : m), afterId) };
+}
+
+/** Keep the newest `keep` events of a room (found through the (room, id) index), deleting older ones in batches. */
+async function capRoom(room: string, keep: number): Promise<number> {
+  const prisma = getPrisma();
+  const edge = await prisma.$queryRaw<{ id: bigint }[]>`SELECT id FROM events WHERE room = ${room} ORDER BY id DESC OFFSET ${keep} LIMIT 1`;
+  if (!edge.length) return 0;
+  const upTo = BigInt(edge[0]!.id);
+  let deleted = 0;
+  for (;;) {
+    const n = await prisma.$executeRaw`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE room = ${room} AND id <= ${upTo} ORDER BY id LIMIT ${BATCH})`;
+    deleted += n;
+    if (n < BATCH) return deleted;
+    await pause();
+  }
+}
+
+async function deleteOldDeliveries(cutoff: Date): Promise<number> {
+  const prisma = getPrisma();
+  let deleted = 0;
+  for (;;) {
+    const n = await prisma.$executeRaw`DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries WHERE received_at < ${cutoff} LIMIT ${BATCH})`;
+    deleted += n;
+    if (n < BATCH) return deleted;
+    await pause();
+  }
+}
+
+/** With PostgreSQL: run fn only while holding the retention advisory lock on a connection of its own. */
+async function exclusively(config: AppConfig, fn: () => Promise<RetentionResult>): Promise<RetentionResult | null> {
+  if (!config.databaseUrl) return fn(); // PGlite: one process
+  const client = new pg.Client(parsePgUrl(config.databaseUrl));
+  client.on("error", () => {}); // a dropped connection releases the lock by itself
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [LOCK_KEY]);
+    if (!rows[0]?.ok) return null; // another process runs it now
+    try {
+      return await fn();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock(hashtext($1))", [LOCK_KEY]).catch(() => {});
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** One retention pass; `lastRoomCheck` remembers up to which event id rooms were capped (per process). */
+export function createRetention(config: AppConfig) {
+  const { days, perRoom } = config.retention;
+  let checkedUpTo = 0n;
+  return async function runOnce(): Promise<RetentionResult | null> {
+    return exclusively(config, async () => {
+      const result: RetentionResult = { eventsByAge: 0, eventsByRoomCap: 0, deliveriesByAge: 0 };
+      if (days > 0) {
+        const cutoff = new Date(Date.now() - days * DAY_MS);
+        result.eventsByAge = await deleteOldEvents(cutoff);
+        result.deliveriesByAge = await deleteOldDeliveries(cutoff);
+      }
+      if (perRoom > 0) {
+        const { rooms, maxId } = await activeRooms(checkedUpTo);
+        for (const room of rooms) result.eventsByRoomCap += await capRoom(room, perRoom);
+        checkedUpTo = maxId;
+      }
+      const m = metrics().retentionDeleted;
+      if (result.eventsByAge) m.inc({ table: "events", rule: "age" }, result.eventsByAge);
+      if (result.eventsByRoomCap) m.inc({ table: "events", rule: "room_cap" }, result.eventsByRoomCap);
+      if (result.deliveriesByAge) m.inc({ table: "webhook_deliveries", rule: "age" }, result.deliveriesByAge);
+      return result;
+    });
+  };
+}
+
+/**
+ * Start the periodic retention job (a first pass right away, then every EVENT_RETENTION_INTERVAL_SECONDS).
+ * Returns a stop function that clears the timer and waits for a pass in progress.
+ */
+export function startRetention(config: AppConfig): () => Promise<void> {
+  const { days, perRoom, intervalMs } = config.retention;
+  if (days <= 0 && perRoom <= 0) return async () => {};
+  const runOnce = createRetention(config);
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return;
+    running = runOnce()
+      .then((r) => {
+        const n = r ? r.eventsByAge + r.eventsByRoomCap + r.deliveriesByAge : 0;
+        if (r && n) console.log(`[retention] deleted ${r.eventsByAge} event(s) by age, ${r.eventsByRoomCap} over the per-room cap, ${r.deliveriesByAge} webhook delivery record(s)`);
+      })
+      .catch((e) => console.error("[retention] pass failed", (e as Error).message ?? e))
+      .finally(() => (running = null));
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  const first = setTimeout(tick, 0);
+  first.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    clearTimeout(first);
+    await running;
+  };
+}
