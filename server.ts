@@ -6,7 +6,7 @@ import path from "node:path";
 import next from "next";
 import { ConfigError, parseConfig, setConfig, type AppConfig } from "./lib/config";
 import { closeDatabase, createAdapterFactory, getPrisma, isEmbedded } from "./lib/db";
-import { applyMigrations } from "./lib/migrator";
+import { allMigrationsApplied, applyMigrations } from "./lib/migrator";
 import { createRealtime, originAllowed } from "./lib/realtime/server";
 import { connectRedis } from "./lib/realtime/redis";
 import { createLimiters } from "./lib/limits";
@@ -25,7 +25,8 @@ function fail(line: string): never {
 
 async function migrate(config: AppConfig) {
   try {
-    const applied = await applyMigrations(createAdapterFactory());
+    const upToDate = await allMigrationsApplied((sql) => getPrisma().$queryRawUnsafe(sql));
+    const applied = upToDate ? [] : await applyMigrations(createAdapterFactory());
     if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
     await getPrisma().$queryRawUnsafe("SELECT 1");
   } catch (e) {

@@ -1,10 +1,10 @@
 // Start a real Switchboard process (production build) on a random port with a fresh database:
 // embedded PGlite in a temp DATA_DIR, or, with TEST_DB=postgres, a new PostgreSQL database.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
 import { io, type Socket, type ManagerOptions, type SocketOptions } from "socket.io-client";
 
@@ -17,11 +17,29 @@ export type ApiResult<T = any> = { status: number; body: T; headers: Headers };
 
 export const testsUsePostgres = () => process.env.TEST_DB === "postgres";
 
+/**
+ * Migrated templates, made once per set of migrations by the global setup (test/support/templates.ts):
+ * a server's fresh database is a copy, so each start skips applying every migration again.
+ */
+export function migrationsKey(): string {
+  const dir = path.join(ROOT, "prisma", "migrations");
+  const h = createHash("sha256");
+  for (const name of readdirSync(dir).sort()) {
+    const file = path.join(dir, name, "migration.sql");
+    if (existsSync(file)) h.update(name).update(readFileSync(file));
+  }
+  return h.digest("hex").slice(0, 16);
+}
+export const pgTemplateName = () => `switchboard_tmpl_${migrationsKey()}`;
+export const pgliteTemplateDir = () => path.join(tmpdir(), `switchboard-pglite-tmpl-${migrationsKey()}`);
+
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `switchboard_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
+  const tmpl = pgTemplateName();
+  const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [tmpl]);
+  await admin.query(`CREATE DATABASE "${name}"${rowCount ? ` TEMPLATE "${tmpl}"` : ""}`);
   await admin.end();
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
@@ -183,6 +201,10 @@ export type StartOptions = { env?: Record<string, string>; dataDir?: string; kee
 /** Spawn `server.ts` in production mode on 127.0.0.1:0 and wait for its "listening" line. */
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "switchboard-test-"));
+  const tmpl = pgliteTemplateDir();
+  if (!testsUsePostgres() && !opts.databaseUrl && !existsSync(path.join(dataDir, "pglite")) && existsSync(tmpl)) {
+    cpSync(tmpl, path.join(dataDir, "pglite"), { recursive: true });
+  }
   let dropDb = async () => {};
   const env: Record<string, string> = {
     NODE_ENV: "production",
