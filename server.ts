@@ -16,7 +16,8 @@ import { failInterruptedRuns } from "./lib/test-runs/service";
 import { killAllRuns } from "./lib/test-runs/runner";
 import { startRetention } from "./lib/retention";
 
-const ROOT = __dirname;
+// Compiled to dist/server.js for production (scripts/build-if-stale.ts); run as TypeScript in development.
+const ROOT = path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname;
 
 function fail(line: string): never {
   console.error(line);
