@@ -121,7 +121,7 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
   }));
 }
 
-const storeOnce = (type: EventType, data: unknown) => (type === "job_log" ? storedJobLog(data) : data);
+export const storeOnce = (type: EventType, data: unknown) => (type === "job_log" ? storedJobLog(data) : data);
 
 /** Events of a room after an id, oldest first. */
 export async function eventsAfter(room: string, after: bigint, limit: number, db: Db = getPrisma()): Promise<Envelope[]> {
