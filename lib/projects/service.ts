@@ -2,7 +2,7 @@
 import { getPrisma } from "../db";
 import { AppError, notFound } from "../errors";
 import { isUuid } from "../ids";
-import { publish, eventsAfter } from "../realtime/publish";
+import { publish, eventsAfter, evictFromRoom } from "../realtime/publish";
 import { evictRooms, revalidateUserRooms } from "../realtime/rooms";
 import { rooms, type TMember, type TProject, type Envelope } from "../realtime/events";
 import { requireAction, requireProjectRole, projectRole, inScope, type ProjectRole } from "../auth/permissions";
@@ -189,7 +189,7 @@ export async function addMember(user: PublicUser, projectId: string, input: TAdd
   if (existing) {
     await publish({ type: "member.updated", room: rooms.project(projectId), source: SOURCE, data: { ...member, updated_by: user.id } });
     // A lower role: whatever room needed the old one is left, on every process.
-    if (RANK_OF[input.role] < RANK_OF[existing.role as ProjectRole]) await revalidateUserRooms(target.id);
+    if (RANK_OF[input.role] < RANK_OF[existing.role as ProjectRole]) await revalidateRoomsOf(target.id, projectId);
   } else {
     const data = { ...member, added_by: user.id };
     await publish({ type: "member.added", room: rooms.project(projectId), source: SOURCE, data });
@@ -217,7 +217,17 @@ export async function removeMember(user: PublicUser, projectId: string, userId: 
   await publish({ type: "member.removed", room: rooms.user(userId), source: SOURCE, data });
   // Their open sockets (every process) leave every room that needed the membership — project:, workflow:,
   // job:, agent: — at once; each room is checked again with the socket's own credential (admins keep access).
-  await revalidateUserRooms(userId);
+  await revalidateRoomsOf(userId, projectId);
+}
+
+/** revalidateUserRooms; should a process not answer in time, at least the project room is left everywhere. */
+async function revalidateRoomsOf(userId: string, projectId: string) {
+  try {
+    await revalidateUserRooms(userId);
+  } catch (e) {
+    console.error("[projects] re-checking the rooms of a member failed; leaving the project room only", e);
+    evictFromRoom(rooms.user(userId), rooms.project(projectId));
+  }
 }
 
 /* ---------- history ---------- */
