@@ -59,6 +59,7 @@ const EnvSchema = z.object({
   TEST_RUN_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(1000).max(86_400_000).default(600_000),
   TEST_RUN_CONCURRENCY: z.coerce.number({ message: "must be a number" }).int().min(1).max(32).default(2),
   GITHUB_WEBHOOK_SECRET: z.string().optional(),
+  SOCKET_MAX_ROOMS: z.coerce.number({ message: "must be a number" }).int().min(3).max(100_000).default(200),
   SOCKET_MAX_BUFFER_BYTES: z.coerce.number({ message: "must be a number" }).int().min(16_384).max(1_073_741_824).default(4 * 1024 * 1024),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   RATE_LIMIT_WEBHOOK_REFUSALS_PER_MINUTE: z.coerce.number({ message: "must be a number" }).int().min(1).default(30),
@@ -90,6 +91,8 @@ export type AppConfig = {
   metricsToken?: string;
   /** A socket with more than this many bytes waiting to be sent is disconnected (slow client). */
   socketMaxBufferBytes: number;
+  /** Rooms one socket may be in at once (its own user room and `global` included). */
+  socketMaxRooms: number;
 };
 
 export class ConfigError extends Error {
@@ -151,6 +154,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
     metricsToken: e.METRICS_TOKEN,
     socketMaxBufferBytes: e.SOCKET_MAX_BUFFER_BYTES,
+    socketMaxRooms: e.SOCKET_MAX_ROOMS,
     testRuns: { timeoutMs: e.TEST_RUN_TIMEOUT_MS, concurrency: e.TEST_RUN_CONCURRENCY },
     rateLimits: {
       connectionsPerMinute: e.RATE_LIMIT_CONNECTIONS_PER_MINUTE,

@@ -1,5 +1,7 @@
 "use client";
 import Link from "next/link";
+import { useMemo } from "react";
+import { useRooms } from "@/lib/client/realtime";
 import { Bot } from "lucide-react";
 import { useAgents } from "@/lib/client/agents";
 import { useProjects } from "@/lib/client/queries";
@@ -10,9 +12,17 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Button } from "@/components/ui/button";
 import { AgentSeen, AgentStatusBadge } from "./agent-status";
 
-/** Every agent the user can see, with live presence (the global room carries agent.* events). */
+/** Agents without a project whose own rooms the page joins at most. */
+const MAX_AGENT_ROOMS = 40;
+
+/**
+ * Every agent the user can see, with live presence: presence goes to the agent's projects' rooms (which stay
+ * joined) and its own agent:<id> room, joined here for agents that serve no project.
+ */
 export function AgentsView() {
   const { data, error, isPending, refetch, isRefetching } = useAgents();
+  const ownRooms = useMemo(() => (data ?? []).filter((a) => a.project_ids.length === 0).slice(0, MAX_AGENT_ROOMS).map((a) => `agent:${a.id}`).sort(), [data]);
+  useRooms(ownRooms);
   const { data: projects } = useProjects();
   const projectName = (id: string) => projects?.find((p) => p.id === id)?.name ?? null;
 

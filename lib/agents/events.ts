@@ -7,7 +7,7 @@ import { AppError, forbidden, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
 import { AGENT_WORK_DATA, rooms, type AgentWorkType } from "../realtime/events";
-import { projectRole } from "../auth/permissions";
+import { projectRole, requireRoleForChild } from "../auth/permissions";
 import type { Caller } from "../auth/identify";
 import { redact } from "../redact";
 
@@ -36,8 +36,8 @@ export async function publishAgentEvent(caller: Caller, workflowId: string, type
   const agent = await prisma.agent.findUnique({ where: { id: caller.agentId } });
   if (!agent) throw forbidden("This token's agent no longer exists");
   if (agent.projectIds.length && !agent.projectIds.includes(w.projectId)) throw notFound("Workflow");
-  const role = await projectRole(caller, w.projectId);
-  if (role === "viewer") throw forbidden("The agent's owner is a viewer of this project and cannot report work in it");
+  // The table's agent.event: an agent token whose user is at least a member of the workflow's project.
+  await requireRoleForChild(caller, w.projectId, "agent.event", "Workflow");
   // Client-sent workflow_id, agent_id, timestamp or source inside data are replaced by the server's.
   const data = { ...redact(parsed.data), workflow_id: w.id, agent_id: agent.id } as never;
   const source = `agent:${agent.id}`;

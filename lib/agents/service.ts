@@ -4,12 +4,12 @@
 // an agent's first connection and its last disconnection.
 import { z } from "zod";
 import { getPrisma } from "../db";
-import { forbidden, notFound } from "../errors";
+import { AppError, forbidden, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
 import { rooms } from "../realtime/events";
 import { getHub } from "../realtime/hub";
-import { canSeeProject, inScope, requireProjectRole } from "../auth/permissions";
+import { canSeeProject, inScope, requireAction, requireProjectRole } from "../auth/permissions";
 import { checkProjectScope, kickSockets, tokenRoom } from "../auth/api-tokens";
 import type { Caller } from "../auth/identify";
 import type { PublicUser } from "../users/service";
@@ -85,9 +85,14 @@ export async function connectionCounts(agentIds: string[]): Promise<Map<string, 
   return counts;
 }
 
-async function canSeeAgent(user: PublicUser, a: AgentRow): Promise<boolean> {
+/**
+ * Who sees an agent (REST and its agent:<id> room): the agent itself, its creator (a scoped token only when
+ * every project of the agent is in its scope), unscoped admins, and whoever can see one of its projects.
+ */
+export async function canSeeAgent(user: PublicUser, a: Pick<AgentRow, "id" | "createdBy" | "projectIds">): Promise<boolean> {
   if ((user as Caller).agentId === a.id) return true;
-  if (a.createdBy === user.id && a.projectIds.every((p) => inScope(user, p))) return true;
+  const scoped = !!(user as Caller).scope;
+  if (a.createdBy === user.id && (!scoped || a.projectIds.length > 0) && a.projectIds.every((p) => inScope(user, p))) return true;
   if (user.role === "admin" && !(user as Caller).scope) return true;
   for (const p of a.projectIds) if (await canSeeProject(user, p)) return true;
   return false;
@@ -120,14 +125,14 @@ export async function getAgent(user: PublicUser, id: string): Promise<AgentView>
 }
 
 export async function listProjectAgents(user: PublicUser, projectId: string): Promise<AgentView[]> {
-  await requireProjectRole(user, projectId, "viewer");
+  await requireProjectRole(user, projectId, "project.read");
   const all = await getPrisma().agent.findMany({ where: { projectIds: { has: projectId.toLowerCase() } }, orderBy: { name: "asc" }, take: MAX_AGENTS });
   const counts = await connectionCounts(all.map((a) => a.id));
   return all.map((a) => serializeAgent(a, counts.get(a.id) ?? 0));
 }
 
 export async function createAgent(caller: Caller, input: z.infer<typeof ZCreateAgent>): Promise<AgentView> {
-  if (caller.tokenKind === "agent") throw forbidden("Agent tokens cannot register agents");
+  requireAction(caller, "agent.manage"); // not with an agent token
   const projectIds = await checkProjectScope(caller, input.project_ids);
   const a = await getPrisma().agent.create({ data: { name: input.name, kind: input.kind, projectIds, createdBy: caller.id } });
   return serializeAgent(a);
@@ -135,8 +140,8 @@ export async function createAgent(caller: Caller, input: z.infer<typeof ZCreateA
 
 export async function deleteAgent(caller: Caller, id: string): Promise<void> {
   const a = await findVisible(caller, id);
+  requireAction(caller, "agent.manage"); // not with an agent token
   if (a.createdBy !== caller.id && caller.role !== "admin") throw forbidden("Only the agent's creator or an admin can delete it");
-  if (caller.tokenKind === "agent") throw forbidden("Agent tokens cannot delete agents");
   const prisma = getPrisma();
   const tokens = await prisma.apiToken.findMany({ where: { agentId: a.id }, select: { id: true } });
   await prisma.agent.delete({ where: { id: a.id } }); // its tokens go with it (cascade)
@@ -146,8 +151,9 @@ export async function deleteAgent(caller: Caller, id: string): Promise<void> {
 
 /* ---------- presence ---------- */
 
+/** Presence goes to the agent's own room and its projects' rooms only (never `global`: only those who share a project see it). */
 function presenceRooms(a: { id: string; projectIds: string[] }) {
-  return [rooms.agent(a.id), ...a.projectIds.map(rooms.project), rooms.global];
+  return [rooms.agent(a.id), ...a.projectIds.map(rooms.project)];
 }
 
 async function announce(a: AgentRow, type: "agent.connected" | "agent.disconnected" | "agent.status_changed", extra: Record<string, unknown> = {}) {
@@ -195,14 +201,34 @@ export async function agentSocketDisconnected(agentId: string, reason: string): 
   if (a) await announce(a, "agent.disconnected", { reason, connections: 0 });
 }
 
-/** An agent reports its status (busy, idle, error, online), availability and metadata. */
+/** Agent metadata is at most this many bytes of JSON (after masking); more is refused, never cut. */
+export const AGENT_METADATA_MAX_BYTES = 4096;
+
+/**
+ * An agent reports its status (busy, idle, error, online), availability and metadata. Metadata, when sent,
+ * replaces what was stored (never merged into it); when omitted, the stored metadata stays.
+ */
 export async function setAgentStatus(caller: Caller, agentId: string, input: z.infer<typeof ZAgentStatus>): Promise<AgentView> {
+  requireAction(caller, "agent.status"); // agent tokens only
   if (caller.agentId !== agentId) throw forbidden("Only the agent itself (with its agent token) can report its status");
+  let metadata: Record<string, unknown> | undefined;
+  if (input.metadata !== undefined) {
+    const { availability: _ignored, ...rest } = redact(input.metadata) as Record<string, unknown>; // masked before it is stored
+    const bytes = Buffer.byteLength(JSON.stringify(rest));
+    if (bytes > AGENT_METADATA_MAX_BYTES) {
+      const message = `metadata is ${bytes} bytes as JSON; at most ${AGENT_METADATA_MAX_BYTES} are allowed`;
+      throw new AppError("VALIDATION_FAILED", 400, message, [{ field: "metadata", message }]);
+    }
+    metadata = rest;
+  }
   const prisma = getPrisma();
   const current = await prisma.agent.findUnique({ where: { id: agentId } });
   if (!current) throw notFound("Agent");
-  const meta = { ...((current.metadata ?? {}) as Record<string, unknown>), ...redact(input.metadata ?? {}) }; // masked before it is stored
-  if (input.availability !== undefined) meta.availability = input.availability;
+  const stored = (current.metadata && typeof current.metadata === "object" ? current.metadata : {}) as Record<string, unknown>;
+  const meta: Record<string, unknown> = metadata ?? { ...stored };
+  delete meta.availability;
+  const availability = input.availability ?? stored.availability;
+  if (typeof availability === "number") meta.availability = availability;
   const a = await prisma.agent.update({ where: { id: agentId }, data: { status: input.status, metadata: meta as object, lastSeenAt: new Date() } });
   await announce(a, "agent.status_changed");
   const counts = await connectionCounts([a.id]);

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getPrisma } from "../db";
 import { AppError, forbidden, notFound } from "../errors";
 import { isUuid } from "../ids";
-import { projectRole } from "./permissions";
+import { projectRole, requireAction } from "./permissions";
 import type { Caller } from "./identify";
 import { getHub } from "../realtime/hub";
 
@@ -74,7 +74,7 @@ export async function checkProjectScope(caller: Caller, ids: string[] | undefine
 }
 
 export async function createApiToken(caller: Caller, input: TCreateToken) {
-  if (caller.tokenKind === "agent") throw forbidden("Agent tokens cannot create tokens");
+  requireAction(caller, "token.manage"); // not with an agent token
   const prisma = getPrisma();
   let expiresAt: Date | null = input.expires_at ? new Date(input.expires_at) : null;
   if (expiresAt && expiresAt.getTime() <= Date.now()) throw invalid("expires_at", "expires_at must be in the future");
@@ -118,12 +118,14 @@ export async function createApiToken(caller: Caller, input: TCreateToken) {
 export const MAX_TOKENS_LISTED = 500;
 
 export async function listApiTokens(caller: Caller) {
+  requireAction(caller, "token.manage");
   const rows = await getPrisma().apiToken.findMany({ where: { userId: caller.id }, orderBy: { createdAt: "desc" }, take: MAX_TOKENS_LISTED });
   return rows.map(serializeToken);
 }
 
 /** Revoke: REST refuses it at once; its sockets on every process get AUTH_FAILED and are disconnected. */
 export async function revokeApiToken(caller: Caller, id: string) {
+  requireAction(caller, "token.manage");
   if (!isUuid(id)) throw notFound("Token");
   const prisma = getPrisma();
   const row = await prisma.apiToken.findUnique({ where: { id } });

@@ -100,7 +100,7 @@ function mergePresence(list: Agent[] | undefined, d: Presence): Agent[] | undefi
   );
 }
 
-/** agent.* envelopes (from global, agent: and project: rooms) update every agent list in the cache. */
+/** agent.* envelopes (from agent: and project: rooms) update every agent list in the cache. */
 export function applyAgentEnvelope(qc: QueryClient, env: Envelope) {
   if (env.type !== "agent.status_changed" && env.type !== "agent.connected" && env.type !== "agent.disconnected") return;
   const d = env.data as Presence;

@@ -236,7 +236,9 @@ export class RealtimeClient {
         console.warn(`[realtime] cannot join ${room}: ${ack.message}`);
         return;
       }
-      setTimeout(() => gen === this.generation && this.wanted.has(room) && this.sync(room), RETRY_MS);
+      // Full (TOO_MANY_ROOMS): try again much later, when the socket may have left some rooms.
+      const delay = ack?.code === "TOO_MANY_ROOMS" ? RETRY_MS * 10 : RETRY_MS;
+      setTimeout(() => gen === this.generation && this.wanted.has(room) && this.sync(room), delay);
     } else if (!wanted) {
       this.lastId.delete(room);
       if (!this.joined.delete(room)) return;

@@ -71,10 +71,16 @@ export function RealtimeProvider({ me, children }: { me: string; children: React
   );
 }
 
-/** Every project in the list stays subscribed, so edits from other tabs and people show up live. */
+/**
+ * Projects whose rooms stay joined at most (the newest): a socket may be in SOCKET_MAX_ROOMS rooms (default
+ * 200), and pages need some of their own (workflow:, job:, agent:).
+ */
+const MAX_PROJECT_ROOMS = 150;
+
+/** Every project in the list (the newest 150) stays subscribed, so edits from other tabs and people show up live. */
 function ProjectRooms() {
   const { data } = useProjects();
-  const wanted = useMemo(() => (data ?? []).map((p) => rooms.project(p.id)).sort(), [data]);
+  const wanted = useMemo(() => (data ?? []).slice(0, MAX_PROJECT_ROOMS).map((p) => rooms.project(p.id)).sort(), [data]);
   useRooms(wanted);
   return null;
 }

@@ -2,7 +2,7 @@
 // rotation, and the admin switch that lets the instance-wide GITHUB_WEBHOOK_SECRET endpoint deliver to it.
 import { getPrisma } from "../db";
 import { getConfig } from "../config";
-import { forbidden, notFound } from "../errors";
+import { notFound } from "../errors";
 import { requireAdmin, requireProjectRole } from "../auth/permissions";
 import type { Caller } from "../auth/identify";
 import { newWebhookSecret, openSecret, sealSecret } from "./webhook-secret";
@@ -14,8 +14,7 @@ const RECENT_DELIVERIES = 10;
 export const webhookPath = (projectId: string) => `/api/webhooks/github/${projectId}`;
 
 async function requireOwner(caller: Caller, projectId: string) {
-  if (caller.tokenKind === "agent") throw forbidden("Agent tokens cannot read or change webhook secrets");
-  await requireProjectRole(caller, projectId, "owner");
+  await requireProjectRole(caller, projectId, "webhook.manage"); // owners; never agent tokens
 }
 
 async function view(projectId: string, origin: string) {

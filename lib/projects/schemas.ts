@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZEventId } from "../realtime/events";
 
 const repositoryUrl = z.string().trim().max(500, "must be at most 500 characters").nullable();
 
@@ -24,6 +25,6 @@ export type TAddMember = z.infer<typeof ZAddMemberSchema>;
 export const ZUpdateMemberSchema = z.object({ role: z.enum(["owner", "member", "viewer"]) });
 
 export const ZEventsQuerySchema = z.object({
-  after: z.string().regex(/^\d{1,19}$/, "must be an event id").default("0"),
+  after: ZEventId.default("0"),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

@@ -3,14 +3,16 @@ import { getPrisma } from "../db";
 import { AppError, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { publish, eventsAfter, evictFromRoom } from "../realtime/publish";
+import { evictRooms, revalidateUserRooms } from "../realtime/rooms";
 import { rooms, type TMember, type TProject, type Envelope } from "../realtime/events";
-import { requireProjectRole, projectRole, inScope, type ProjectRole } from "../auth/permissions";
+import { requireAction, requireProjectRole, projectRole, inScope, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
 import { checkRepositoryUrl } from "./repository-url";
 import { fitBytes } from "../api/bounds";
 import type { TAddMember, TCreateProject, TUpdateProject } from "./schemas";
 
 const SOURCE = "project_service";
+const RANK_OF: Record<ProjectRole, number> = { viewer: 1, member: 2, owner: 3 };
 
 type ProjectRow = {
   id: string;
@@ -65,6 +67,7 @@ async function listAllProjects(user: PublicUser): Promise<ProjectView[]> {
 }
 
 export async function createProject(user: PublicUser, input: TCreateProject): Promise<ProjectView> {
+  requireAction(user, "project.create"); // not with an agent token, nor a project-scoped one
   const repositoryUrl = checkRepositoryUrl(input.repository_url);
   const project = await getPrisma().project.create({
     data: {
@@ -99,7 +102,7 @@ const FIELD_MAP = {
 
 export async function updateProject(user: PublicUser, id: string, input: TUpdateProject): Promise<ProjectView> {
   const touchesCode = input.repository_url !== undefined || input.test_command !== undefined;
-  const role = await requireProjectRole(user, id, touchesCode ? "owner" : "member");
+  const role = await requireProjectRole(user, id, touchesCode ? "project.configure" : "project.contribute");
   const prisma = getPrisma();
   const before = await prisma.project.findUnique({ where: { id } });
   if (!before) throw notFound("Project");
@@ -128,13 +131,18 @@ export async function updateProject(user: PublicUser, id: string, input: TUpdate
 }
 
 export async function deleteProject(user: PublicUser, id: string): Promise<void> {
-  await requireProjectRole(user, id, "owner");
+  await requireProjectRole(user, id, "project.delete");
   const prisma = getPrisma();
   const p = await prisma.project.findUnique({ where: { id } });
   if (!p) throw notFound("Project");
+  // Its workflow and job rooms go with it: every socket in them (any process) leaves.
+  const [workflows, jobs] = await Promise.all([
+    prisma.workflow.findMany({ where: { projectId: id }, select: { id: true } }),
+    prisma.job.findMany({ where: { projectId: id }, select: { id: true } }),
+  ]);
   await prisma.project.delete({ where: { id } });
   await publish({ type: "project.deleted", room: rooms.project(id), source: SOURCE, data: { id, name: p.name, deleted_by: user.id } });
-  evictFromRoom(rooms.project(id), rooms.project(id));
+  evictRooms([rooms.project(id), ...workflows.map((w) => rooms.workflow(w.id)), ...jobs.map((j) => rooms.job(j.id))]);
 }
 
 /* ---------- members ---------- */
@@ -153,7 +161,7 @@ const serializeMember = (m: MemberRow): TMember => ({
 export const MAX_MEMBERS = 1000;
 
 export async function listMembers(user: PublicUser, projectId: string): Promise<TMember[]> {
-  await requireProjectRole(user, projectId, "viewer");
+  await requireProjectRole(user, projectId, "member.read");
   const ms = await getPrisma().membership.findMany({
     where: { projectId },
     include: { user: { select: { email: true, name: true } } },
@@ -165,7 +173,7 @@ export async function listMembers(user: PublicUser, projectId: string): Promise<
 
 /** Add a member, or change the role of an existing one. */
 export async function addMember(user: PublicUser, projectId: string, input: TAddMember): Promise<{ member: TMember; created: boolean }> {
-  await requireProjectRole(user, projectId, "owner");
+  await requireProjectRole(user, projectId, "member.manage");
   const prisma = getPrisma();
   const target = await prisma.user.findUnique({ where: { email: input.email } });
   if (!target) throw new AppError("NOT_FOUND", 404, `No user with email ${input.email}; they must sign up first`);
@@ -180,6 +188,8 @@ export async function addMember(user: PublicUser, projectId: string, input: TAdd
   const member = serializeMember(m);
   if (existing) {
     await publish({ type: "member.updated", room: rooms.project(projectId), source: SOURCE, data: { ...member, updated_by: user.id } });
+    // A lower role: whatever room needed the old one is left, on every process.
+    if (RANK_OF[input.role] < RANK_OF[existing.role as ProjectRole]) await revalidateRoomsOf(target.id, projectId);
   } else {
     const data = { ...member, added_by: user.id };
     await publish({ type: "member.added", room: rooms.project(projectId), source: SOURCE, data });
@@ -195,7 +205,7 @@ async function ensureAnotherOwner(projectId: string, leavingUserId: string) {
 
 export async function removeMember(user: PublicUser, projectId: string, userId: string): Promise<void> {
   // Anyone may leave; only owners may remove others.
-  await requireProjectRole(user, projectId, userId === user.id ? "viewer" : "owner");
+  await requireProjectRole(user, projectId, userId === user.id ? "member.leave" : "member.manage");
   if (!isUuid(userId)) throw notFound("Member");
   const prisma = getPrisma();
   const m = await prisma.membership.findUnique({ where: { projectId_userId: { projectId, userId } } });
@@ -205,15 +215,25 @@ export async function removeMember(user: PublicUser, projectId: string, userId: 
   const data = { project_id: projectId, user_id: userId, removed_by: user.id };
   await publish({ type: "member.removed", room: rooms.project(projectId), source: SOURCE, data });
   await publish({ type: "member.removed", room: rooms.user(userId), source: SOURCE, data });
-  // Their open sockets stop receiving the project's events at once (admins keep access).
-  const removed = await prisma.user.findUnique({ where: { id: userId }, select: { role: true } });
-  if (removed?.role !== "admin") evictFromRoom(rooms.user(userId), rooms.project(projectId));
+  // Their open sockets (every process) leave every room that needed the membership — project:, workflow:,
+  // job:, agent: — at once; each room is checked again with the socket's own credential (admins keep access).
+  await revalidateRoomsOf(userId, projectId);
+}
+
+/** revalidateUserRooms; should a process not answer in time, at least the project room is left everywhere. */
+async function revalidateRoomsOf(userId: string, projectId: string) {
+  try {
+    await revalidateUserRooms(userId);
+  } catch (e) {
+    console.error("[projects] re-checking the rooms of a member failed; leaving the project room only", e);
+    evictFromRoom(rooms.user(userId), rooms.project(projectId));
+  }
 }
 
 /* ---------- history ---------- */
 
 export async function listProjectEvents(user: PublicUser, projectId: string, after: bigint, limit: number) {
-  await requireProjectRole(user, projectId, "viewer");
+  await requireProjectRole(user, projectId, "project.read");
   // At most `limit` events and MAX_LIST_BYTES of them: continue from next_after for the rest.
   const { items: events } = fitBytes<Envelope>(await eventsAfter(rooms.project(projectId), after, limit));
   return { events, next_after: events.length ? events[events.length - 1]!.id : after.toString() };

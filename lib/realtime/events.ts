@@ -329,7 +329,14 @@ const roomOrProject = z
     message: "give exactly one of room or project_id",
   });
 
-const since = z.union([z.string().regex(/^\d{1,19}$/, "must be an event id"), z.number().int().nonnegative()]);
+/** The largest event id (PostgreSQL bigint); a cursor above it is refused (400 / VALIDATION_FAILED), never a 500. */
+export const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
+/** An event id as a cursor (`since`, `after`): 1–19 digits, at most MAX_EVENT_ID. */
+export const ZEventId = z
+  .string()
+  .regex(/^\d{1,19}$/, "must be an event id")
+  .refine((v) => !/^\d{1,19}$/.test(v) || BigInt(v) <= MAX_EVENT_ID, `must be an event id (at most ${MAX_EVENT_ID})`);
+const since = z.union([ZEventId, z.number().int().nonnegative()]);
 
 export const COMMANDS = {
   subscribe: z.intersection(roomOrProject, z.object({ since: since.optional() })),
@@ -363,6 +370,7 @@ export const ERROR_CODES = [
   "UNKNOWN_COMMAND",
   "FORBIDDEN",
   "AUTH_FAILED",
+  "TOO_MANY_ROOMS",
   "INTERNAL",
 ] as const;
 export type CommandErrorCode = (typeof ERROR_CODES)[number];

@@ -2,7 +2,8 @@
 import type { Socket } from "socket.io";
 import { z } from "zod";
 import { COMMANDS, MAX_PAYLOAD_BYTES, parseRoom, rooms, type AckError, type CommandAcks, type CommandName, type CommandPayload, type ClientToServerEvents, type ServerToClientEvents } from "./events";
-import { authorizeRoom } from "./rooms";
+import { authorizeRoom, dependsOnMembership } from "./rooms";
+import { getConfig } from "../config";
 import { eventsAfter, withClusterRoomLock, withRoomLock } from "./publish";
 import type { Caller } from "../auth/identify";
 import { take } from "../limits";
@@ -24,33 +25,57 @@ const err = (code: AckError["code"], message: string, details?: unknown): AckErr
   ...(details !== undefined ? { details } : {}),
 });
 
+/** Contract rooms a socket is in (its own id and internal rooms not counted). */
+const contractRooms = (socket: AppSocket) => [...socket.rooms].filter((r) => r !== socket.id && parseRoom(r));
+
+/** Joins under way per socket (authorised, not yet joined), counted against the room cap. */
+const pendingJoins = new WeakMap<AppSocket, Set<string>>();
+
 /** Join a room, first replaying what the socket missed after `since` (in order, before any live event). */
 async function joinRoom(socket: AppSocket, roomName: string, since: string | number | undefined) {
   const room = parseRoom(roomName);
   if (!room) return err("INVALID_ROOM", `'${String(roomName).slice(0, 100)}' is not a room (user:, project:, agent:, workflow:, job:<uuid> or global)`);
-  const decision = await authorizeRoom(socket.data.user, room);
-  if (!decision.ok) return err(decision.code, decision.message);
-  if (since === undefined) {
-    await socket.join(room.name);
-    return { status: "success" as const, room: room.name, replayed: 0 };
+  const pending = pendingJoins.get(socket) ?? new Set<string>();
+  pendingJoins.set(socket, pending);
+  const max = getConfig().socketMaxRooms;
+  if (!socket.rooms.has(room.name) && !pending.has(room.name) && contractRooms(socket).length + pending.size >= max) {
+    return err("TOO_MANY_ROOMS", `This socket is in ${max} rooms, the most allowed (SOCKET_MAX_ROOMS); unsubscribe from some first`, { max_rooms: max });
   }
-  // Under the room's publish locks (this process's, and with several processes the PostgreSQL advisory
-  // lock) no event can slip between the replay and the join.
-  const replayed = await withRoomLock(room.name, () => withClusterRoomLock(room.name, async (db) => {
-    let after = BigInt(since);
-    let n = 0;
-    for (;;) {
-      const page = await eventsAfter(room.name, after, REPLAY_PAGE, db);
-      for (const env of page) socket.emit(env.type, env as never);
-      n += page.length;
-      if (page.length < REPLAY_PAGE) break;
-      after = BigInt(page[page.length - 1]!.id);
+  pending.add(room.name);
+  try {
+    const decision = await authorizeRoom(socket.data.user, room);
+    if (!decision.ok) return err(decision.code, decision.message);
+    let replayed = 0;
+    if (since === undefined) {
+      await socket.join(room.name);
+    } else {
+      // Under the room's publish locks (this process's, and with several processes the PostgreSQL advisory
+      // lock) no event can slip between the replay and the join.
+      replayed = await withRoomLock(room.name, () => withClusterRoomLock(room.name, async (db) => {
+        let after = BigInt(since);
+        let n = 0;
+        for (;;) {
+          const page = await eventsAfter(room.name, after, REPLAY_PAGE, db);
+          for (const env of page) socket.emit(env.type, env as never);
+          n += page.length;
+          if (page.length < REPLAY_PAGE) break;
+          after = BigInt(page[page.length - 1]!.id);
+        }
+        await socket.join(room.name);
+        return n;
+      }));
+      if (replayed) metrics().replayed.inc(replayed);
     }
-    await socket.join(room.name);
-    return n;
-  }));
-  if (replayed) metrics().replayed.inc(replayed);
-  return { status: "success" as const, room: room.name, replayed };
+    // Access withdrawn while this join was under way (a membership removed: the eviction looked at the
+    // socket's rooms before this join): check again now that the socket is in, and leave if it lost it.
+    if (dependsOnMembership(room) && !(await authorizeRoom(socket.data.user, room)).ok) {
+      await socket.leave(room.name);
+      return err("ROOM_ACCESS_DENIED", "Your access to this room was withdrawn");
+    }
+    return { status: "success" as const, room: room.name, replayed };
+  } finally {
+    pending.delete(room.name);
+  }
 }
 
 function leaveRoom(socket: AppSocket, roomName: string) {

@@ -37,8 +37,30 @@ export function toEnvelope(row: EventRow): Envelope {
     source: row.source,
     room: row.room,
     trace_id: row.traceId,
-    data: row.data as Envelope["data"],
+    data: (row.type === "job_log" ? withJobLogMessage(row.data) : row.data) as Envelope["data"],
   };
+}
+
+/**
+ * job_log carries its lines twice on the wire (`message`, the seed's field, is `lines` joined by newlines):
+ * the log stores them once — `message` is left out when it is exactly the joined lines and put back here.
+ */
+function storedJobLog(data: unknown): unknown {
+  const d = data as { message?: unknown; lines?: unknown };
+  if (Array.isArray(d?.lines) && typeof d.message === "string" && d.message === d.lines.join("\n")) {
+    const { message: _message, ...rest } = d;
+    return rest;
+  }
+  return data;
+}
+
+function withJobLogMessage(data: unknown): unknown {
+  const d = data as { message?: unknown; lines?: unknown };
+  if (d && typeof d === "object" && d.message === undefined && Array.isArray(d.lines)) {
+    const { lines, ...rest } = d as { lines: unknown[] } & Record<string, unknown>;
+    return { ...rest, message: lines.join("\n"), lines };
+  }
+  return data;
 }
 
 /** Emit an envelope to its room on every namespace; resolves once it is in the Redis stream and delivered here. */
@@ -89,7 +111,7 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
         source: input.source,
         traceId: input.traceId ?? null,
         // What agents and jobs report is masked before it is stored or sent (lib/redact.ts), once.
-        data: (!input.masked && isRedactedType(input.type) ? redact(input.data) : input.data) as object,
+        data: storeOnce(input.type, !input.masked && isRedactedType(input.type) ? redact(input.data) : input.data) as object,
       },
     });
     const env = toEnvelope(row) as Envelope<T>;
@@ -98,6 +120,8 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
     return env;
   }));
 }
+
+export const storeOnce = (type: EventType, data: unknown) => (type === "job_log" ? storedJobLog(data) : data);
 
 /** Events of a room after an id, oldest first. */
 export async function eventsAfter(room: string, after: bigint, limit: number, db: Db = getPrisma()): Promise<Envelope[]> {

@@ -1,8 +1,11 @@
 // Room access: who may join which room.
 import { getPrisma } from "../db";
 import { canSeeProject } from "../auth/permissions";
+import { canSeeAgent } from "../agents/service";
 import type { PublicUser } from "../users/service";
-import type { ParsedRoom } from "./events";
+import { parseRoom, rooms, type ParsedRoom } from "./events";
+import { getHub } from "./hub";
+import type { Caller } from "../auth/identify";
 
 export type RoomDecision = { ok: true } | { ok: false; code: "ROOM_ACCESS_DENIED"; message: string };
 
@@ -21,8 +24,13 @@ async function ownerProject(kind: "workflow" | "job", id: string): Promise<strin
 export async function authorizeRoom(user: PublicUser, room: ParsedRoom): Promise<RoomDecision> {
   switch (room.kind) {
     case "global":
-    case "agent":
       return { ok: true };
+    case "agent": {
+      // Presence is for those who share a project with the agent (and the agent itself, its creator, admins);
+      // an agent that does not exist is refused like one the caller may not see.
+      const a = await getPrisma().agent.findUnique({ where: { id: room.id! }, select: { id: true, createdBy: true, projectIds: true } });
+      return a && (await canSeeAgent(user, a)) ? { ok: true } : deny("No agent with this id that shares a project with you");
+    }
     case "user":
       return room.id === user.id ? { ok: true } : deny("A user room is only for that user");
     case "project":
@@ -35,5 +43,49 @@ export async function authorizeRoom(user: PublicUser, room: ParsedRoom): Promise
       }
       return { ok: true };
     }
+  }
+}
+
+/** Rooms whose access follows project membership (all but user:<id> and global). */
+export const dependsOnMembership = (room: ParsedRoom) => room.kind !== "user" && room.kind !== "global";
+
+/**
+ * A user's membership changed (removed, or a role lowered): every socket of that user, on every process
+ * (fetchSockets and leave go through the Socket.IO adapter, Redis with REDIS_URL), is checked again for each
+ * room that depends on membership — project:, workflow:, job:, agent: — with its own credential, and leaves
+ * those it may no longer join. Returns how many rooms were left.
+ */
+export async function revalidateUserRooms(userId: string): Promise<number> {
+  const hub = getHub();
+  if (!hub) return 0;
+  let left = 0;
+  const decisions = new Map<string, boolean>(); // one check per credential and room for all of the user's sockets
+  for (const nsp of hub.namespaces) {
+    const sockets = await nsp.in(rooms.user(userId)).fetchSockets();
+    for (const s of sockets) {
+      const user = (s.data as { user?: Caller } | undefined)?.user;
+      if (!user) continue;
+      for (const name of s.rooms) {
+        const room = parseRoom(name);
+        if (!room || !dependsOnMembership(room)) continue;
+        const key = `${user.tokenId ?? "user"}|${room.name}`;
+        if (!decisions.has(key)) decisions.set(key, (await authorizeRoom(user, room)).ok);
+        if (!decisions.get(key)) {
+          s.leave(room.name);
+          left++;
+        }
+      }
+    }
+  }
+  return left;
+}
+
+/** Every socket on every process leaves these rooms (their project is gone). */
+export function evictRooms(names: string[]): void {
+  const hub = getHub();
+  if (!hub) return;
+  for (let i = 0; i < names.length; i += 500) {
+    const chunk = names.slice(i, i + 500);
+    for (const nsp of hub.namespaces) nsp.in(chunk).socketsLeave(chunk);
   }
 }

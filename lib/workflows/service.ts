@@ -4,7 +4,7 @@
 // this process and a row lock in the database), and its events are published in the order of the updates.
 import type { z } from "zod";
 import { getPrisma } from "../db";
-import { AppError, notFound } from "../errors";
+import { AppError, forbidden, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { keyedLock } from "../keyed-lock";
 import { publish, toEnvelope } from "../realtime/publish";
@@ -212,16 +212,20 @@ export async function finishWorkflow(
 
 const SOURCE = "workflow_api";
 
-async function loadWorkflow(user: PublicUser, id: string, min: "viewer" | "member") {
+async function loadWorkflow(user: PublicUser & { agentId?: string | null; tokenKind?: string }, id: string, action: "project.read" | "workflow.report") {
   if (!isUuid(id)) throw notFound("Workflow");
   const w = await getPrisma().workflow.findUnique({ where: { id } });
   if (!w) throw notFound("Workflow");
-  await requireRoleForChild(user, w.projectId, min, "Workflow");
+  await requireRoleForChild(user, w.projectId, action, "Workflow");
+  // An agent token changes only its own agent's workflows.
+  if (action === "workflow.report" && user.tokenKind === "agent" && (!user.agentId || w.agentId !== user.agentId)) {
+    throw forbidden("An agent token can only report on its own agent's workflows");
+  }
   return w;
 }
 
 export async function createWorkflow(user: PublicUser & { agentId?: string | null }, projectId: string, input: TCreateWorkflow) {
-  await requireProjectRole(user, projectId, "member");
+  await requireProjectRole(user, projectId, "workflow.create");
   // Created with an agent token: the workflow is that agent's (its view and the agents list show it).
   const agentId = user.agentId ?? null;
   const w = await startWorkflow({ projectId, name: input.name, totalSteps: input.total_steps ?? null, createdBy: user.id, agentId, source: agentId ? `agent:${agentId}` : SOURCE });
@@ -229,7 +233,7 @@ export async function createWorkflow(user: PublicUser & { agentId?: string | nul
 }
 
 export async function reportProgress(user: PublicUser, id: string, input: TProgressWorkflow) {
-  await loadWorkflow(user, id, "member");
+  await loadWorkflow(user, id, "workflow.report");
   const w = await progressWorkflow(id, {
     progress: input.progress,
     currentStep: input.current_step,
@@ -242,12 +246,12 @@ export async function reportProgress(user: PublicUser, id: string, input: TProgr
 }
 
 export async function completeWorkflow(user: PublicUser, id: string, result: unknown) {
-  await loadWorkflow(user, id, "member");
+  await loadWorkflow(user, id, "workflow.report");
   return serializeWorkflow(await finishWorkflow(id, { status: "completed", result }, SOURCE));
 }
 
 export async function failWorkflow(user: PublicUser, id: string, error: string) {
-  await loadWorkflow(user, id, "member");
+  await loadWorkflow(user, id, "workflow.report");
   return serializeWorkflow(await finishWorkflow(id, { status: "failed", error }, SOURCE));
 }
 
@@ -256,7 +260,7 @@ const MAX_TIMELINE_EVENTS = 500;
 
 /** The workflow, its timeline, logs, errors and the events of room workflow:<id> (oldest first). */
 export async function getWorkflow(user: PublicUser, id: string) {
-  const w = await loadWorkflow(user, id, "viewer");
+  const w = await loadWorkflow(user, id, "project.read");
   const rows = await getPrisma().event.findMany({ where: { room: rooms.workflow(id) }, orderBy: { id: "desc" }, take: MAX_TIMELINE_EVENTS });
   // The newest events that fit in MAX_LIST_BYTES (agent events may be large); older ones replay with `since`.
   const newest = fitBytes(rows.map(toEnvelope));
@@ -265,7 +269,7 @@ export async function getWorkflow(user: PublicUser, id: string) {
 }
 
 export async function listWorkflows(user: PublicUser, projectId: string, q: z.infer<typeof ZListWorkflowsQuerySchema>) {
-  await requireProjectRole(user, projectId, "viewer");
+  await requireProjectRole(user, projectId, "project.read");
   const rows = await getPrisma().workflow.findMany({
     where: { projectId, ...(q.status ? { status: q.status } : {}), ...(q.before ? { createdAt: { lt: new Date(q.before) } } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

@@ -128,7 +128,7 @@ describe("registering agents", () => {
 });
 
 describe("presence", () => {
-  it("first connection announces online, the last disconnection (even abrupt) offline, to the agent and project rooms", async () => {
+  it("first connection announces online, the last disconnection (even abrupt) offline, to the agent and project rooms (never global)", async () => {
     const p = await project();
     const { agent, token } = await agentWithToken(member, [p.id], "Presence bot");
     const w = await watch(owner, `agent:${agent.id}`, `project:${p.id}`, "global");
@@ -140,13 +140,13 @@ describe("presence", () => {
     expect(env.data).toMatchObject({ agent_id: agent.id, agent_name: "Presence bot", status: "online", project_ids: [p.id], last_seen_at: expect.any(String) });
     await sleep(300);
     const rooms = (t: string) => log.filter((e) => e.name === t).map((e) => e.payload.room).sort();
-    expect(rooms("agent.connected")).toEqual([`agent:${agent.id}`, "global", `project:${p.id}`].sort());
-    expect(log.filter((e) => e.name === "agent.status_changed" && e.payload.data.status === "online").length).toBe(3);
+    expect(rooms("agent.connected")).toEqual([`agent:${agent.id}`, `project:${p.id}`].sort());
+    expect(log.filter((e) => e.name === "agent.status_changed" && e.payload.data.status === "online").length).toBe(2);
 
     // a second connection: no new announcement, two connections
     const two = await s.connect({ auth: { token } });
     await sleep(500);
-    expect(log.filter((e) => e.name === "agent.connected").length).toBe(3);
+    expect(log.filter((e) => e.name === "agent.connected").length).toBe(2);
     const shown = await s.request("GET", `/api/v1/agents/${agent.id}`, { token: owner.token });
     expect(shown.body).toMatchObject({ status: "online", connections: 2 });
     const forProject = await s.request("GET", `/api/v1/projects/${p.id}/agents`, { token: member.token });
@@ -162,7 +162,7 @@ describe("presence", () => {
     const gone = await disconnected;
     expect(gone.data).toMatchObject({ agent_id: agent.id, status: "offline", connections: 0 });
     await sleep(300);
-    expect(rooms("agent.disconnected")).toEqual([`agent:${agent.id}`, "global", `project:${p.id}`].sort());
+    expect(rooms("agent.disconnected")).toEqual([`agent:${agent.id}`, `project:${p.id}`].sort());
     const after = await s.request("GET", `/api/v1/agents/${agent.id}`, { token: owner.token });
     expect(after.body).toMatchObject({ status: "offline", connections: 0, last_seen_at: expect.any(String) });
   });

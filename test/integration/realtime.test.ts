@@ -109,7 +109,10 @@ describe("commands", () => {
     expect((await c.emitWithAck("debug:rooms", {})).rooms).toContain(`project:${p.id}`);
     expect(await c.emitWithAck("unsubscribe", { room: `project:${p.id}` })).toEqual({ status: "success", room: `project:${p.id}` });
     expect((await c.emitWithAck("debug:rooms", {})).rooms).not.toContain(`project:${p.id}`);
-    const agent = "11111111-2222-4333-8444-555555555555";
+    // agent:<id>: only agents that share a project with the caller; an unknown one is refused (issue #10)
+    const unknown = "11111111-2222-4333-8444-555555555555";
+    expect(await c.emitWithAck("subscribe", { room: `agent:${unknown}` })).toMatchObject({ status: "error", code: "ROOM_ACCESS_DENIED" });
+    const agent = (await s.request("POST", "/api/v1/agents", { token: bob.token, body: { name: "Bot", project_ids: [p.id] } })).body.id;
     expect(await c.emitWithAck("subscribe", { room: `agent:${agent}` })).toMatchObject({ status: "success", room: `agent:${agent}` });
     expect(await c.emitWithAck("subscribe", { room: "global" })).toMatchObject({ status: "success" });
     // unsubscribed: no more events
