@@ -68,8 +68,8 @@ const EnvSchema = z.object({
   LLM_QUEUE_PER_PROJECT: z.coerce.number({ message: "must be a number" }).int().min(1).max(10_000).default(10),
   PUBLIC_URL: url(["http:", "https:"])
     .refine((v) => {
-      const u = new URL(v);
-      return (u.pathname === "/" || u.pathname === "") && !u.search && !u.hash && !u.username && !u.password;
+      const u = URL.parse(v); // null: already refused as not a URL
+      return !u || ((u.pathname === "/" || u.pathname === "") && !u.search && !u.hash && !u.username && !u.password);
     }, "must be an origin like https://switchboard.example.com (no path, query or credentials)")
     .optional(),
   TRUST_PROXY: bool.default(false),
