@@ -78,6 +78,7 @@ describe("attack 5: sign-in", () => {
     const [mk, mu] = [median(knownMs), median(unknownMs)];
     // Medians of interleaved attempts on a busy 2-core machine: a generous band, but 6 ms against
     // 81 ms (ratio 0.07) fails it, and so would any path that skips the hash.
+    console.log(`[sign-in timing] median unknown ${mu.toFixed(1)} ms, known ${mk.toFixed(1)} ms`);
     expect(mu / mk, `median unknown ${mu.toFixed(1)} ms, known ${mk.toFixed(1)} ms`).toBeGreaterThan(0.6);
     expect(mu / mk, `median unknown ${mu.toFixed(1)} ms, known ${mk.toFixed(1)} ms`).toBeLessThan(1 / 0.6);
   });
