@@ -6,7 +6,7 @@ import path from "node:path";
 import next from "next";
 import { ConfigError, parseConfig, setConfig, type AppConfig } from "./lib/config";
 import { closeDatabase, createAdapterFactory, getPrisma, isEmbedded } from "./lib/db";
-import { applyMigrations } from "./lib/migrator";
+import { allMigrationsApplied, applyMigrations } from "./lib/migrator";
 import { createRealtime, originAllowed } from "./lib/realtime/server";
 import { connectRedis } from "./lib/realtime/redis";
 import { createLimiters } from "./lib/limits";
@@ -20,7 +20,8 @@ import { checkCsrf, checkHost, normalizeForwarded, type Refusal, type RequestPol
 import { metrics } from "./lib/metrics";
 import type { Duplex } from "node:stream";
 
-const ROOT = __dirname;
+// Compiled to dist/server.js for production (scripts/build-if-stale.ts); run as TypeScript in development.
+const ROOT = path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname;
 
 function fail(line: string): never {
   console.error(line);
@@ -29,7 +30,8 @@ function fail(line: string): never {
 
 async function migrate(config: AppConfig) {
   try {
-    const applied = await applyMigrations(createAdapterFactory());
+    const upToDate = await allMigrationsApplied((sql) => getPrisma().$queryRawUnsafe(sql));
+    const applied = upToDate ? [] : await applyMigrations(createAdapterFactory());
     if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
     await getPrisma().$queryRawUnsafe("SELECT 1");
   } catch (e) {

@@ -1,10 +1,11 @@
 // The Redis connection behind the Socket.IO adapter. At start Redis must answer (else the process
 // stops naming REDIS_URL); afterwards the client reconnects by itself.
-import { createClient } from "redis";
+import type { createClient as CreateClient } from "redis";
 
-export type RedisClient = ReturnType<typeof createClient>;
+export type RedisClient = ReturnType<typeof CreateClient>;
 
 export async function connectRedis(url: string): Promise<RedisClient> {
+  const { createClient } = await import("redis"); // loaded only when REDIS_URL is set
   let connected = false;
   const client = createClient({
     url,

@@ -133,8 +133,18 @@ export function createRealtime(
       for (const nsp of namespaces) {
         nsp.local.emit("server_shutdown", { type: "server.shutdown", timestamp: new Date().toISOString(), data: { reason } });
       }
-      // A proper disconnect packet ("io server disconnect"), for this process's clients only.
+      // A proper disconnect packet ("io server disconnect"), for this process's clients only. The packet
+      // (compressed asynchronously) must reach the wire before the process closes the connections: wait
+      // for each WebSocket's closing handshake, at most a second.
+      const closed: Promise<unknown>[] = [];
+      for (const nsp of namespaces) {
+        for (const socket of nsp.sockets.values()) {
+          const ws = (socket.conn.transport as unknown as { socket?: { once?: (e: string, f: () => void) => void } }).socket;
+          if (ws?.once) closed.push(new Promise<void>((resolve) => ws.once!("close", resolve)));
+        }
+      }
       for (const nsp of namespaces) nsp.local.disconnectSockets(true);
+      if (closed.length) await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 1000).unref())]);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       setHub(undefined);
       if (redisClient) await redisClient.quit().catch(() => redisClient?.destroy());

@@ -1,6 +1,6 @@
 // The LLM call: the openai SDK against any OpenAI-compatible endpoint, streaming, with the usage the
 // API reports (stream_options.include_usage). Never estimated.
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { getConfig } from "../config";
 import { AppError } from "../errors";
 import type { ChatMessage } from "./prompt";
@@ -26,6 +26,7 @@ export type ChatExtras = { response_format?: OpenAI.ChatCompletionCreateParams["
 
 export async function streamChat(messages: ChatMessage[], onDelta: (text: string) => void, extras: ChatExtras = {}): Promise<LlmResult> {
   const cfg = getConfig().openai;
+  const { default: OpenAI } = await import("openai"); // loaded on the first model call, not at start
   const client = new OpenAI({ apiKey: cfg.apiKey || "not-needed", baseURL: cfg.baseUrl, maxRetries: 0, timeout: cfg.timeoutMs });
   const abort = new AbortController();
   let stream: { controller: AbortController } | null = null;

@@ -1,11 +1,12 @@
 // Start a real Switchboard process (production build) on a random port with a fresh database:
 // embedded PGlite in a temp DATA_DIR, or, with TEST_DB=postgres, a new PostgreSQL database.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
+import { buildServer, serverBuildIsStale } from "../../scripts/build-if-stale";
 import { io, type Socket, type ManagerOptions, type SocketOptions } from "socket.io-client";
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -16,12 +17,32 @@ export type TestUser = { id: string; email: string; password: string; name: stri
 export type ApiResult<T = any> = { status: number; body: T; headers: Headers };
 
 export const testsUsePostgres = () => process.env.TEST_DB === "postgres";
+/** The compiled server, as `npm start` runs it (built by the global setup through scripts/build-if-stale.ts). */
+const SERVER_JS = path.join(ROOT, "dist", "server.js");
+
+/**
+ * Migrated templates, made once per set of migrations by the global setup (test/support/templates.ts):
+ * a server's fresh database is a copy, so each start skips applying every migration again.
+ */
+export function migrationsKey(): string {
+  const dir = path.join(ROOT, "prisma", "migrations");
+  const h = createHash("sha256");
+  for (const name of readdirSync(dir).sort()) {
+    const file = path.join(dir, name, "migration.sql");
+    if (existsSync(file)) h.update(name).update(readFileSync(file));
+  }
+  return h.digest("hex").slice(0, 16);
+}
+export const pgTemplateName = () => `switchboard_tmpl_${migrationsKey()}`;
+export const pgliteTemplateDir = () => path.join(tmpdir(), `switchboard-pglite-tmpl-${migrationsKey()}`);
 
 export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `switchboard_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
+  const tmpl = pgTemplateName();
+  const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [tmpl]);
+  await admin.query(`CREATE DATABASE "${name}"${rowCount ? ` TEMPLATE "${tmpl}"` : ""}`);
   await admin.end();
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
@@ -181,8 +202,24 @@ process.once("exit", () => {
 export type StartOptions = { env?: Record<string, string>; dataDir?: string; keepDatabase?: boolean; databaseUrl?: string };
 
 /** Spawn `server.ts` in production mode on 127.0.0.1:0 and wait for its "listening" line. */
+/** A fresh DATA_DIR starts from the migrated PGlite template (when the global setup made one). */
+function seedPglite(dataDir: string) {
+  const tmpl = pgliteTemplateDir();
+  if (!existsSync(path.join(dataDir, "pglite")) && existsSync(tmpl)) cpSync(tmpl, path.join(dataDir, "pglite"), { recursive: true });
+}
+
+let serverChecked = false;
+/** Benchmarks and one-off scripts have no global setup: compile the server here when it is stale. */
+function ensureServerBuilt() {
+  if (serverChecked) return;
+  serverChecked = true;
+  if (serverBuildIsStale()) buildServer();
+}
+
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
+  ensureServerBuilt();
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "switchboard-test-"));
+  if (!testsUsePostgres() && !opts.databaseUrl) seedPglite(dataDir);
   let dropDb = async () => {};
   const env: Record<string, string> = {
     NODE_ENV: "production",
@@ -203,7 +240,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   for (const k of ["DATABASE_URL", "REDIS_URL", "CORS_ORIGINS", "ALLOW_SIGNUP", "OPENAI_API_KEY", "OPENAI_BASE_URL"]) {
     if (!(k in env)) delete childEnv[k];
   }
-  const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [SERVER_JS], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   live.add(proc);
   proc.once("exit", () => live.delete(proc));
   const server = new TestServer(proc, dataDir, env, async () => {
@@ -239,7 +276,9 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
 export async function startExpectingFailure(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string; stderr: string }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "switchboard-bad-"));
   const childEnv = { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir, ...env } as NodeJS.ProcessEnv;
-  const proc = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  ensureServerBuilt();
+  if (!env.DATABASE_URL) seedPglite(dataDir);
+  const proc = spawn(process.execPath, [SERVER_JS], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   let stderr = "";
   proc.stdout!.on("data", (c: Buffer) => (output += c));
