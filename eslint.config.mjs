@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 
 export default tseslint.config(
-  { ignores: [".scratch/**", ".next/**", "generated/**", "node_modules/**", "test-results/**", "playwright-report/**", ".data/**", "next-env.d.ts", "test/fixtures/runner-projects/**"] },
+  { ignores: [".scratch/**", ".next/**", "dist/**", "generated/**", "node_modules/**", "test-results/**", "playwright-report/**", ".data/**", "next-env.d.ts", "test/fixtures/runner-projects/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

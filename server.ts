@@ -15,6 +15,10 @@ import { failInterruptedReviews } from "./lib/reviews/service";
 import { failInterruptedRuns } from "./lib/test-runs/service";
 import { killAllRuns } from "./lib/test-runs/runner";
 import { startRetention } from "./lib/retention";
+import { securityHeaders } from "./lib/security/headers";
+import { checkCsrf, checkHost, normalizeForwarded, type Refusal, type RequestPolicy } from "./lib/security/requests";
+import { metrics } from "./lib/metrics";
+import type { Duplex } from "node:stream";
 
 // Compiled to dist/server.js for production (scripts/build-if-stale.ts); run as TypeScript in development.
 const ROOT = path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname;
@@ -55,6 +59,44 @@ function applyCors(req: IncomingMessage, res: ServerResponse, config: AppConfig)
   return false;
 }
 
+function refuse(res: ServerResponse, r: Refusal) {
+  metrics().httpRefused.inc({ reason: r.reason });
+  res.statusCode = r.status;
+  res.setHeader("content-type", "application/json");
+  res.end(JSON.stringify({ error: { code: r.code, message: r.message } }));
+}
+
+/**
+ * Put the request guard in front of every "request" / "upgrade" listener the server has (Next's and the
+ * ones Socket.IO's engine installed): forwarded headers, Host allowlist, CSRF and security headers apply
+ * to pages, API routes, /socket.io/ polling and WebSocket handshakes alike.
+ */
+function guardServer(server: ReturnType<typeof createServer>, config: AppConfig) {
+  const policy: RequestPolicy = { publicUrl: config.publicUrl, trustProxy: config.trustProxy, corsOrigins: config.corsOrigins };
+  const headers = Object.entries(securityHeaders({ publicUrl: config.publicUrl }));
+  const onRequest = server.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners("request");
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    normalizeForwarded(req, policy);
+    for (const [k, v] of headers) res.setHeader(k, v);
+    const refusal = checkHost(req, policy) ?? checkCsrf(req, policy);
+    if (refusal) return refuse(res, refusal);
+    for (const l of onRequest) l.call(server, req, res);
+  });
+  const onUpgrade = server.listeners("upgrade") as ((req: IncomingMessage, socket: Duplex, head: Buffer) => void)[];
+  server.removeAllListeners("upgrade");
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    normalizeForwarded(req, policy);
+    const refusal = checkHost(req, policy);
+    if (refusal) {
+      metrics().httpRefused.inc({ reason: refusal.reason });
+      socket.end(`HTTP/1.1 ${refusal.status} Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    for (const l of onUpgrade) l.call(server, req, socket, head);
+  });
+}
+
 export async function main() {
   let config: AppConfig;
   try {
@@ -64,9 +106,11 @@ export async function main() {
     throw e;
   }
   setConfig(config);
-  // next-auth reads these; our server speaks plain HTTP unless a proxy says otherwise.
+  // next-auth reads these. With PUBLIC_URL its URLs (callbacks, redirects, secure cookies) come from it;
+  // without, from the request's Host (X-Forwarded-Host/-Proto count only with TRUST_PROXY: server.ts drops them).
   process.env.NEXTAUTH_SECRET = config.authSecret;
-  process.env.AUTH_TRUST_HOST ??= "true";
+  if (config.publicUrl) process.env.NEXTAUTH_URL = config.publicUrl;
+  else process.env.AUTH_TRUST_HOST ??= "true";
 
   await migrate(config);
   const redisClient = config.redisUrl ? await connectRedis(config.redisUrl).catch((e: Error) => fail(e.message)) : null;
@@ -78,9 +122,8 @@ export async function main() {
   const handle = app.getRequestHandler();
 
   const server = createServer((req, res) => {
-    req.headers["x-forwarded-proto"] ??= "http";
-    req.headers["x-switchboard-client-ip"] = req.socket.remoteAddress ?? "unknown";
-    if (req.headers.origin && req.url?.startsWith("/api/") && !originAllowed(req, config.corsOrigins) && req.method === "OPTIONS") {
+    // (x-forwarded-*, x-switchboard-client-ip: set by guardServer's normalizeForwarded)
+    if (req.headers.origin && req.url?.startsWith("/api/") && !originAllowed(req, config.publicUrl ? [...config.corsOrigins, config.publicUrl] : config.corsOrigins) && req.method === "OPTIONS") {
       res.statusCode = 403;
       return res.end();
     }
@@ -96,6 +139,7 @@ export async function main() {
       if (!req.url?.startsWith("/socket.io/")) void upgrade(req, socket, head);
     });
   }
+  guardServer(server, config);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -4,8 +4,13 @@
 import { useState, type ReactNode } from "react";
 import { SessionProvider } from "next-auth/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { config as zodConfig } from "zod";
 import { shouldRetry } from "@/lib/client/api";
 import { Toaster } from "./ui/toaster";
+
+// The page CSP allows no eval: zod's JIT probe (`Function("")`) would be refused and reported on every
+// page (it falls back to the interpreter anyway). Say so up front.
+zodConfig({ jitless: true });
 
 function makeQueryClient() {
   return new QueryClient({

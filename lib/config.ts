@@ -67,6 +67,16 @@ const EnvSchema = z.object({
   EVENT_RETENTION_PER_ROOM: z.coerce.number({ message: "must be a number" }).int().min(0).default(100_000),
   EVENT_RETENTION_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(86_400).default(300),
   LLM_QUEUE_PER_PROJECT: z.coerce.number({ message: "must be a number" }).int().min(1).max(10_000).default(10),
+  PUBLIC_URL: url(["http:", "https:"])
+    .refine((v) => {
+      const u = URL.parse(v); // null: already refused as not a URL
+      return !u || ((u.pathname === "/" || u.pathname === "") && !u.search && !u.hash && !u.username && !u.password);
+    }, "must be an origin like https://switchboard.example.com (no path, query or credentials)")
+    .optional(),
+  TRUST_PROXY: bool.default(false),
+  RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS: z.coerce.number({ message: "must be a number" }).int().min(1).default(30),
+  RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number({ message: "must be a number" }).int().min(1).default(10),
+  RATE_LIMIT_SIGNIN_WINDOW_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(86_400).default(900),
 });
 
 export type AppConfig = {
@@ -82,7 +92,21 @@ export type AppConfig = {
   openai: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; concurrency: number };
   repoRoots: string[];
   testRuns: { timeoutMs: number; concurrency: number };
-  rateLimits: { connectionsPerMinute: number; commandsPerSecond: number; restPerMinute: number; authPerMinute: number; webhookRefusalsPerMinute: number };
+  rateLimits: {
+    connectionsPerMinute: number;
+    commandsPerSecond: number;
+    restPerMinute: number;
+    authPerMinute: number;
+    webhookRefusalsPerMinute: number;
+    /** Failed sign-ins (wrong password or unknown email) per client address / per account, in signinWindowSeconds. */
+    signinFailuresPerAddress: number;
+    signinFailuresPerAccount: number;
+    signinWindowSeconds: number;
+  };
+  /** The one origin browsers reach this server at; set: other Host values are refused (DNS rebinding). */
+  publicUrl?: string;
+  /** Trust X-Forwarded-For/-Host/-Proto (a reverse proxy in front sets them); false: they are ignored. */
+  trustProxy: boolean;
   /** Event log (and webhook delivery log) retention: age in days (0: keep), newest events kept per room (0: no cap). */
   retention: { days: number; perRoom: number; intervalMs: number };
   /** Model calls (vibecode answers, AI reviews) that may wait or run at once per project. */
@@ -153,6 +177,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     repoRoots: (e.REPO_ROOTS ?? path.join(dataDir, "repos")).split(",").map((s) => path.resolve(s.trim())).filter(Boolean),
     githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
     metricsToken: e.METRICS_TOKEN,
+    publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : undefined,
+    trustProxy: e.TRUST_PROXY,
     socketMaxBufferBytes: e.SOCKET_MAX_BUFFER_BYTES,
     socketMaxRooms: e.SOCKET_MAX_ROOMS,
     testRuns: { timeoutMs: e.TEST_RUN_TIMEOUT_MS, concurrency: e.TEST_RUN_CONCURRENCY },
@@ -162,6 +188,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       restPerMinute: e.RATE_LIMIT_REST_PER_MINUTE,
       authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,
       webhookRefusalsPerMinute: e.RATE_LIMIT_WEBHOOK_REFUSALS_PER_MINUTE,
+      signinFailuresPerAddress: e.RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS,
+      signinFailuresPerAccount: e.RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT,
+      signinWindowSeconds: e.RATE_LIMIT_SIGNIN_WINDOW_SECONDS,
     },
   };
 }

@@ -1,12 +1,12 @@
 // Rate limits with rate-limiter-flexible: shared through Redis when REDIS_URL is set (so every process
 // counts together), in memory otherwise. Connections per IP, commands per socket, REST per caller,
-// sign-up / token requests per IP.
+// sign-up / token requests per IP, failed sign-ins per IP and per account (lib/auth/signin-guard.ts).
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AppConfig } from "./config";
 import { AppError } from "./errors";
 import { metrics } from "./metrics";
 
-export type Limiters = Record<"connect" | "command" | "rest" | "auth" | "webhook", RateLimiterAbstract>;
+export type Limiters = Record<"connect" | "command" | "rest" | "auth" | "webhook" | "signinAddress" | "signinAccount", RateLimiterAbstract>;
 const g = globalThis as unknown as { __switchboardLimiters?: Limiters };
 
 export function createLimiters(config: AppConfig, redisClient: unknown | null): Limiters {
@@ -25,6 +25,9 @@ export function createLimiters(config: AppConfig, redisClient: unknown | null): 
     auth: make("auth", l.authPerMinute, 60),
     // Unsigned or badly signed webhook requests per address (checked before the body is read or anything stored).
     webhook: make("webhook", l.webhookRefusalsPerMinute, 60),
+    // Failed sign-ins (every credential path: next-auth callback, token exchange) per address and per account.
+    signinAddress: make("signin-ip", l.signinFailuresPerAddress, l.signinWindowSeconds),
+    signinAccount: make("signin-account", l.signinFailuresPerAccount, l.signinWindowSeconds),
   };
   return g.__switchboardLimiters;
 }
@@ -44,6 +47,16 @@ export async function take(kind: keyof Limiters, key: string): Promise<number | 
     console.error("[limits] limiter failed; allowing", e);
     return null;
   }
+}
+
+/** Give a taken point back (the attempt turned out not to count); errors are logged. */
+export async function reward(kind: keyof Limiters, key: string): Promise<void> {
+  await g.__switchboardLimiters?.[kind]?.reward(key, 1).catch((e) => console.error("[limits] limiter failed", e));
+}
+
+/** Forget a key's points (a successful sign-in clears its account's failures). */
+export async function forgive(kind: keyof Limiters, key: string): Promise<void> {
+  await g.__switchboardLimiters?.[kind]?.delete(key).catch((e) => console.error("[limits] limiter failed", e));
 }
 
 export function rateLimited(retryMs: number, what: string) {

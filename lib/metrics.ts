@@ -24,6 +24,18 @@ function create() {
     resyncs: new Counter({ name: "switchboard_resyncs_total", help: "Times this process told its sockets to resync after Redis came back", registers: [registry] }),
     llmTokens: new Counter({ name: "switchboard_llm_tokens_total", help: "Tokens reported by the LLM API", labelNames: ["kind"], registers: [registry] }),
     webhookRefused: new Counter({ name: "switchboard_webhook_refusals_total", help: "Webhook requests refused before verification (never stored), by reason", labelNames: ["reason"], registers: [registry] }),
+    authFailures: new Counter({
+      name: "switchboard_auth_failures_total",
+      help: "Refused sign-ins on every credential path, by reason (invalid_credentials, rate_limited_address, rate_limited_account)",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    httpRefused: new Counter({
+      name: "switchboard_http_refusals_total",
+      help: "Requests refused before routing, by reason (host_not_allowed, origin_not_allowed, unsupported_media_type)",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
     retentionDeleted: new Counter({ name: "switchboard_retention_deleted_total", help: "Rows deleted by the retention job, by table and rule", labelNames: ["table", "rule"], registers: [registry] }),
   };
   new Gauge({

@@ -13,7 +13,13 @@ registry.registerComponent("securitySchemes", "bearer", {
   scheme: "bearer",
   description: "A JWT from POST /api/v1/auth/token, or an API token from POST /api/v1/tokens",
 });
-registry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "next-auth.session-token" });
+registry.registerComponent("securitySchemes", "session", {
+  type: "apiKey",
+  in: "cookie",
+  name: "next-auth.session-token",
+  description:
+    "The browser's next-auth session. POST/PUT/PATCH/DELETE with it need an allowed Origin (this server's own or CORS_ORIGINS; else 403 ORIGIN_NOT_ALLOWED) and, with a body, Content-Type application/json (else 415 UNSUPPORTED_MEDIA_TYPE)",
+});
 
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })

@@ -63,7 +63,11 @@ export function createRealtime(
     // Next's dev server needs its own websocket upgrades (HMR): do not destroy what Socket.IO does not own.
     destroyUpgrade: !opts.dev,
     cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: true } : undefined,
-    allowRequest: (req, cb) => cb(originAllowed(req, config.corsOrigins) ? null : "origin not allowed", originAllowed(req, config.corsOrigins)),
+    // PUBLIC_URL is this server's own origin even when a proxy passes another Host.
+    allowRequest: (req, cb) => {
+      const ok = originAllowed(req, config.publicUrl ? [...config.corsOrigins, config.publicUrl] : config.corsOrigins);
+      cb(ok ? null : "origin not allowed", ok);
+    },
     ...(adapter ? { adapter } : {}),
   });
 

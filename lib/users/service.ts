@@ -2,7 +2,7 @@
 import { getPrisma } from "../db";
 import { getConfig } from "../config";
 import { AppError } from "../errors";
-import { hashPassword, verifyPassword } from "../auth/password";
+import { hashPassword, verifyAgainstDummy, verifyPassword } from "../auth/password";
 import type { TRegister } from "./schemas";
 import { isUuid } from "../ids";
 
@@ -37,10 +37,7 @@ export async function registerUser(input: TRegister): Promise<PublicUser> {
 
 export async function verifyCredentials(email: string, password: string): Promise<PublicUser | null> {
   const user = await getPrisma().user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  if (!user) {
-    await verifyPassword(password, "$2b$10$invalidinvalidinvalidinvalidinvalidinvalidinvalidinvali"); // same timing
-    return null;
-  }
+  if (!user) return verifyAgainstDummy(password).then(() => null); // the same work as a wrong password
   return (await verifyPassword(password, user.passwordHash)) ? pick(user) : null;
 }
 

@@ -4,7 +4,7 @@ import type { Metadata } from "next";
 import { openApiDocument } from "@/lib/openapi/document";
 
 export const metadata: Metadata = { title: "API reference" };
-export const dynamic = "force-static";
+export const dynamic = "force-dynamic"; // per request: its scripts carry the CSP nonce (proxy.ts)
 
 type Schema = Record<string, any>;
 type Op = {

@@ -20,6 +20,8 @@ route({
   tag: "Auth",
   auth: false,
   summary: "Exchange email and password for a Bearer JWT",
+  description:
+    "Shares its limits with the browser's sign-in (POST /api/auth/callback/credentials): RATE_LIMIT_AUTH_PER_MINUTE attempts per address, and failed sign-ins per address and per account (RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS / _PER_ACCOUNT in RATE_LIMIT_SIGNIN_WINDOW_SECONDS). Past them: 429 RATE_LIMITED with Retry-After and details {retry_after_ms, scope: \"address\" | \"account\"}, even for the right password; a successful sign-in clears the account's failures.",
   body: ZTokenRequestSchema,
   responses: {
     200: {
