@@ -177,6 +177,9 @@ export async function main() {
       process.exit(0);
     }, 9_000).unref();
     server.close(); // stop accepting
+    // Keep-alive connections (Socket.IO polling) go idle once their last answer is sent: close them as
+    // they do, or the HTTP server's close (awaited by Socket.IO's) waits for the 9 s limit.
+    setInterval(() => server.closeIdleConnections(), 100).unref();
     killAllRuns();
     await stopRetention().catch((e) => console.error("[server] retention stop", e));
     await realtime.close(signal).catch((e) => console.error("[server] realtime close", e));
