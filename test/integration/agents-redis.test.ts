@@ -1,8 +1,7 @@
 // Agent presence and token revocation across two real processes (one PostgreSQL database, one Redis).
 // Runs in the PostgreSQL leg (TEST_DB=postgres, TEST_REDIS=1), like redis.test.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { randomBytes } from "node:crypto";
-import { createTestDatabase, nextEvent, record, REDIS_TEST_URL, startServer, type TestServer, type TestUser } from "../support/server";
+import { nextEvent, record, type TestServer, type TestUser, startPair } from "../support/server";
 
 const enabled = process.env.TEST_DB === "postgres" && !!process.env.TEST_REDIS;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -10,20 +9,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe.runIf(enabled)("agents across two processes behind Redis", () => {
   let a: TestServer;
   let b: TestServer;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pair: Awaited<ReturnType<typeof startPair>>;
   let owner: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const env = { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: `sbtest-${randomBytes(4).toString("hex")}`, AUTH_SECRET: `shared-${randomBytes(16).toString("hex")}` };
-    a = await startServer({ env, databaseUrl: db.url });
-    b = await startServer({ env, databaseUrl: db.url });
+    pair = await startPair();
+    ({ a, b } = pair);
     owner = await a.createUser("Owner");
   }, 180_000);
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await db?.drop();
+    await pair?.stop();
   });
   afterEach(() => {
     a.closeSockets();

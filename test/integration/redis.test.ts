@@ -1,30 +1,25 @@
 // Two real processes, one PostgreSQL database, one Redis: rooms, stats and replay span both.
 // Runs in the PostgreSQL leg (TEST_DB=postgres, TEST_REDIS=1); `npm test` says loudly when it cannot.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomBytes } from "node:crypto";
-import { createTestDatabase, nextEvent, REDIS_TEST_URL, startServer, type TestServer, type TestUser } from "../support/server";
+import { createTestDatabase, nextEvent, startServer, type TestServer, type TestUser, startPair } from "../support/server";
 
 const enabled = process.env.TEST_DB === "postgres" && !!process.env.TEST_REDIS;
 
 describe.runIf(enabled)("two processes behind Redis", () => {
   let a: TestServer;
   let b: TestServer;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pair: Awaited<ReturnType<typeof startPair>>;
   let owner: TestUser;
   let member: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const env = { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: `sbtest-${randomBytes(4).toString("hex")}`, AUTH_SECRET: `shared-${randomBytes(16).toString("hex")}` };
-    a = await startServer({ env, databaseUrl: db.url });
-    b = await startServer({ env, databaseUrl: db.url });
+    pair = await startPair();
+    ({ a, b } = pair);
     owner = await a.createUser("Owner");
     member = await a.createUser("Member");
   }, 180_000);
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await db?.drop();
+    await pair?.stop();
   });
 
   it("health reports Redis ok on both", async () => {

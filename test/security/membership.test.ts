@@ -4,9 +4,8 @@
 // Against a real server with real socket.io clients; the two-process case (shared Redis and PostgreSQL)
 // runs in the PostgreSQL leg with TEST_REDIS=1 and is skipped otherwise, like scaleout.test.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { randomBytes } from "node:crypto";
 import type { Socket } from "socket.io-client";
-import { createTestDatabase, nextEvent, record, REDIS_TEST_URL, startServer, type TestServer, type TestUser } from "../support/server";
+import { nextEvent, record, startServer, type TestServer, type TestUser, startPair } from "../support/server";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -140,22 +139,18 @@ if (!usesPg || !usesRedis) {
 describe.runIf(usesPg && usesRedis)("two processes sharing Redis and PostgreSQL", () => {
   let a: TestServer;
   let b: TestServer;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pair: Awaited<ReturnType<typeof startPair>>;
   let owner: TestUser;
   let victim: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const env = { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: `sbtest-${randomBytes(4).toString("hex")}`, AUTH_SECRET: `shared-${randomBytes(16).toString("hex")}` };
-    a = await startServer({ env, databaseUrl: db.url });
-    b = await startServer({ env, databaseUrl: db.url });
+    pair = await startPair();
+    ({ a, b } = pair);
     owner = await a.createUser("Owner");
     victim = await a.createUser("Victim");
   }, 180_000);
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await db?.drop();
+    await pair?.stop();
   });
 
   it("attack 7 across processes: removal through A takes the member's socket on B out of every room; B's socket gets nothing more", async () => {

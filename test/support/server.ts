@@ -323,3 +323,20 @@ export function record(socket: Socket) {
   socket.onAny((name, payload) => events.push({ name, payload }));
   return events;
 }
+
+/** Two processes sharing one fresh PostgreSQL database, one Redis (own prefix) and one AUTH_SECRET. */
+export async function startPair(extraEnv: Record<string, string> = {}): Promise<{ a: TestServer; b: TestServer; stop: () => Promise<void> }> {
+  const db = await createTestDatabase();
+  const env = { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: `sbtest-${randomBytes(4).toString("hex")}`, AUTH_SECRET: `shared-${randomBytes(16).toString("hex")}`, ...extraEnv };
+  const a = await startServer({ env, databaseUrl: db.url });
+  const b = await startServer({ env, databaseUrl: db.url });
+  return {
+    a,
+    b,
+    stop: async () => {
+      await a.stop();
+      await b.stop();
+      await db.drop();
+    },
+  };
+}
