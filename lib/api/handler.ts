@@ -69,7 +69,11 @@ async function idempotent(req: Request, caller: Caller, key: string, run: (req: 
   }
   const url = new URL(req.url);
   const hash = requestHash("rest", req.method, url.pathname + url.search, canonical);
-  const copy = new Request(req.url, { method: req.method, headers: req.headers, body: bytes.length ? new Uint8Array(bytes) : undefined });
+  // The body is read already: the copy carries it whole (no chunked framing or stale length to trust).
+  const headers = new Headers(req.headers);
+  headers.delete("transfer-encoding");
+  headers.delete("content-length");
+  const copy = new Request(req.url, { method: req.method, headers, body: bytes.length ? new Uint8Array(bytes) : undefined });
   const { result, replayed } = await runOnce(
     callerScope(caller),
     key,

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { createTestDatabase, record, REDIS_TEST_URL, startServer, type TestServer, type TestUser } from "../support/server";
-import { agentWithToken, projectEvents, sleep, startWorkflow } from "./helpers";
+import { agentWithToken, projectEvents, sleep, startWorkflow, until } from "./helpers";
 
 const usesPg = process.env.TEST_DB === "postgres";
 const usesRedis = !!process.env.TEST_REDIS;
@@ -112,6 +112,32 @@ describe("one process", () => {
     const f2 = await s.request("POST", `/api/v1/workflows/${wf}/fail`, { token: owner.token, body: { error: "late" }, headers: fh });
     expect(f2.status).toBe(f1.status);
     expect(f2.body).toEqual(f1.body);
+  });
+});
+
+describe("the window", () => {
+  let s: TestServer;
+  let owner: TestUser;
+
+  beforeAll(async () => {
+    s = await startServer({ env: { IDEMPOTENCY_WINDOW_MS: "1500", EVENT_RETENTION_INTERVAL_SECONDS: "1", RATE_LIMIT_REST_PER_MINUTE: "100000" } });
+    owner = await s.createUser("Owner");
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("after IDEMPOTENCY_WINDOW_MS the key acts again, and the retention job removes expired keys", async () => {
+    const body = { name: "Windowed" };
+    const h = { "Idempotency-Key": "window-1" };
+    const r1 = await s.request("POST", "/api/v1/projects", { token: owner.token, body, headers: h });
+    const r2 = await s.request("POST", "/api/v1/projects", { token: owner.token, body, headers: h });
+    expect(r2.body.id).toEqual(r1.body.id);
+    await until("the retention job removed the expired key", () => s.logs.some((l) => /\[retention\].* [1-9]\d* expired idempotency key/.test(l)), 15_000);
+    const r3 = await s.request("POST", "/api/v1/projects", { token: owner.token, body, headers: h });
+    expect(r3.status).toBe(201);
+    expect(r3.body.id).not.toEqual(r1.body.id);
+    expect(r3.headers.get("idempotent-replayed")).toBeNull();
   });
 });
 
