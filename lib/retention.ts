@@ -3,7 +3,11 @@
 // (EVENT_RETENTION_INTERVAL_SECONDS) deletes in batches of BATCH rows, each its own statement, so no delete
 // holds locks for long and publishes go on between batches. With several processes on one PostgreSQL, a
 // session advisory lock lets one process at a time run it (the others skip that turn); PGlite is one process.
+// Before deleting a room's events it raises that room's floor (event_floors: the highest id deleted), so a
+// replay after an older `since` is answered with an explicit reset (lib/realtime/gaps.ts). It also removes
+// idempotency keys older than IDEMPOTENCY_WINDOW_MS (lib/idempotency.ts).
 import pg from "pg";
+import { Prisma } from "../generated/prisma/client";
 import type { AppConfig } from "./config";
 import { getPrisma, parsePgUrl } from "./db";
 import { metrics } from "./metrics";
@@ -12,18 +16,34 @@ const BATCH = 5000;
 const LOCK_KEY = "switchboard:retention";
 const DAY_MS = 86_400_000;
 
-export type RetentionResult = { eventsByAge: number; eventsByRoomCap: number; deliveriesByAge: number };
+export type RetentionResult = { eventsByAge: number; eventsByRoomCap: number; deliveriesByAge: number; idempotencyKeys: number };
 
 const pause = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Record, per room, the highest event id about to be deleted (never lowered). Written before the delete:
+ * a replay that finds an event missing then always sees the floor (a failed delete leaves a floor above
+ * what is gone, which only costs a client an unneeded refetch).
+ */
+async function raiseFloors(floors: Map<string, bigint>): Promise<void> {
+  if (!floors.size) return;
+  const values = Prisma.join([...floors].map(([room, id]) => Prisma.sql`(${room}, ${id})`));
+  await getPrisma().$executeRaw`INSERT INTO event_floors (room, deleted_up_to) VALUES ${values}
+    ON CONFLICT (room) DO UPDATE SET deleted_up_to = GREATEST(event_floors.deleted_up_to, EXCLUDED.deleted_up_to), updated_at = now()`;
+}
 
 /** Events older than the cutoff, oldest first by id (ids grow with time, so it stops at the first young batch). */
 async function deleteOldEvents(cutoff: Date): Promise<number> {
   const prisma = getPrisma();
   let deleted = 0;
   for (;;) {
-    const batch = await prisma.event.findMany({ orderBy: { id: "asc" }, take: BATCH, select: { id: true, createdAt: true } });
-    const old = batch.filter((e) => e.createdAt < cutoff).map((e) => e.id);
+    const batch = await prisma.event.findMany({ orderBy: { id: "asc" }, take: BATCH, select: { id: true, room: true, createdAt: true } });
+    const oldRows = batch.filter((e) => e.createdAt < cutoff);
+    const old = oldRows.map((e) => e.id);
     if (old.length === 0) return deleted;
+    const floors = new Map<string, bigint>();
+    for (const e of oldRows) if (e.id > (floors.get(e.room) ?? 0n)) floors.set(e.room, e.id);
+    await raiseFloors(floors);
     deleted += (await prisma.event.deleteMany({ where: { id: { in: old } } })).count;
     if (old.length < batch.length) return deleted;
     await pause();
@@ -42,9 +62,22 @@ async function capRoom(room: string, keep: number): Promise<number> {
   const edge = await prisma.$queryRaw<{ id: bigint }[]>`SELECT id FROM events WHERE room = ${room} ORDER BY id DESC OFFSET ${keep} LIMIT 1`;
   if (!edge.length) return 0;
   const upTo = BigInt(edge[0]!.id);
+  await raiseFloors(new Map([[room, upTo]]));
   let deleted = 0;
   for (;;) {
     const n = await prisma.$executeRaw`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE room = ${room} AND id <= ${upTo} ORDER BY id LIMIT ${BATCH})`;
+    deleted += n;
+    if (n < BATCH) return deleted;
+    await pause();
+  }
+}
+
+/** Idempotency keys past their window (their first result is no longer replayed). */
+async function deleteExpiredKeys(cutoff: Date): Promise<number> {
+  const prisma = getPrisma();
+  let deleted = 0;
+  for (;;) {
+    const n = await prisma.$executeRaw`DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE created_at < ${cutoff} LIMIT ${BATCH})`;
     deleted += n;
     if (n < BATCH) return deleted;
     await pause();
@@ -87,7 +120,8 @@ export function createRetention(config: AppConfig) {
   let checkedUpTo = 0n;
   return async function runOnce(): Promise<RetentionResult | null> {
     return exclusively(config, async () => {
-      const result: RetentionResult = { eventsByAge: 0, eventsByRoomCap: 0, deliveriesByAge: 0 };
+      const result: RetentionResult = { eventsByAge: 0, eventsByRoomCap: 0, deliveriesByAge: 0, idempotencyKeys: 0 };
+      result.idempotencyKeys = await deleteExpiredKeys(new Date(Date.now() - config.idempotencyWindowMs));
       if (days > 0) {
         const cutoff = new Date(Date.now() - days * DAY_MS);
         result.eventsByAge = await deleteOldEvents(cutoff);
@@ -102,6 +136,7 @@ export function createRetention(config: AppConfig) {
       if (result.eventsByAge) m.inc({ table: "events", rule: "age" }, result.eventsByAge);
       if (result.eventsByRoomCap) m.inc({ table: "events", rule: "room_cap" }, result.eventsByRoomCap);
       if (result.deliveriesByAge) m.inc({ table: "webhook_deliveries", rule: "age" }, result.deliveriesByAge);
+      if (result.idempotencyKeys) m.inc({ table: "idempotency_keys", rule: "age" }, result.idempotencyKeys);
       return result;
     });
   };
@@ -112,8 +147,8 @@ export function createRetention(config: AppConfig) {
  * Returns a stop function that clears the timer and waits for a pass in progress.
  */
 export function startRetention(config: AppConfig): () => Promise<void> {
-  const { days, perRoom, intervalMs } = config.retention;
-  if (days <= 0 && perRoom <= 0) return async () => {};
+  const { intervalMs } = config.retention;
+  // Always runs: expired idempotency keys go even when events are kept forever.
   const runOnce = createRetention(config);
   let running: Promise<void> | null = null;
   let stopped = false;
@@ -121,8 +156,8 @@ export function startRetention(config: AppConfig): () => Promise<void> {
     if (running || stopped) return;
     running = runOnce()
       .then((r) => {
-        const n = r ? r.eventsByAge + r.eventsByRoomCap + r.deliveriesByAge : 0;
-        if (r && n) console.log(`[retention] deleted ${r.eventsByAge} event(s) by age, ${r.eventsByRoomCap} over the per-room cap, ${r.deliveriesByAge} webhook delivery record(s)`);
+        const n = r ? r.eventsByAge + r.eventsByRoomCap + r.deliveriesByAge + r.idempotencyKeys : 0;
+        if (r && n) console.log(`[retention] deleted ${r.eventsByAge} event(s) by age, ${r.eventsByRoomCap} over the per-room cap, ${r.deliveriesByAge} webhook delivery record(s), ${r.idempotencyKeys} expired idempotency key(s)`);
       })
       .catch((e) => console.error("[retention] pass failed", (e as Error).message ?? e))
       .finally(() => (running = null));

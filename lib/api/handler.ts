@@ -4,6 +4,7 @@ import { AppError, toErrorResponse, unauthenticated } from "../errors";
 import { identify, type Caller } from "../auth/identify";
 import { MAX_PAYLOAD_BYTES } from "../realtime/events";
 import { enforce } from "../limits";
+import { IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_RE, callerScope, requestHash, runOnce, stableStringify } from "../idempotency";
 
 type Params = Record<string, string>;
 type Ctx = { params: Promise<Params> };
@@ -30,13 +31,71 @@ export function handle(fn: (req: Request, params: Params) => Promise<Response>) 
   };
 }
 
-/** A handler that needs a signed-in caller (Bearer JWT or session cookie). */
+/**
+ * A handler that needs a signed-in caller (Bearer JWT or session cookie). A mutating call with an
+ * Idempotency-Key header runs at most once per caller and key (lib/idempotency.ts).
+ */
 export function authed(fn: (req: Request, caller: Caller, params: Params) => Promise<Response>) {
   return handle(async (req, params) => {
     const caller = await requireCaller(req);
     await enforce("rest", `user:${caller.id}`, "requests");
-    return fn(req, caller, params);
+    const key = req.headers.get("idempotency-key");
+    if (key === null || !MUTATING.has(req.method)) return fn(req, caller, params);
+    return idempotent(req, caller, key, (r) => fn(r, caller, params));
   });
+}
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** Response headers not stored with a result. */
+const UNSTORED_HEADERS = new Set(["set-cookie", "content-length"]);
+
+/**
+ * Run a mutating call once for (caller, Idempotency-Key): the body is read here (the same 1 MB limit) and
+ * hashed with the method and path; the handler gets a copy of the request. The first final answer (any
+ * status but 429 and 5xx) is stored; a repeat gets it back with `Idempotent-Replayed: true`.
+ */
+async function idempotent(req: Request, caller: Caller, key: string, run: (req: Request) => Promise<Response>): Promise<Response> {
+  if (!IDEMPOTENCY_KEY_RE.test(key)) {
+    throw new AppError("VALIDATION_FAILED", 400, "Invalid Idempotency-Key header", [{ field: "Idempotency-Key", message: `must be 1 to ${IDEMPOTENCY_KEY_MAX} printable ASCII characters` }]);
+  }
+  const bytes = await readBodyBytes(req, MAX_PAYLOAD_BYTES);
+  if (!bytes) throw tooLarge();
+  const text = bytes.toString("utf8");
+  let canonical = text;
+  try {
+    canonical = stableStringify(JSON.parse(text));
+  } catch {
+    /* not JSON: hash the raw body */
+  }
+  const url = new URL(req.url);
+  const hash = requestHash("rest", req.method, url.pathname + url.search, canonical);
+  // The body is read already: the copy carries it whole (no chunked framing or stale length to trust).
+  const headers = new Headers(req.headers);
+  headers.delete("transfer-encoding");
+  headers.delete("content-length");
+  const copy = new Request(req.url, { method: req.method, headers, body: bytes.length ? new Uint8Array(bytes) : undefined });
+  const { result, replayed } = await runOnce(
+    callerScope(caller),
+    key,
+    hash,
+    async () => {
+      let res: Response;
+      try {
+        res = await run(copy);
+      } catch (err) {
+        res = errorResponse(err);
+      }
+      const headers: Record<string, string> = {};
+      res.headers.forEach((v, k) => {
+        if (!UNSTORED_HEADERS.has(k)) headers[k] = v;
+      });
+      return { status: res.status, body: { text: await res.text(), headers } };
+    },
+    (r) => r.status < 500 && r.status !== 429,
+  );
+  const stored = result.body as { text: string; headers: Record<string, string> };
+  const empty = stored.text === "" || result.status === 204 || result.status === 304;
+  return new Response(empty ? null : stored.text, { status: result.status, headers: { ...stored.headers, ...(replayed ? { "idempotent-replayed": "true" } : {}) } });
 }
 
 /** The client's address as the server saw it (set by server.ts; a client cannot forge it). */

@@ -120,6 +120,17 @@ function refreshMyAccess(qc: QueryClient, projectId: string) {
 }
 
 /** Queries whose data may predate a fresh join of `room` (and so may have missed its events). */
+/**
+ * What to refetch when a re-join answered `reset` (events of the room were deleted by retention): the
+ * room's REST-backed queries, and for a job room every test run (its page reads the run over REST; the
+ * job's own live state keeps what was replayed).
+ */
+export function queriesAfterReset(room: string, me: string): QueryKey[] {
+  const r = parseRoom(room);
+  if (r?.kind === "job") return [["test-run"], ["test-runs"]];
+  return queriesBehindRoom(room, me);
+}
+
 export function queriesBehindRoom(room: string, me: string): QueryKey[] {
   const r = parseRoom(room);
   if (!r?.id) return [];

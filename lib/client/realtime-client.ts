@@ -10,6 +10,11 @@ export type RealtimeHandlers = {
   onEnvelope(env: Envelope): void;
   /** A room was joined without `since`: cached data read before the join may have missed events. */
   onFreshJoin(room: string): void;
+  /**
+   * A join with `since` answered `reset: true`: retention deleted events of the room after `since`, so what
+   * was replayed is not the whole story; refetch the room's state (docs/DELIVERY.md).
+   */
+  onReset(room: string): void;
   /** The server refused the credential: the session is gone. */
   onAuthError(code: string): void;
 };
@@ -228,7 +233,10 @@ export class RealtimeClient {
       if (gen !== this.generation) return; // the connection changed; onConnect re-syncs every wanted room
       if (ack?.status === "success") {
         this.joined.add(room);
+        // Everything up to latest_id was replayed (or deleted by retention): a later re-join starts there.
+        if (typeof ack.latest_id === "string") this.noteSeen(room, ack.latest_id);
         if (since === undefined) this.handlers.onFreshJoin(room);
+        else if (ack.reset === true) this.handlers.onReset(room);
         if (!this.wanted.has(room)) this.sync(room); // released while joining
         return;
       }

@@ -3,7 +3,8 @@
 import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
 import { useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { rooms } from "@/lib/realtime/events";
-import { applyEnvelope, queriesBehindRoom } from "./cache";
+import { applyEnvelope, queriesAfterReset, queriesBehindRoom } from "./cache";
+import { toast } from "./toast";
 import { FeedBuffer } from "./feed";
 import { RealtimeClient, type ConnectionState } from "./realtime-client";
 import { getSocket } from "./socket";
@@ -36,6 +37,14 @@ function batchedInvalidator(invalidate: (key: QueryKey) => void) {
   };
 }
 
+/** One quiet note for a burst of resets (several rooms re-joined after one reconnect). */
+let lastRefreshNote = 0;
+function notifyRefreshed() {
+  if (Date.now() - lastRefreshNote < 5_000) return;
+  lastRefreshNote = Date.now();
+  toast("Some older updates were no longer kept; this view was refreshed.", "info");
+}
+
 function signInAgain() {
   const here = window.location.pathname + window.location.search;
   window.location.assign(`/signin?callbackUrl=${encodeURIComponent(here)}`);
@@ -49,6 +58,11 @@ export function RealtimeProvider({ me, children }: { me: string; children: React
     const client = new RealtimeClient({
       onEnvelope: (env) => applyEnvelope({ qc, me, feedBuffer }, env),
       onFreshJoin: (room) => queriesBehindRoom(room, me).forEach(invalidate),
+      // Retention deleted part of what this tab missed: refetch the room's state and say so, quietly.
+      onReset: (room) => {
+        queriesAfterReset(room, me).forEach(invalidate);
+        notifyRefreshed();
+      },
       onAuthError: signInAgain,
     });
     return { client, feedBuffer, me };

@@ -3,6 +3,7 @@
 // ./document.ts builds the OpenAPI 3.1 document served at /api/v1/openapi.json.
 import { OpenAPIRegistry, extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
 import { z, type ZodType } from "zod";
+import { ZIdempotencyKey } from "../idempotency-key";
 
 extendZodWithOpenApi(z);
 
@@ -51,7 +52,9 @@ export function route(def: {
   for (const [status, r] of Object.entries(def.responses)) {
     responses[status] = { description: r.description, ...(r.schema ? { content: { [r.contentType ?? "application/json"]: { schema: r.schema } } } : {}) };
   }
-  const errors = new Set([...(def.errors ?? []), ...(auth ? [400, 401, 404, 413, 429] : [400, 413, 429])]);
+  // Every authenticated mutating call takes an Idempotency-Key (lib/idempotency.ts, docs/DELIVERY.md).
+  const idempotent = auth && def.method !== "get";
+  const errors = new Set([...(def.errors ?? []), ...(auth ? [400, 401, 404, 413, 429] : [400, 413, 429]), ...(idempotent ? [409, 422] : [])]);
   for (const status of errors) {
     if (!responses[status]) responses[status] = { description: ERROR_TEXT[status] ?? "Error", content: { "application/json": { schema: ErrorSchema } } };
   }
@@ -65,6 +68,7 @@ export function route(def: {
     request: {
       ...(params.length ? { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) } : {}),
       ...(def.query ? { query: def.query } : {}),
+      ...(idempotent ? { headers: z.object({ "Idempotency-Key": ZIdempotencyKey.optional() }) } : {}),
       ...(def.body ? { body: { content: { "application/json": { schema: def.body } } } } : {}),
     },
     responses,
@@ -76,8 +80,9 @@ const ERROR_TEXT: Record<number, string> = {
   401: "UNAUTHENTICATED: no valid credential",
   403: "FORBIDDEN: the caller's role does not allow this",
   404: "NOT_FOUND: unknown or malformed id, or not visible to the caller",
-  409: "A conflict (see the error code)",
+  409: "A conflict (see the error code); IDEMPOTENCY_IN_PROGRESS: a request with this Idempotency-Key is still running (retry after Retry-After)",
   413: "PAYLOAD_TOO_LARGE: the body is over 1 MB",
+  422: "IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used for a different request within IDEMPOTENCY_WINDOW_MS",
   429: "RATE_LIMITED: retry after the Retry-After header",
   503: "A dependency is not configured or not available",
 };

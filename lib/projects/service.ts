@@ -4,6 +4,7 @@ import { AppError, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { publish, eventsAfter, evictFromRoom } from "../realtime/publish";
 import { evictRooms, revalidateUserRooms } from "../realtime/rooms";
+import { gapAfter } from "../realtime/gaps";
 import { rooms, type TMember, type TProject, type Envelope } from "../realtime/events";
 import { requireAction, requireProjectRole, projectRole, inScope, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
@@ -235,6 +236,9 @@ async function revalidateRoomsOf(userId: string, projectId: string) {
 export async function listProjectEvents(user: PublicUser, projectId: string, after: bigint, limit: number) {
   await requireProjectRole(user, projectId, "project.read");
   // At most `limit` events and MAX_LIST_BYTES of them: continue from next_after for the rest.
-  const { items: events } = fitBytes<Envelope>(await eventsAfter(rooms.project(projectId), after, limit));
-  return { events, next_after: events.length ? events[events.length - 1]!.id : after.toString() };
+  const room = rooms.project(projectId);
+  const { items: events } = fitBytes<Envelope>(await eventsAfter(room, after, limit));
+  // Read after the page (lib/realtime/gaps.ts): reset when retention deleted events of the room after `after`.
+  const gap = await gapAfter(room, after);
+  return { events, next_after: events.length ? events[events.length - 1]!.id : after.toString(), ...gap };
 }

@@ -1,6 +1,7 @@
 // The one catalogue of Switchboard's realtime protocol: every server event, every client command,
 // room names, the envelope. Shared by the server, the browser and the tests.
 import { z } from "zod";
+import { ZIdempotencyKey } from "../idempotency-key";
 
 export const PROTOCOL_VERSION = "1.0";
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -338,6 +339,9 @@ export const ZEventId = z
   .refine((v) => !/^\d{1,19}$/.test(v) || BigInt(v) <= MAX_EVENT_ID, `must be an event id (at most ${MAX_EVENT_ID})`);
 const since = z.union([ZEventId, z.number().int().nonnegative()]);
 
+/** A mutating command's `idempotency_key` (lib/idempotency.ts): a repeat within IDEMPOTENCY_WINDOW_MS gets the first ack. */
+const idempotencyKey = ZIdempotencyKey;
+
 export const COMMANDS = {
   subscribe: z.intersection(roomOrProject, z.object({ since: since.optional() })),
   unsubscribe: roomOrProject,
@@ -349,12 +353,14 @@ export const COMMANDS = {
     type: z.enum(["agent:thought", "agent:tool_call", "agent:result", "agent:error"]),
     workflow_id: z.string().max(100),
     data: z.record(z.string(), z.unknown()),
+    idempotency_key: idempotencyKey.optional(),
   }),
   /** Extension: an agent reports its status (agent tokens only). */
   "agent:status": z.object({
     status: z.enum(["online", "busy", "idle", "error"]),
     availability: z.number().min(0).max(100).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    idempotency_key: idempotencyKey.optional(),
   }),
   "auth:refresh": z.object({ token: z.string().min(1).max(10_000) }),
 } as const;
@@ -371,6 +377,8 @@ export const ERROR_CODES = [
   "FORBIDDEN",
   "AUTH_FAILED",
   "TOO_MANY_ROOMS",
+  "IDEMPOTENCY_KEY_REUSED",
+  "IDEMPOTENCY_IN_PROGRESS",
   "INTERNAL",
 ] as const;
 export type CommandErrorCode = (typeof ERROR_CODES)[number];
@@ -378,10 +386,17 @@ export type CommandErrorCode = (typeof ERROR_CODES)[number];
 export type AckError = { status: "error"; code: CommandErrorCode; message: string; details?: unknown };
 export type Ack<T> = ({ status: "success" } & T) | AckError;
 
+/**
+ * A join's answer. With `since`: how many events were replayed, the room's newest id (everything up to it was
+ * replayed or is older than since; later ones arrive live), its oldest kept id, and `reset: true` when
+ * retention deleted events after `since` (the replay is partial: refetch the room's state). See docs/DELIVERY.md.
+ */
+export type JoinAck = { room: string; replayed: number; reset?: boolean; oldest_id?: string | null; latest_id?: string | null };
+
 export type CommandAcks = {
-  subscribe: Ack<{ room: string; replayed: number }>;
+  subscribe: Ack<JoinAck>;
   unsubscribe: Ack<{ room: string }>;
-  join_job: Ack<{ room: string; replayed: number }>;
+  join_job: Ack<JoinAck>;
   leave_job: Ack<{ room: string }>;
   ping: { status: "pong"; server_time: string } | AckError;
   "debug:rooms": { rooms: string[] } | AckError;

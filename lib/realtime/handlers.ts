@@ -5,6 +5,7 @@ import { COMMANDS, MAX_PAYLOAD_BYTES, parseRoom, rooms, type AckError, type Comm
 import { authorizeRoom, dependsOnMembership } from "./rooms";
 import { getConfig } from "../config";
 import { eventsAfter, withClusterRoomLock, withRoomLock } from "./publish";
+import { gapAfter } from "./gaps";
 import type { Caller } from "../auth/identify";
 import { take } from "../limits";
 import { metrics } from "../metrics";
@@ -12,6 +13,7 @@ import { AppError } from "../errors";
 import { publishAgentEvent } from "../agents/events";
 import { setAgentStatus } from "../agents/service";
 import { refreshCredential } from "./credentials";
+import { callerScope, requestHash, runOnce, stableStringify } from "../idempotency";
 
 export type SocketData = { user: Caller; connectionId: string };
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -46,12 +48,13 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
     const decision = await authorizeRoom(socket.data.user, room);
     if (!decision.ok) return err(decision.code, decision.message);
     let replayed = 0;
+    let gap: Awaited<ReturnType<typeof gapAfter>> | undefined;
     if (since === undefined) {
       await socket.join(room.name);
     } else {
       // Under the room's publish locks (this process's, and with several processes the PostgreSQL advisory
       // lock) no event can slip between the replay and the join.
-      replayed = await withRoomLock(room.name, () => withClusterRoomLock(room.name, async (db) => {
+      ({ replayed, gap } = await withRoomLock(room.name, () => withClusterRoomLock(room.name, async (db) => {
         let after = BigInt(since);
         let n = 0;
         for (;;) {
@@ -61,9 +64,11 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
           if (page.length < REPLAY_PAGE) break;
           after = BigInt(page[page.length - 1]!.id);
         }
+        // After the replay (lib/realtime/gaps.ts): were events after `since` deleted by retention?
+        const g = await gapAfter(room.name, BigInt(since), db);
         await socket.join(room.name);
-        return n;
-      }));
+        return { replayed: n, gap: g };
+      })));
       if (replayed) metrics().replayed.inc(replayed);
     }
     // Access withdrawn while this join was under way (a membership removed: the eviction looked at the
@@ -72,7 +77,7 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
       await socket.leave(room.name);
       return err("ROOM_ACCESS_DENIED", "Your access to this room was withdrawn");
     }
-    return { status: "success" as const, room: room.name, replayed };
+    return { status: "success" as const, room: room.name, replayed, ...gap };
   } finally {
     pending.delete(room.name);
   }
@@ -146,6 +151,30 @@ function payloadTooLarge(v: unknown): boolean {
   }
 }
 
+/** Acks that mean "try again" are not kept for an idempotency key. */
+const RETRYABLE_ACKS = new Set(["INTERNAL", "RATE_LIMITED"]);
+
+/**
+ * A command with `idempotency_key` (lib/idempotency.ts): at most once per caller and key; a repeat of the
+ * same command and payload gets the first ack back, another payload under the same key IDEMPOTENCY_KEY_REUSED.
+ */
+async function runCommandOnce(socket: AppSocket, name: CommandName, key: string, payload: Record<string, unknown>, run: () => unknown) {
+  const { idempotency_key: _key, ...rest } = payload;
+  try {
+    const { result } = await runOnce(
+      callerScope(socket.data.user),
+      key,
+      requestHash("socket", name, stableStringify(rest)),
+      async () => ({ status: 200, body: await run() }),
+      (r) => !(r.body && typeof r.body === "object" && RETRYABLE_ACKS.has(String((r.body as AckError).code))),
+    );
+    return result.body;
+  } catch (e) {
+    if (e instanceof AppError && (e.code === "IDEMPOTENCY_KEY_REUSED" || e.code === "IDEMPOTENCY_IN_PROGRESS")) return err(e.code, e.message);
+    throw e;
+  }
+}
+
 async function dispatch(socket: AppSocket, name: CommandName, args: unknown[]) {
   const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (r: unknown) => void) : () => {};
   const retry = await take("command", `socket:${socket.id}`);
@@ -164,7 +193,9 @@ async function dispatch(socket: AppSocket, name: CommandName, args: unknown[]) {
     );
   }
   try {
-    ack(await (handlers[name] as (s: AppSocket, p: unknown) => unknown)(socket, parsed.data));
+    const run = () => (handlers[name] as (s: AppSocket, p: unknown) => unknown)(socket, parsed.data);
+    const key = (parsed.data as { idempotency_key?: string }).idempotency_key;
+    ack(key === undefined ? await run() : await runCommandOnce(socket, name, key, parsed.data as Record<string, unknown>, run));
   } catch (e) {
     console.error(`[socket] ${name} failed`, e);
     ack(err("INTERNAL", "The server could not complete this command"));

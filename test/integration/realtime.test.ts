@@ -253,7 +253,7 @@ describe("replay with since", () => {
     const again = await s.connect({ auth: { token: bob.token } });
     const events = record(again);
     const ack = await again.emitWithAck("subscribe", { project_id: p.id, since: lastSeen });
-    expect(ack).toEqual({ status: "success", room: `project:${p.id}`, replayed: 4 });
+    expect(ack).toEqual({ status: "success", room: `project:${p.id}`, replayed: 4, reset: false, oldest_id: expect.stringMatching(/^\d+$/), latest_id: expect.stringMatching(/^\d+$/) });
     const replayed = events.filter((e) => e.name === "project.updated").map((e) => e.payload);
     expect(replayed.map((e) => e.data.description)).toEqual(["missed 1", "missed 2", "missed 3", "missed 4"]);
     const ids = replayed.map((e) => BigInt(e.id));

@@ -12,6 +12,8 @@ describe("parseConfig", () => {
     const c = parseConfig({ DATA_DIR: d });
     expect(c).toMatchObject({ port: 3000, host: "0.0.0.0", corsOrigins: [], allowSignup: true, databaseUrl: undefined, redisUrl: undefined });
     expect(c.repoRoots).toEqual([path.join(d, "repos")]);
+    expect(c.idempotencyWindowMs).toBe(600_000);
+    expect(parseConfig({ DATA_DIR: d, IDEMPOTENCY_WINDOW_MS: "5000" }).idempotencyWindowMs).toBe(5000);
   });
 
   it.each([
@@ -25,6 +27,8 @@ describe("parseConfig", () => {
     [{ ALLOW_SIGNUP: "maybe" }, "ALLOW_SIGNUP"],
     [{ AUTH_SECRET: "short" }, "AUTH_SECRET"],
     [{ OPENAI_BASE_URL: "ftp://x" }, "OPENAI_BASE_URL"],
+    [{ IDEMPOTENCY_WINDOW_MS: "999" }, "IDEMPOTENCY_WINDOW_MS"],
+    [{ IDEMPOTENCY_WINDOW_MS: "ten minutes" }, "IDEMPOTENCY_WINDOW_MS"],
   ])("refuses %o naming %s", (env, variable) => {
     let err: unknown;
     try {

@@ -49,9 +49,20 @@ route({
   path: "/api/v1/projects/{id}/events",
   tag: "Projects",
   summary: "The persisted history of the project room, oldest first, after an event id",
+  description:
+    "`reset: true` means retention (EVENT_RETENTION_DAYS / EVENT_RETENTION_PER_ROOM) deleted events of the room after `after`: the page starts at what is still kept (`oldest_id`), so refetch the project's state instead of assuming continuity. See docs/DELIVERY.md.",
   query: ZEventsQuerySchema,
   responses: {
-    200: { description: "A page of events", schema: z.object({ events: z.array(ZEnvelopeSchema), next_after: z.string() }) },
+    200: {
+      description: "A page of events",
+      schema: z.object({
+        events: z.array(ZEnvelopeSchema),
+        next_after: z.string(),
+        reset: z.boolean().describe("events after `after` were deleted by retention: the history returned is partial"),
+        oldest_id: z.string().nullable().describe("the oldest event of the room still kept (null: none)"),
+        latest_id: z.string().nullable().describe("the room's newest event id (null: the room never had one)"),
+      }),
+    },
   },
 });
 
