@@ -6,7 +6,7 @@ import { publish, eventsAfter, evictFromRoom } from "../realtime/publish";
 import { rooms, type TMember, type TProject, type Envelope } from "../realtime/events";
 import { requireProjectRole, projectRole, inScope, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
-import { checkRepositoryUrl } from "./repository-url";
+import { checkRepositoryUrl, maskRepositoryUrl } from "./repository-url";
 import { fitBytes } from "../api/bounds";
 import type { TAddMember, TCreateProject, TUpdateProject } from "./schemas";
 
@@ -28,7 +28,7 @@ export function serializeProject(p: ProjectRow): TProject {
     id: p.id,
     name: p.name,
     description: p.description,
-    repository_url: p.repositoryUrl,
+    repository_url: maskRepositoryUrl(p.repositoryUrl), // credentials in it are never shown
     test_command: p.testCommand,
     status: p.status,
     created_at: p.createdAt.toISOString(),
@@ -65,7 +65,7 @@ async function listAllProjects(user: PublicUser): Promise<ProjectView[]> {
 }
 
 export async function createProject(user: PublicUser, input: TCreateProject): Promise<ProjectView> {
-  const repositoryUrl = checkRepositoryUrl(input.repository_url);
+  const repositoryUrl = await checkRepositoryUrl(input.repository_url);
   const project = await getPrisma().project.create({
     data: {
       name: input.name,
@@ -108,7 +108,10 @@ export async function updateProject(user: PublicUser, id: string, input: TUpdate
   for (const [key, column] of Object.entries(FIELD_MAP) as [keyof typeof FIELD_MAP, (typeof FIELD_MAP)[keyof typeof FIELD_MAP]][]) {
     if (input[key] === undefined) continue;
     let value: unknown = input[key];
-    if (key === "repository_url") value = checkRepositoryUrl(input.repository_url);
+    if (key === "repository_url") {
+      // The masked form sent back unchanged (a settings form) keeps the stored URL and its credentials.
+      value = input.repository_url && input.repository_url === maskRepositoryUrl(before.repositoryUrl) ? before.repositoryUrl : await checkRepositoryUrl(input.repository_url);
+    }
     if (key === "test_command") value = input.test_command || null;
     if ((before as Record<string, unknown>)[column] !== value) {
       data[column] = value;
