@@ -9,6 +9,10 @@ import type { PublicUser } from "../users/service";
 import { checkRepositoryUrl, maskRepositoryUrl } from "./repository-url";
 import { fitBytes } from "../api/bounds";
 import type { TAddMember, TCreateProject, TUpdateProject } from "./schemas";
+import { rm } from "node:fs/promises";
+import { workspaceDir, withWorkspaceLock } from "../workspaces/service";
+import { logPath } from "../test-runs/runner";
+import { stopProjectRuns } from "../test-runs/service";
 
 const SOURCE = "project_service";
 
@@ -135,9 +139,30 @@ export async function deleteProject(user: PublicUser, id: string): Promise<void>
   const prisma = getPrisma();
   const p = await prisma.project.findUnique({ where: { id } });
   if (!p) throw notFound("Project");
+  // What the rows leave behind: the rooms of its jobs and workflows, its runs' log files, its workspace.
+  const [jobs, workflows, runs] = await Promise.all([
+    prisma.job.findMany({ where: { projectId: id }, select: { id: true } }),
+    prisma.workflow.findMany({ where: { projectId: id }, select: { id: true } }),
+    prisma.testRun.findMany({ where: { projectId: id }, select: { id: true } }),
+  ]);
+  await stopProjectRuns(id);
   await prisma.project.delete({ where: { id } });
   await publish({ type: "project.deleted", room: rooms.project(id), source: SOURCE, data: { id, name: p.name, deleted_by: user.id } });
   evictFromRoom(rooms.project(id), rooms.project(id));
+  await purgeProjectData(id, [rooms.project(id), ...jobs.map((j) => rooms.job(j.id)), ...workflows.map((w) => rooms.workflow(w.id))], runs.map((r) => r.id));
+}
+
+/** A deleted project's events (its room, its jobs' and workflows' rooms), webhook deliveries, run logs and workspace. */
+async function purgeProjectData(projectId: string, roomNames: string[], runIds: string[]) {
+  const prisma = getPrisma();
+  try {
+    for (let i = 0; i < roomNames.length; i += 500) await prisma.event.deleteMany({ where: { room: { in: roomNames.slice(i, i + 500) } } });
+    await prisma.webhookDelivery.deleteMany({ where: { projectId } });
+    await Promise.all(runIds.map((r) => rm(logPath(r), { force: true })));
+    await withWorkspaceLock(projectId, () => rm(workspaceDir(projectId), { recursive: true, force: true }));
+  } catch (e) {
+    console.error(`[projects] cleaning up after deleting project ${projectId} failed`, e);
+  }
 }
 
 /* ---------- members ---------- */

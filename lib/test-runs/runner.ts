@@ -27,7 +27,7 @@ const MAX_PENDING_LINE = 64 * 1024;
 const OUTPUT_STOP_FACTOR = 10;
 
 type StopReason = "cancelled" | "timed_out" | "output";
-type Active = { child: ChildProcess | null; stop: (why: StopReason) => void };
+type Active = { child: ChildProcess | null; stop: (why: StopReason) => void; done?: Promise<void> };
 type RunnerState = { active: Map<string, Active>; queue: string[]; cancelledQueued: Set<string> };
 const g = globalThis as unknown as { __switchboardRunner?: RunnerState };
 const state: RunnerState = (g.__switchboardRunner ??= { active: new Map(), queue: [], cancelledQueued: new Set() });
@@ -44,8 +44,9 @@ function pump() {
   while (state.active.size < getConfig().testRuns.concurrency && state.queue.length) {
     const id = state.queue.shift()!;
     if (state.cancelledQueued.delete(id)) continue;
-    state.active.set(id, { child: null, stop: () => {} });
-    void execute(id)
+    const entry: Active = { child: null, stop: () => {} };
+    state.active.set(id, entry);
+    entry.done = execute(id)
       .catch((e) => console.error("[test-runs] run failed", e))
       .finally(() => {
         state.active.delete(id);
@@ -115,7 +116,7 @@ async function execute(runId: string) {
       return finish("error", null, `The workspace could not be handed to the sandbox: ${(e as Error).message}`);
     }
     const sp = sandboxSpawn(cfg.testRuns, dir, command);
-    child = spawn(sp.file, sp.args, { cwd: "/", env: sp.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(/*turbopackIgnore: true*/ sp.file, sp.args, { cwd: "/", env: sp.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   } else {
     // TEST_RUN_SANDBOX=off (warned at boot): the command runs as the server's user, on the server's files.
     const home = path.join(cfg.dataDir, "runs", "home");
@@ -136,7 +137,9 @@ async function execute(runId: string) {
     killGroup("SIGTERM");
     setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS).unref();
   };
-  state.active.set(runId, { child, stop });
+  const entry = state.active.get(runId);
+  if (entry) Object.assign(entry, { child, stop });
+  else state.active.set(runId, { child, stop });
   const timer = setTimeout(() => stop("timed_out"), cfg.testRuns.timeoutMs);
 
   // Results: the output through the reader of the runner that wrote it, JUnit files as they are written.
@@ -248,6 +251,13 @@ async function execute(runId: string) {
   if (exit.code === 0) return finish("passed", 0);
   if (any > 0) return finish("failed", exit.code, `The command exited with ${exit.code ?? exit.signal}`);
   return finish("error", exit.code, `The command exited with ${exit.code ?? exit.signal} before reporting any test`);
+}
+
+/** Stop a run of this process and wait (at most `maxMs`) until it has ended. */
+export async function stopLocalRunAndWait(runId: string, maxMs = 10_000): Promise<void> {
+  const a = state.active.get(runId);
+  if (stopLocalRun(runId) !== "running" || !a?.done) return;
+  await Promise.race([a.done, new Promise((r) => setTimeout(r, maxMs).unref())]);
 }
 
 /** On shutdown: kill every running command's process group (the next start marks the runs `error`). */

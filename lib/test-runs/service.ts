@@ -12,7 +12,7 @@ import type { PublicUser } from "../users/service";
 import { createReporter, stored } from "./report";
 import { redactString } from "../redact";
 import { fitBytes } from "../api/bounds";
-import { logPath, scheduleRun, stopLocalRun } from "./runner";
+import { logPath, scheduleRun, stopLocalRun, stopLocalRunAndWait } from "./runner";
 import { requireSandbox } from "./sandbox";
 import { getConfig } from "../config";
 import type { ZCompleteRunSchema, ZCreateTestRunSchema, ZExternalResultsSchema } from "./schemas";
@@ -122,10 +122,13 @@ async function requireRunQueueRoom(projectId: string) {
   }
 }
 
-/** Stop this process's queued and running runs of a project (its deletion); other processes see the row gone. */
+/**
+ * Before a project is deleted: its queued and running runs of this process are stopped and waited for (a run
+ * of another process sees its row gone within a second and stops).
+ */
 export async function stopProjectRuns(projectId: string) {
   const runs = await getPrisma().testRun.findMany({ where: { projectId, source: "local", status: { in: ["queued", "running", "cancelling"] } }, select: { id: true } });
-  for (const r of runs) stopLocalRun(r.id);
+  await Promise.all(runs.map((r) => stopLocalRunAndWait(r.id)));
   return runs.map((r) => r.id);
 }
 
