@@ -93,8 +93,8 @@ function systemDir(dir: string): string[] {
   return ["--ro-bind", dir, dir];
 }
 
-const ETC = ["/etc/ssl", "/etc/ca-certificates", "/etc/alternatives", "/etc/passwd", "/etc/group", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/nsswitch.conf", "/etc/python3", "/etc/mime.types"];
-const ETC_NET = ["/etc/hosts", "/etc/resolv.conf", "/etc/gai.conf", "/etc/host.conf"];
+const ETC = ["/etc/ssl", "/etc/ca-certificates", "/etc/alternatives", "/etc/passwd", "/etc/group", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/nsswitch.conf", "/etc/python3", "/etc/mime.types", "/etc/hosts"];
+const ETC_NET = ["/etc/resolv.conf", "/etc/gai.conf", "/etc/host.conf"];
 
 export type SandboxSpawn = { file: string; args: string[]; env: NodeJS.ProcessEnv };
 
