@@ -14,6 +14,7 @@ import { failInterruptedMessages } from "./lib/vibecode/service";
 import { failInterruptedReviews } from "./lib/reviews/service";
 import { failInterruptedRuns } from "./lib/test-runs/service";
 import { killAllRuns } from "./lib/test-runs/runner";
+import { prepareDataDir, sandboxHelp, sandboxStatus } from "./lib/test-runs/sandbox";
 import { startRetention } from "./lib/retention";
 import { securityHeaders } from "./lib/security/headers";
 import { checkCsrf, checkHost, normalizeForwarded, type Refusal, type RequestPolicy } from "./lib/security/requests";
@@ -97,6 +98,21 @@ function guardServer(server: ReturnType<typeof createServer>, config: AppConfig)
   });
 }
 
+/** Test runs: the sandbox is probed at boot; running without it is said loudly. */
+async function checkSandbox(config: AppConfig) {
+  if (config.testRuns.sandbox === "off") {
+    console.warn(
+      "[test-runs] WARNING: TEST_RUN_SANDBOX=off: test commands run UNSANDBOXED as this server's user, with its files and network. " +
+        "Anyone who can start a run can read the database, the auth secret and every workspace. Only for a machine where everyone is trusted.",
+    );
+    return;
+  }
+  await prepareDataDir(config).catch((e) => console.warn(`[test-runs] could not set DATA_DIR permissions for the sandbox: ${(e as Error).message}`));
+  const s = await sandboxStatus(config);
+  if (s.ok) console.log(`[test-runs] sandbox: bubblewrap, network ${config.testRuns.network}`);
+  else console.warn(`[test-runs] WARNING: runs will be refused (503 SANDBOX_UNAVAILABLE): ${sandboxHelp(s.reason)}`);
+}
+
 export async function main() {
   let config: AppConfig;
   try {
@@ -113,6 +129,7 @@ export async function main() {
   else process.env.AUTH_TRUST_HOST ??= "true";
 
   await migrate(config);
+  await checkSandbox(config);
   const redisClient = config.redisUrl ? await connectRedis(config.redisUrl).catch((e: Error) => fail(e.message)) : null;
   createLimiters(config, redisClient);
 

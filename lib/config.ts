@@ -78,6 +78,31 @@ const EnvSchema = z.object({
   RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS: z.coerce.number({ message: "must be a number" }).int().min(1).default(30),
   RATE_LIMIT_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number({ message: "must be a number" }).int().min(1).default(10),
   RATE_LIMIT_SIGNIN_WINDOW_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(86_400).default(900),
+  TEST_RUN_SANDBOX: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
+  TEST_RUN_NETWORK: z.enum(["none", "host"], { message: "must be none or host" }).default("none"),
+  TEST_RUN_SANDBOX_UID: z.coerce.number({ message: "must be a number" }).int().min(1).max(4_294_967_294).default(65534),
+  TEST_RUN_SANDBOX_PATHS: z.string().optional(),
+  TEST_RUN_CPU_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(86_400).default(600),
+  TEST_RUN_MAX_PROCESSES: z.coerce.number({ message: "must be a number" }).int().min(8).max(100_000).default(512),
+  TEST_RUN_MAX_FILE_BYTES: z.coerce.number({ message: "must be a number" }).int().min(1024).default(1024 * 1024 * 1024),
+  TEST_RUN_TMP_BYTES: z.coerce.number({ message: "must be a number" }).int().min(1024 * 1024).default(1024 * 1024 * 1024),
+  TEST_RUN_LOG_MAX_BYTES: z.coerce.number({ message: "must be a number" }).int().min(1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
+  TEST_RUN_QUEUE_PER_PROJECT: z.coerce.number({ message: "must be a number" }).int().min(1).max(10_000).default(5),
+  GIT_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const list = (v ?? "github.com,gitlab.com,bitbucket.org").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+      for (const h of list) {
+        if (!/^(\*\.)?[a-z0-9]([a-z0-9-]{0,62}\.){0,16}[a-z0-9-]{0,63}$/.test(h)) {
+          ctx.addIssue({ code: "custom", message: `'${h}' is not a host name like github.com or *.example.com` });
+          return z.NEVER;
+        }
+      }
+      return list;
+    }),
+  GIT_CLONE_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(1000).max(3_600_000).default(120_000),
+  GIT_CLONE_MAX_BYTES: z.coerce.number({ message: "must be a number" }).int().min(1024 * 1024).default(1024 * 1024 * 1024),
 });
 
 export type AppConfig = {
@@ -92,7 +117,27 @@ export type AppConfig = {
   allowSignup: boolean;
   openai: { apiKey?: string; baseUrl?: string; model: string; timeoutMs: number; concurrency: number };
   repoRoots: string[];
-  testRuns: { timeoutMs: number; concurrency: number };
+  testRuns: {
+    timeoutMs: number;
+    concurrency: number;
+    /** Runs waiting or running per project at most (past it: 429 RATE_LIMITED). */
+    queuePerProject: number;
+    /** Bytes of a run's output kept in its log (the rest is counted, not stored). */
+    logMaxBytes: number;
+    /** "on": every command runs under bubblewrap (lib/test-runs/sandbox.ts); "off": unsandboxed (warned at boot). */
+    sandbox: "on" | "off";
+    network: "none" | "host";
+    /** The uid (and gid) a run drops to when the server runs as root. */
+    sandboxUid: number;
+    /** Extra directories visible read-only inside a run (this install's node_modules by default). */
+    sandboxPaths: string[];
+    cpuSeconds: number;
+    maxProcesses: number;
+    maxFileBytes: number;
+    tmpBytes: number;
+  };
+  /** Repository URLs: remote hosts allowed (exact, or `*.suffix`), clone limits. Local paths: repoRoots. */
+  git: { allowedHosts: string[]; cloneTimeoutMs: number; cloneMaxBytes: number };
   rateLimits: {
     connectionsPerMinute: number;
     commandsPerSecond: number;
@@ -185,7 +230,25 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     trustProxy: e.TRUST_PROXY,
     socketMaxBufferBytes: e.SOCKET_MAX_BUFFER_BYTES,
     socketMaxRooms: e.SOCKET_MAX_ROOMS,
-    testRuns: { timeoutMs: e.TEST_RUN_TIMEOUT_MS, concurrency: e.TEST_RUN_CONCURRENCY },
+    testRuns: {
+      timeoutMs: e.TEST_RUN_TIMEOUT_MS,
+      concurrency: e.TEST_RUN_CONCURRENCY,
+      queuePerProject: e.TEST_RUN_QUEUE_PER_PROJECT,
+      logMaxBytes: e.TEST_RUN_LOG_MAX_BYTES,
+      sandbox: e.TEST_RUN_SANDBOX,
+      network: e.TEST_RUN_NETWORK,
+      sandboxUid: e.TEST_RUN_SANDBOX_UID,
+      sandboxPaths: (e.TEST_RUN_SANDBOX_PATHS ?? path.resolve("node_modules"))
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((s) => path.resolve(s)),
+      cpuSeconds: e.TEST_RUN_CPU_SECONDS,
+      maxProcesses: e.TEST_RUN_MAX_PROCESSES,
+      maxFileBytes: e.TEST_RUN_MAX_FILE_BYTES,
+      tmpBytes: e.TEST_RUN_TMP_BYTES,
+    },
+    git: { allowedHosts: e.GIT_ALLOWED_HOSTS, cloneTimeoutMs: e.GIT_CLONE_TIMEOUT_MS, cloneMaxBytes: e.GIT_CLONE_MAX_BYTES },
     rateLimits: {
       connectionsPerMinute: e.RATE_LIMIT_CONNECTIONS_PER_MINUTE,
       commandsPerSecond: e.RATE_LIMIT_COMMANDS_PER_SECOND,

@@ -8,9 +8,13 @@ import { gapAfter } from "../realtime/gaps";
 import { rooms, type TMember, type TProject, type Envelope } from "../realtime/events";
 import { requireAction, requireProjectRole, projectRole, inScope, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
-import { checkRepositoryUrl } from "./repository-url";
+import { checkRepositoryUrl, maskRepositoryUrl } from "./repository-url";
 import { fitBytes } from "../api/bounds";
 import type { TAddMember, TCreateProject, TUpdateProject } from "./schemas";
+import { rm } from "node:fs/promises";
+import { workspaceDir, withWorkspaceLock } from "../workspaces/service";
+import { logPath } from "../test-runs/runner";
+import { stopProjectRuns } from "../test-runs/service";
 
 const SOURCE = "project_service";
 const RANK_OF: Record<ProjectRole, number> = { viewer: 1, member: 2, owner: 3 };
@@ -31,7 +35,7 @@ export function serializeProject(p: ProjectRow): TProject {
     id: p.id,
     name: p.name,
     description: p.description,
-    repository_url: p.repositoryUrl,
+    repository_url: maskRepositoryUrl(p.repositoryUrl), // credentials in it are never shown
     test_command: p.testCommand,
     status: p.status,
     created_at: p.createdAt.toISOString(),
@@ -69,7 +73,7 @@ async function listAllProjects(user: PublicUser): Promise<ProjectView[]> {
 
 export async function createProject(user: PublicUser, input: TCreateProject): Promise<ProjectView> {
   requireAction(user, "project.create"); // not with an agent token, nor a project-scoped one
-  const repositoryUrl = checkRepositoryUrl(input.repository_url);
+  const repositoryUrl = await checkRepositoryUrl(input.repository_url);
   const project = await getPrisma().project.create({
     data: {
       name: input.name,
@@ -112,7 +116,10 @@ export async function updateProject(user: PublicUser, id: string, input: TUpdate
   for (const [key, column] of Object.entries(FIELD_MAP) as [keyof typeof FIELD_MAP, (typeof FIELD_MAP)[keyof typeof FIELD_MAP]][]) {
     if (input[key] === undefined) continue;
     let value: unknown = input[key];
-    if (key === "repository_url") value = checkRepositoryUrl(input.repository_url);
+    if (key === "repository_url") {
+      // The masked form sent back unchanged (a settings form) keeps the stored URL and its credentials.
+      value = input.repository_url && input.repository_url === maskRepositoryUrl(before.repositoryUrl) ? before.repositoryUrl : await checkRepositoryUrl(input.repository_url);
+    }
     if (key === "test_command") value = input.test_command || null;
     if ((before as Record<string, unknown>)[column] !== value) {
       data[column] = value;
@@ -136,14 +143,31 @@ export async function deleteProject(user: PublicUser, id: string): Promise<void>
   const prisma = getPrisma();
   const p = await prisma.project.findUnique({ where: { id } });
   if (!p) throw notFound("Project");
-  // Its workflow and job rooms go with it: every socket in them (any process) leaves.
-  const [workflows, jobs] = await Promise.all([
-    prisma.workflow.findMany({ where: { projectId: id }, select: { id: true } }),
+  // What the rows leave behind: the rooms of its jobs and workflows (every socket in them, on any process,
+  // leaves), its runs' log files, its workspace.
+  const [jobs, workflows, runs] = await Promise.all([
     prisma.job.findMany({ where: { projectId: id }, select: { id: true } }),
+    prisma.workflow.findMany({ where: { projectId: id }, select: { id: true } }),
+    prisma.testRun.findMany({ where: { projectId: id }, select: { id: true } }),
   ]);
+  await stopProjectRuns(id);
   await prisma.project.delete({ where: { id } });
   await publish({ type: "project.deleted", room: rooms.project(id), source: SOURCE, data: { id, name: p.name, deleted_by: user.id } });
   evictRooms([rooms.project(id), ...workflows.map((w) => rooms.workflow(w.id)), ...jobs.map((j) => rooms.job(j.id))]);
+  await purgeProjectData(id, [rooms.project(id), ...jobs.map((j) => rooms.job(j.id)), ...workflows.map((w) => rooms.workflow(w.id))], runs.map((r) => r.id));
+}
+
+/** A deleted project's events (its room, its jobs' and workflows' rooms), webhook deliveries, run logs and workspace. */
+async function purgeProjectData(projectId: string, roomNames: string[], runIds: string[]) {
+  const prisma = getPrisma();
+  try {
+    for (let i = 0; i < roomNames.length; i += 500) await prisma.event.deleteMany({ where: { room: { in: roomNames.slice(i, i + 500) } } });
+    await prisma.webhookDelivery.deleteMany({ where: { projectId } });
+    await Promise.all(runIds.map((r) => rm(logPath(r), { force: true })));
+    await withWorkspaceLock(projectId, () => rm(workspaceDir(projectId), { recursive: true, force: true }));
+  } catch (e) {
+    console.error(`[projects] cleaning up after deleting project ${projectId} failed`, e);
+  }
 }
 
 /* ---------- members ---------- */

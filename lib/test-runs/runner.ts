@@ -1,6 +1,7 @@
-// Running a project's test command: a shell in the workspace with a scrubbed environment, its own
-// process group (so cancel and the time limit kill everything it started), output kept in full on
-// disk and streamed as bounded, batched lines, results read while it runs (its output through the reader of
+// Running a project's test command: a shell in the workspace inside the sandbox (sandbox.ts: bubblewrap, its
+// own uid, no network, nothing of the server visible), its own process group (so cancel and the time limit
+// kill everything it started), output masked line by line, kept on disk up to TEST_RUN_LOG_MAX_BYTES and
+// streamed as bounded, batched lines, results read while it runs (its output through the reader of
 // the runner that wrote it, JUnit XML files as they are written: see readers/). At most TEST_RUN_CONCURRENCY
 // run at once; the rest wait queued.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -11,6 +12,8 @@ import { getPrisma } from "../db";
 import { ensureWorkspace } from "../workspaces/service";
 import { createReporter, type RunOutcome } from "./report";
 import { createRunReaders } from "./readers";
+import { redactString } from "../redact";
+import { handWorkspaceToSandbox, sandboxHelp, sandboxSpawn, sandboxStatus } from "./sandbox";
 
 const MAX_LINE_CHARS = 2000;
 const MAX_STREAMED_LINES = 5000;
@@ -18,8 +21,13 @@ const LOG_BATCH_MS = 250;
 const LOG_BATCH_LINES = 200;
 const JUNIT_POLL_MS = 1000;
 const KILL_GRACE_MS = 2000;
+/** A line longer than this without a newline is cut and handled as a line of its own. */
+const MAX_PENDING_LINE = 64 * 1024;
+/** A run that writes more than this many times TEST_RUN_LOG_MAX_BYTES is stopped (nothing more is kept anyway). */
+const OUTPUT_STOP_FACTOR = 10;
 
-type Active = { child: ChildProcess | null; stop: (why: "cancelled" | "timed_out") => void };
+type StopReason = "cancelled" | "timed_out" | "output";
+type Active = { child: ChildProcess | null; stop: (why: StopReason) => void; done?: Promise<void> };
 type RunnerState = { active: Map<string, Active>; queue: string[]; cancelledQueued: Set<string> };
 const g = globalThis as unknown as { __switchboardRunner?: RunnerState };
 const state: RunnerState = (g.__switchboardRunner ??= { active: new Map(), queue: [], cancelledQueued: new Set() });
@@ -36,8 +44,9 @@ function pump() {
   while (state.active.size < getConfig().testRuns.concurrency && state.queue.length) {
     const id = state.queue.shift()!;
     if (state.cancelledQueued.delete(id)) continue;
-    state.active.set(id, { child: null, stop: () => {} });
-    void execute(id)
+    const entry: Active = { child: null, stop: () => {} };
+    state.active.set(id, entry);
+    entry.done = execute(id)
       .catch((e) => console.error("[test-runs] run failed", e))
       .finally(() => {
         state.active.delete(id);
@@ -91,13 +100,30 @@ async function execute(runId: string) {
   await prisma.testRun.update({ where: { id: runId }, data: { status: "running", startedAt: new Date(t0) } });
   await reporter.started({ command, started_by: run.startedBy, source: run.source });
 
-  mkdirSync(path.dirname(logPath(runId)), { recursive: true });
-  const log = createWriteStream(logPath(runId));
-  const home = path.join(cfg.dataDir, "runs", "home");
-  mkdirSync(home, { recursive: true });
-
-  const child = spawn("/bin/sh", ["-c", command], { cwd: dir, env: scrubbedEnv(home), detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let stopReason: "cancelled" | "timed_out" | null = null;
+  mkdirSync(path.dirname(logPath(runId)), { recursive: true, mode: 0o700 });
+  const log = createWriteStream(logPath(runId), { mode: 0o600 });
+  let child: ChildProcess;
+  if (cfg.testRuns.sandbox === "on") {
+    const sb = await sandboxStatus(cfg);
+    if (!sb.ok) {
+      log.end();
+      return finish("error", null, sandboxHelp(sb.reason));
+    }
+    try {
+      await handWorkspaceToSandbox(cfg.testRuns, dir);
+    } catch (e) {
+      log.end();
+      return finish("error", null, `The workspace could not be handed to the sandbox: ${(e as Error).message}`);
+    }
+    const sp = sandboxSpawn(cfg.testRuns, dir, command);
+    child = spawn(/*turbopackIgnore: true*/ sp.file, sp.args, { cwd: "/", env: sp.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  } else {
+    // TEST_RUN_SANDBOX=off (warned at boot): the command runs as the server's user, on the server's files.
+    const home = path.join(cfg.dataDir, "runs", "home");
+    mkdirSync(home, { recursive: true });
+    child = spawn("/bin/sh", ["-c", command], { cwd: dir, env: scrubbedEnv(home), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  }
+  let stopReason: StopReason | null = null;
   const killGroup = (signal: NodeJS.Signals) => {
     try {
       if (child.pid) process.kill(-child.pid, signal);
@@ -105,13 +131,15 @@ async function execute(runId: string) {
       /* already gone */
     }
   };
-  const stop = (why: "cancelled" | "timed_out") => {
+  const stop = (why: StopReason) => {
     if (stopReason) return;
     stopReason = why;
     killGroup("SIGTERM");
     setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS).unref();
   };
-  state.active.set(runId, { child, stop });
+  const entry = state.active.get(runId);
+  if (entry) Object.assign(entry, { child, stop });
+  else state.active.set(runId, { child, stop });
   const timer = setTimeout(() => stop("timed_out"), cfg.testRuns.timeoutMs);
 
   // Results: the output through the reader of the runner that wrote it, JUnit files as they are written.
@@ -127,11 +155,16 @@ async function execute(runId: string) {
     void readers.poll();
     void prisma.testRun
       .findUnique({ where: { id: runId }, select: { status: true } })
-      .then((r) => r?.status === "cancelling" && stop("cancelled"))
+      .then((r) => (!r || r.status === "cancelling") && stop("cancelled")) // cancelled, or its project deleted
       .catch(() => {});
   }, JUNIT_POLL_MS);
 
-  // Output: full to disk, bounded lines to the job room in batches.
+  // Output: masked line by line (once: the job_log events reuse the masked lines), to disk up to
+  // TEST_RUN_LOG_MAX_BYTES, and as bounded lines to the job room in batches.
+  const logMax = cfg.testRuns.logMaxBytes;
+  let logBytes = 0;
+  let logFull = false;
+  let outputBytes = 0;
   let streamed = 0;
   let truncatedNotice = false;
   // One queue for both streams, so stdout and stderr lines keep their order in the live log.
@@ -144,30 +177,44 @@ async function execute(runId: string) {
       const level = batch[i]!.level;
       const lines: string[] = [];
       while (i < batch.length && batch[i]!.level === level && lines.length < LOG_BATCH_LINES) lines.push(batch[i++]!.line);
-      void reporter.log(level, lines);
+      void reporter.log(level, lines, { masked: true });
     }
   };
   const logTimer = setInterval(flush, LOG_BATCH_MS);
+  const keep = (level: "info" | "error", raw: string) => {
+    const wantLog = !logFull;
+    const wantStream = streamed < MAX_STREAMED_LINES;
+    if (!wantLog && !wantStream) return;
+    const line = redactString(raw);
+    if (wantLog) {
+      const bytes = Buffer.byteLength(line) + 1;
+      if (logBytes + bytes > logMax) {
+        logFull = true;
+        log.write(`… the log stops here: it reached TEST_RUN_LOG_MAX_BYTES (${logMax} bytes)\n`);
+      } else {
+        logBytes += bytes;
+        log.write(line + "\n");
+      }
+    }
+    if (wantStream) {
+      streamed++;
+      pending.push({ level, line: line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) + " …" : line });
+    } else if (!truncatedNotice) {
+      truncatedNotice = true;
+      pending.push({ level: "info", line: `… output truncated after ${MAX_STREAMED_LINES} lines; the log is at /api/v1/test-runs/${runId}/log` });
+    }
+  };
   const onOutput = (level: "info" | "error") => (buf: Buffer) => {
-    log.write(buf);
+    outputBytes += buf.length;
+    if (outputBytes > logMax * OUTPUT_STOP_FACTOR) stop("output");
     const text = partial[level] + buf.toString("utf8");
     const lines = text.split("\n");
     partial[level] = lines.pop() ?? "";
-    if (partial[level].length > MAX_LINE_CHARS) {
-      lines.push(partial[level]);
-      partial[level] = "";
+    while (partial[level].length > MAX_PENDING_LINE) {
+      lines.push(partial[level].slice(0, MAX_PENDING_LINE));
+      partial[level] = partial[level].slice(MAX_PENDING_LINE);
     }
-    for (const line of lines) {
-      if (streamed >= MAX_STREAMED_LINES) {
-        if (!truncatedNotice) {
-          truncatedNotice = true;
-          pending.push({ level: "info", line: `… output truncated after ${MAX_STREAMED_LINES} lines; the full log is at /api/v1/test-runs/${runId}/log` });
-        }
-        break;
-      }
-      streamed++;
-      pending.push({ level, line: line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) + " …" : line });
-    }
+    for (const line of lines) keep(level, line);
     if (pending.length >= LOG_BATCH_LINES) flush();
   };
   child.stdout!.on("data", (buf: Buffer) => {
@@ -187,7 +234,7 @@ async function execute(runId: string) {
   clearInterval(poll);
   clearInterval(logTimer);
   killGroup("SIGKILL"); // anything the command left behind in its group
-  for (const level of ["info", "error"] as const) if (partial[level] && streamed < MAX_STREAMED_LINES) pending.push({ level, line: partial[level] });
+  for (const level of ["info", "error"] as const) if (partial[level]) keep(level, partial[level]);
   flush();
   await readers.end();
   await new Promise<void>((r) => log.end(() => r()));
@@ -197,11 +244,20 @@ async function execute(runId: string) {
 
   if (exit.spawnError) return finish("error", null, `The command could not start: ${exit.spawnError.message}`);
   if (stopReason === "cancelled") return finish("cancelled", exit.code, "Cancelled");
+  if (stopReason === "output")
+    return finish("error", exit.code, `Stopped: the command wrote more than ${OUTPUT_STOP_FACTOR} × TEST_RUN_LOG_MAX_BYTES (${logMax * OUTPUT_STOP_FACTOR} bytes) of output`);
   if (stopReason === "timed_out") return finish("timed_out", exit.code, `Stopped after the time limit of ${Math.round(cfg.testRuns.timeoutMs / 1000)} s`);
   if (failed > 0) return finish("failed", exit.code);
   if (exit.code === 0) return finish("passed", 0);
   if (any > 0) return finish("failed", exit.code, `The command exited with ${exit.code ?? exit.signal}`);
   return finish("error", exit.code, `The command exited with ${exit.code ?? exit.signal} before reporting any test`);
+}
+
+/** Stop a run of this process and wait (at most `maxMs`) until it has ended. */
+export async function stopLocalRunAndWait(runId: string, maxMs = 10_000): Promise<void> {
+  const a = state.active.get(runId);
+  if (stopLocalRun(runId) !== "running" || !a?.done) return;
+  await Promise.race([a.done, new Promise((r) => setTimeout(r, maxMs).unref())]);
 }
 
 /** On shutdown: kill every running command's process group (the next start marks the runs `error`). */

@@ -12,7 +12,9 @@ import type { PublicUser } from "../users/service";
 import { createReporter, stored } from "./report";
 import { redactString } from "../redact";
 import { fitBytes } from "../api/bounds";
-import { logPath, scheduleRun, stopLocalRun } from "./runner";
+import { logPath, scheduleRun, stopLocalRun, stopLocalRunAndWait } from "./runner";
+import { requireSandbox } from "./sandbox";
+import { getConfig } from "../config";
 import type { ZCompleteRunSchema, ZCreateTestRunSchema, ZExternalResultsSchema } from "./schemas";
 
 const FINISHED = ["passed", "failed", "error", "cancelled", "timed_out"];
@@ -68,6 +70,10 @@ export async function startTestRun(user: PublicUser, projectId: string, input: z
   if (!external && !project.testCommand) {
     throw new AppError("NO_TEST_COMMAND", 409, "This project has no test command; an owner can set one in the project settings");
   }
+  if (!external) {
+    await requireSandbox(getConfig());
+    await requireRunQueueRoom(projectId);
+  }
   const traceId = randomUUID();
   const job = await prisma.job.create({ data: { projectId, kind: "test_run", status: external ? "running" : "queued", traceId, createdBy: user.id } });
   const run = await prisma.testRun.create({
@@ -94,6 +100,36 @@ export async function startTestRun(user: PublicUser, projectId: string, input: z
   if (external) await createReporter(run, { seq: 0, total: run.total }).started({ command: null, started_by: user.id, source: "external" });
   else scheduleRun(run.id);
   return { test_run_id: run.id, job_id: job.id, trace_id: traceId };
+}
+
+const QUEUE_RETRY_AFTER_S = 10;
+
+/**
+ * 429 RATE_LIMITED when the project already has TEST_RUN_QUEUE_PER_PROJECT local runs waiting or running
+ * (counted from the database, so every process sees the same number).
+ */
+async function requireRunQueueRoom(projectId: string) {
+  const limit = getConfig().testRuns.queuePerProject;
+  const queued = await getPrisma().testRun.count({ where: { projectId, source: "local", status: { in: ["queued", "running", "cancelling"] } } });
+  if (queued >= limit) {
+    throw new AppError(
+      "RATE_LIMITED",
+      429,
+      `This project already has ${queued} test runs waiting or running (at most ${limit}); try again when one has finished`,
+      { retry_after_ms: QUEUE_RETRY_AFTER_S * 1000, queued, limit },
+      { "Retry-After": String(QUEUE_RETRY_AFTER_S) },
+    );
+  }
+}
+
+/**
+ * Before a project is deleted: its queued and running runs of this process are stopped and waited for (a run
+ * of another process sees its row gone within a second and stops).
+ */
+export async function stopProjectRuns(projectId: string) {
+  const runs = await getPrisma().testRun.findMany({ where: { projectId, source: "local", status: { in: ["queued", "running", "cancelling"] } }, select: { id: true } });
+  await Promise.all(runs.map((r) => stopLocalRunAndWait(r.id)));
+  return runs.map((r) => r.id);
 }
 
 export async function listTestRuns(user: PublicUser, projectId: string) {

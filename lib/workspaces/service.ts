@@ -5,7 +5,6 @@ import { fitBytes } from "../api/bounds";
 import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { getConfig } from "../config";
 import { getPrisma } from "../db";
 import { AppError, notFound } from "../errors";
@@ -13,16 +12,38 @@ import { requireProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
 import { git, gitOk } from "./git";
 import { keyedLock } from "../keyed-lock";
+import { maskRepositoryUrl, planFetch } from "../projects/repository-url";
+import { redactString } from "../redact";
 
 /** Serialise git operations on one workspace within this process. */
 export const withWorkspaceLock = keyedLock("workspace");
 
 export const workspaceDir = (projectId: string) => path.join(getConfig().dataDir, "workspaces", projectId);
 
-function localSource(url: string): string | null {
-  if (url.startsWith("file://")) return fileURLToPath(url);
-  if (url.startsWith("/")) return url;
-  return null;
+/**
+ * Clone repository_url into `dest`, checked again right before (allowed host, public address, inside
+ * REPO_ROOTS): HTTPS only for remote repositories, connecting to the address just checked; the file protocol
+ * only for local ones; no submodules, no credential helper, no hooks, no SSH; within GIT_CLONE_TIMEOUT_MS and
+ * GIT_CLONE_MAX_BYTES. Returns null when cloned, else why not.
+ */
+async function cloneRepository(url: string, cwd: string, dest: string): Promise<string | null> {
+  const { git: limits } = getConfig();
+  let plan;
+  try {
+    plan = await planFetch(url);
+  } catch (e) {
+    return `refused: ${(e as Error).message}`;
+  }
+  const config: [string, string][] =
+    plan.kind === "local" ? [["protocol.file.allow", "always"]] : [["protocol.https.allow", "always"], ["http.curloptResolve", plan.pin]];
+  const source = plan.kind === "local" ? plan.path : plan.url;
+  const r = await git(cwd, ["clone", "--quiet", "--no-hardlinks", "--no-recurse-submodules", "--", source, dest], {
+    timeoutMs: limits.cloneTimeoutMs,
+    config,
+    env: { GIT_ALLOW_PROTOCOL: plan.kind === "local" ? "file" : "https" },
+    watch: { dir: dest, maxBytes: limits.cloneMaxBytes },
+  });
+  return r.code === 0 ? null : r.stderr.trim().split("\n").pop() || `git exited with ${r.code}`;
 }
 
 /** Create the workspace if it does not exist yet; returns its directory. */
@@ -42,11 +63,10 @@ export async function ensureWorkspace(projectId: string): Promise<string> {
       const url = project.repositoryUrl;
       let cloned = false;
       if (url) {
-        const src = localSource(url) ?? url;
-        const r = await git(path.dirname(dir), ["clone", "--quiet", "--no-hardlinks", src, tmp], { timeoutMs: 60_000 });
-        cloned = r.code === 0;
+        const failed = await cloneRepository(url, path.dirname(dir), tmp);
+        cloned = failed === null;
         if (!cloned) {
-          console.warn(`[workspace] clone of ${url} failed (${r.stderr.trim().split("\n").pop()}); starting an empty repository`);
+          console.warn(`[workspace] clone of ${maskRepositoryUrl(url)} for project ${projectId} failed (${redactString(failed!)}); starting an empty repository`);
           await rm(tmp, { recursive: true, force: true });
         }
       }

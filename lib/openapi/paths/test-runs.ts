@@ -48,10 +48,11 @@ route({
   method: "post",
   path: "/api/v1/projects/{id}/test-runs",
   tag: "Test runs",
-  summary: "Start a run: the project's test command (local) or one reported by CI (external); events in job:<job_id>",
+  summary:
+    "Start a run: the project's test command (local, in the sandbox) or one reported by CI (external); events in job:<job_id>. 503 SANDBOX_UNAVAILABLE where the sandbox cannot start; 429 RATE_LIMITED past TEST_RUN_QUEUE_PER_PROJECT runs waiting or running",
   body: ZCreateTestRunSchema,
   responses: { 202: { description: "The run", schema: ZTestRun } },
-  errors: [403, 409],
+  errors: [403, 409, 503],
 });
 route({
   method: "get",
