@@ -7,6 +7,7 @@ import { hasSessionCookie } from "../auth/identify";
 export type RequestPolicy = { publicUrl?: string; trustProxy: boolean; corsOrigins: string[] };
 export type Refusal = { status: number; code: string; reason: string; message: string };
 
+const last = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(",") : v)?.split(",").at(-1)?.trim() || undefined;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.split(",")[0]?.trim() || undefined;
 
 /**
@@ -22,7 +23,7 @@ export function normalizeForwarded(req: IncomingMessage, policy: RequestPolicy):
     const hops = (Array.isArray(xff) ? xff.join(",") : (xff ?? "")).split(",").map((s) => s.trim()).filter(Boolean);
     req.headers["x-switchboard-client-ip"] = hops.at(-1) ?? peer;
     req.headers["x-forwarded-proto"] = first(req.headers["x-forwarded-proto"]) === "https" ? "https" : "http";
-    const fh = first(req.headers["x-forwarded-host"]);
+    const fh = last(req.headers["x-forwarded-host"]); // the proxy's own entry, as for X-Forwarded-For
     if (fh) req.headers["x-forwarded-host"] = fh;
     else delete req.headers["x-forwarded-host"];
   } else {
@@ -69,6 +70,22 @@ export function originAllowedFor(origin: string, req: IncomingMessage, policy: R
 }
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** The path as a router may understand it: decoded until stable, backslashes as slashes, no empty segments. */
+export function normalPath(url: string): string {
+  let p = url.split("?")[0] ?? "/";
+  for (let i = 0; i < 5; i++) {
+    let d: string;
+    try {
+      d = decodeURIComponent(p);
+    } catch {
+      return "/\0invalid"; // not decodable: matches no exemption
+    }
+    if (d === p) break;
+    p = d;
+  }
+  return p.replace(/\\/g, "/").replace(/\/{2,}/g, "/").toLowerCase();
+}
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
 const hasBody = (req: IncomingMessage) =>
@@ -81,7 +98,9 @@ const hasBody = (req: IncomingMessage) =>
  * CSRF token) get the Origin check only. Bearer and API-token calls are not affected.
  */
 export function checkCsrf(req: IncomingMessage, policy: RequestPolicy): Refusal | null {
-  if (!UNSAFE.has(req.method ?? "") || !req.url?.startsWith("/api/")) return null;
+  // Every path, not only what starts with /api/: Next also routes percent-encoded spellings
+  // (/%61pi/v1/projects reaches /api/v1/projects), so a prefix test on the raw URL is no boundary.
+  if (!UNSAFE.has(req.method ?? "")) return null;
   if (req.headers.authorization || !hasSessionCookie(req.headers.cookie)) return null;
   const origin = req.headers.origin;
   if (!origin || !originAllowedFor(origin, req, policy)) {
@@ -94,7 +113,7 @@ export function checkCsrf(req: IncomingMessage, policy: RequestPolicy): Refusal 
         : "A change made with the session cookie needs an Origin header (browsers send it); scripts should use a Bearer token",
     };
   }
-  if (!req.url.startsWith("/api/auth/") && hasBody(req) && !JSON_TYPE.test(String(req.headers["content-type"] ?? ""))) {
+  if (!normalPath(req.url ?? "/").startsWith("/api/auth/") && hasBody(req) && !JSON_TYPE.test(String(req.headers["content-type"] ?? ""))) {
     return { status: 415, code: "UNSUPPORTED_MEDIA_TYPE", reason: "unsupported_media_type", message: "The body must be JSON (Content-Type: application/json)" };
   }
   return null;

@@ -12,7 +12,7 @@
 // mounted. As root the server drops to TEST_RUN_SANDBOX_UID with setpriv *before* bwrap: with `bwrap --uid`
 // alone a run would still own every root-owned file bound in. Unprivileged, the run keeps the server's uid
 // (nothing of the server's files is mounted either way).
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, lstatSync, readlinkSync, statSync } from "node:fs";
 import { chmod, lchown, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import path from "node:path";
@@ -31,7 +31,14 @@ const isRoot = () => typeof process.getuid === "function" && process.getuid() ==
 /** The node install the server runs with, when it is not under /usr (nvm, /opt/node …): bound read-only. */
 function nodePrefix(): string | null {
   const prefix = path.dirname(path.dirname(process.execPath));
-  return prefix === "/usr" || prefix.startsWith("/usr/") ? null : prefix;
+  if (prefix === "/usr" || prefix.startsWith("/usr/")) return null;
+  // Never bind the whole host or anything that holds the server's own files (node at /bin/node, /app/bin/node).
+  const cwd = process.cwd();
+  if (prefix === "/" || cwd === prefix || cwd.startsWith(prefix + "/")) {
+    console.warn(`[test-runs] node lives in ${process.execPath}: its prefix is not bound into runs (it would expose ${prefix})`);
+    return null;
+  }
+  return prefix;
 }
 
 /**
@@ -109,10 +116,11 @@ export function sandboxSpawn(cfg: AppConfig["testRuns"], workspace: string, comm
   bw.push("--ro-bind", "/usr", "/usr");
   for (const d of ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]) bw.push(...systemDir(d));
   for (const f of [...ETC, ...(cfg.network === "host" ? ETC_NET : [])]) bw.push("--ro-bind-try", f, f);
-  for (const p of extraPaths(cfg)) bw.push("--ro-bind", p, p);
   bw.push("--proc", "/proc", "--dev", "/dev");
   bw.push("--size", String(cfg.tmpBytes), "--tmpfs", "/tmp");
   bw.push("--size", String(cfg.tmpBytes), "--tmpfs", INSIDE_HOME);
+  // After the tmpfs mounts: an install under /tmp (a checkout in /tmp/…) would otherwise be hidden by them.
+  for (const p of extraPaths(cfg)) bw.push("--ro-bind", p, p);
   bw.push("--bind", workspace, INSIDE_WORKSPACE);
   if (existsSync(path.join(workspace, ".git"))) bw.push("--ro-bind", path.join(workspace, ".git"), path.join(INSIDE_WORKSPACE, ".git"));
   bw.push("--chdir", INSIDE_WORKSPACE, "--clearenv");
@@ -133,17 +141,16 @@ export function sandboxSpawn(cfg: AppConfig["testRuns"], workspace: string, comm
 export async function handWorkspaceToSandbox(cfg: AppConfig["testRuns"], dir: string): Promise<void> {
   if (!isRoot()) return;
   const uid = cfg.sandboxUid;
-  const walk = async (d: string): Promise<void> => {
-    await lchown(d, uid, uid);
-    const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      if (d === dir && e.name === ".git") continue;
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) await walk(full);
-      else await lchown(full, uid, uid).catch(() => {});
-    }
-  };
-  await walk(dir);
+  await lchown(dir, uid, uid);
+  // coreutils' chown -R -P walks with descriptors and never follows a symlink, on the command line (-h)
+  // or below: a run of this project swapping a directory for a link to / while the next run is prepared
+  // cannot turn this into a chown of the host. A walk by path in JS could.
+  const top = (await readdir(dir).catch(() => [] as string[])).filter((n) => n !== ".git").map((n) => path.join(dir, n));
+  for (let i = 0; i < top.length; i += 500) {
+    await new Promise<void>((resolve) => {
+      execFile("chown", ["-R", "-P", "-h", `${uid}:${uid}`, "--", ...top.slice(i, i + 500)], { timeout: 60_000 }, () => resolve());
+    });
+  }
 }
 
 /**

@@ -1,8 +1,8 @@
 // Each project's workspace: a git repository in DATA_DIR/workspaces/<project id>, cloned from
 // repository_url when possible, else initialised with one commit. Paths never escape it.
-import { existsSync } from "node:fs";
+import { constants, existsSync } from "node:fs";
 import { fitBytes } from "../api/bounds";
-import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { getConfig } from "../config";
@@ -125,13 +125,40 @@ export async function listFiles(dir: string): Promise<FileEntry[]> {
 
 export const MAX_FILE_VIEW_BYTES = 512 * 1024;
 
-export async function readWorkspaceFile(dir: string, rel: string) {
+/**
+ * Open a workspace file for reading and prove that what was opened lies inside the workspace. A test run
+ * can swap a checked path for a symlink (or a FIFO) between a check and a read, so the check is made on
+ * the open descriptor itself: its real path (/proc/self/fd) and its type. Non-blocking, so a FIFO never
+ * holds a thread.
+ */
+async function openInWorkspace(dir: string, rel: string) {
   const full = await resolveInWorkspace(dir, rel);
-  const st = await stat(full).catch(() => null);
-  if (!st || !st.isFile()) throw notFound("File");
-  const buf = await readFile(full);
+  const fh = await open(full, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY).catch(() => null);
+  if (!fh) throw notFound("File");
+  try {
+    const [st, real, realDir] = await Promise.all([fh.stat(), readlink(`/proc/self/fd/${fh.fd}`), realpath(dir)]);
+    if (!real.startsWith(realDir + path.sep)) throw new AppError("PATH_OUTSIDE_WORKSPACE", 400, `'${rel.slice(0, 200)}' is not a path inside the workspace`);
+    if (!st.isFile()) throw notFound("File");
+    return { fh, st };
+  } catch (e) {
+    await fh.close().catch(() => {});
+    throw e;
+  }
+}
+
+export async function readWorkspaceFile(dir: string, rel: string) {
+  const { fh, st } = await openInWorkspace(dir, rel);
+  let buf: Buffer;
+  try {
+    // At most what is shown (+1 byte to know it was cut): a run may leave a file of any size.
+    const want = Math.min(st.size, MAX_FILE_VIEW_BYTES + 1);
+    const { bytesRead, buffer } = await fh.read({ buffer: Buffer.alloc(want), position: 0, length: want });
+    buf = buffer.subarray(0, bytesRead);
+  } finally {
+    await fh.close().catch(() => {});
+  }
   const binary = buf.subarray(0, 8000).includes(0);
-  const truncated = buf.length > MAX_FILE_VIEW_BYTES;
+  const truncated = st.size > MAX_FILE_VIEW_BYTES;
   return {
     path: rel,
     size: st.size,

@@ -92,6 +92,21 @@ describe("request rules", () => {
     expect(checkCsrf(req("POST", "/api/v1/projects", h({ origin: "https://evil.example", authorization: "Bearer x" })), open)).toBeNull();
     expect(checkCsrf(req("POST", "/api/v1/projects", { host: "sb.example.com", origin: "https://evil.example", "content-type": "text/plain" }), open)).toBeNull(); // no cookie: nothing to forge
     expect(checkCsrf(req("GET", "/api/v1/projects", h({ origin: "https://evil.example" })), open)).toBeNull();
+    // Next routes percent-encoded and doubled-slash spellings to the same handlers: every path is checked,
+    // and the /api/auth/ exemption from the JSON rule is judged on the decoded path.
+    for (const url of ["/%61pi/v1/projects", "/api%2Fv1%2Fprojects", "//api/v1/projects", "/API/v1/projects", "/x"]) {
+      expect(checkCsrf(req("POST", url, h({ origin: "https://evil.example", "content-type": "text/plain" })), open)?.code, url).toBe("ORIGIN_NOT_ALLOWED");
+      expect(checkCsrf(req("POST", url, h({ origin: "http://sb.example.com", "content-type": "text/plain" })), open)?.code, url).toBe("UNSUPPORTED_MEDIA_TYPE");
+    }
+    expect(checkCsrf(req("POST", "/%61pi/auth/signout", h({ origin: "http://sb.example.com", "content-type": "application/x-www-form-urlencoded" })), open)).toBeNull();
+    expect(checkCsrf(req("POST", "/api/v1/%E0%A4%A", h({ origin: "http://sb.example.com", "content-type": "text/plain" })), open)?.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+  });
+
+  it("with TRUST_PROXY the proxy's own (last) X-Forwarded-Host counts, not one the client put first", () => {
+    const t = req("GET", "/", { host: "internal:3000", "x-forwarded-host": "localhost, evil.example", "x-forwarded-for": "1.2.3.4" });
+    normalizeForwarded(t, { ...pub, trustProxy: true });
+    expect(t.headers["x-forwarded-host"]).toBe("evil.example");
+    expect(checkHost(t, pub)?.code).toBe("HOST_NOT_ALLOWED");
   });
 
   it("headers: non-page CSP forbids everything; page CSP is nonce-based, eval only in development", () => {

@@ -3,7 +3,8 @@
 // as soon as it is closed, not when the report is complete. Names are as parseJUnitXml gives them
 // ("suite > classname > name"). The report's root says which tool wrote it (vitest, jest-junit, pytest), so a
 // tool's report can be set against that tool's own output (see index.ts).
-import { open, readdir, stat } from "node:fs/promises";
+import { open, readdir } from "node:fs/promises";
+import { constants } from "node:fs";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { SaxesParser } from "saxes";
@@ -150,13 +151,15 @@ export function createJUnitWatcher(dir: string, since: number, on: { result: (r:
   };
 
   const readFile = async (file: string) => {
-    const st = await stat(file).catch(() => null);
-    if (!st || st.mtimeMs < since - 1000 || st.size > MAX_FILE_BYTES) return;
-    let w = files.get(file);
-    if (w && w.mtimeMs === st.mtimeMs && w.offset === st.size) return;
-    const fd = await open(file, "r").catch(() => null);
+    // Opened first, without following a link and without blocking (the run may have swapped a FIFO or a
+    // symlink in after the directory listing), then judged by what was opened.
+    const fd = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => null);
     if (!fd) return;
     try {
+      const st = await fd.stat().catch(() => null);
+      if (!st || !st.isFile() || st.mtimeMs < since - 1000 || st.size > MAX_FILE_BYTES) return;
+      let w = files.get(file);
+      if (w && w.mtimeMs === st.mtimeMs && w.offset === st.size) return;
       if (w && (w.ino !== st.ino || st.size < w.offset || (await readHead(fd, w.head.length)) !== w.head)) w = undefined; // rewritten
       if (!w) {
         w = fresh(file, st.ino);
