@@ -121,7 +121,8 @@ export const MessageItem = memo(function MessageItem({ message: m, me, canAct }:
   const decide = useDecide(m.session_id, m.id);
   const [failure, setFailure] = useState<DecideError | null>(null);
   const inFlight = isInFlight(m.status);
-  const text = m.reply ?? m.stream ?? "";
+  // While it streams: the text so far (REST's `reply` then is that too, continued by live chunks).
+  const text = (inFlight ? (m.stream ?? m.reply) : (m.reply ?? m.stream)) ?? "";
   const busy = decide.isPending ? decide.variables : null;
   const author = m.user_id === me ? "You" : (m.user_name ?? "Someone");
 
@@ -163,7 +164,7 @@ export const MessageItem = memo(function MessageItem({ message: m, me, canAct }:
           </div>
 
           {m.streamGap && inFlight && (
-            <p className="text-xs text-zinc-500 italic dark:text-zinc-400">This page opened part-way through the answer; the full text appears when it is complete.</p>
+            <p data-testid="stream-gap" className="text-xs text-zinc-500 italic dark:text-zinc-400">This page opened part-way through the answer; the full text appears when it is complete.</p>
           )}
           {text && (
             <div data-testid="message-reply" className="space-y-2 text-sm leading-6 text-zinc-800 dark:text-zinc-200">

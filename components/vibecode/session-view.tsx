@@ -78,7 +78,7 @@ export function SessionView({ projectId, sessionId }: { projectId: string; sessi
 
   const messages = session.data?.messages;
   const last = messages?.[messages.length - 1];
-  useFollowBottom(last ? `${messages!.length}:${last.status}:${(last.reply ?? last.stream ?? "").length}` : "");
+  useFollowBottom(last ? `${messages!.length}:${last.status}:${(last.stream ?? last.reply ?? "").length}` : "");
 
   const p = project.data;
   if (isDeleted(p)) {

@@ -11,6 +11,7 @@ const RANK: Record<MessageStatus, number> = { pending: 0, streaming: 1, proposed
 export const isInFlight = (s: MessageStatus) => s === "pending" || s === "streaming";
 
 type Known = { rank: number; fields: Partial<MessageView> };
+type Chunk = { content: string; offset?: number };
 
 const CAP = 300;
 
@@ -23,7 +24,7 @@ function capSet<K, V>(map: Map<K, V>, key: K, value: V) {
 
 /** Per tab: streamed chunks, event-derived message fields and agent activity lines. */
 class LiveMessages {
-  private chunks = new Map<string, Map<number, string>>();
+  private chunks = new Map<string, Map<number, Chunk>>();
   private known = new Map<string, Known>();
   private activity = new Map<string, string>();
   /** Messages and sessions events announced: a REST read that started before them must not drop them. */
@@ -42,18 +43,41 @@ class LiveMessages {
 
   sessionsOf = (projectId: string) => [...this.sessions.values()].filter((s) => s.project_id === projectId);
 
-  addChunk(messageId: string, seq: number, content: string) {
-    const parts = this.chunks.get(messageId) ?? new Map<number, string>();
-    parts.set(seq, content);
+  addChunk(messageId: string, seq: number, content: string, offset?: number) {
+    const parts = this.chunks.get(messageId) ?? new Map<number, Chunk>();
+    parts.set(seq, { content, offset });
     capSet(this.chunks, messageId, parts);
   }
 
-  stream(messageId: string): { text: string; gap: boolean } | null {
+  /**
+   * The answer so far: `soFar` (the text a REST read returned while the message streamed) continued by
+   * the live chunks that go past it. Chunks carry their offset in the answer, so the ones the read already
+   * holds are dropped, and at a hole (chunks published before this tab joined the room that the read did not
+   * have yet) the text stops: it shows only what is contiguous until a fresh read (the join refetches the
+   * session) or the full reply fills it, never a fragment out of place.
+   */
+  stream(messageId: string, soFar = ""): { text: string; gap: boolean } | null {
     const parts = this.chunks.get(messageId);
-    if (!parts?.size) return null;
+    if (!parts?.size) return soFar ? { text: soFar, gap: false } : null;
     const seqs = [...parts.keys()].sort((a, b) => a - b);
-    const text = seqs.map((s) => parts.get(s)).join("");
-    const gap = seqs[0] !== 0 || seqs[seqs.length - 1]! - seqs[0]! + 1 !== seqs.length;
+    if (seqs.some((s) => parts.get(s)!.offset === undefined)) {
+      // Chunks without offsets (published before offsets existed): by seq alone.
+      const text = seqs.map((s) => parts.get(s)!.content).join("");
+      const gap = seqs[0] !== 0 || seqs[seqs.length - 1]! - seqs[0]! + 1 !== seqs.length;
+      return { text, gap };
+    }
+    let text = soFar;
+    let gap = false;
+    for (const s of seqs) {
+      const { content, offset } = parts.get(s)!;
+      const end = offset! + content.length;
+      if (end <= text.length) continue; // already in the text
+      if (offset! > text.length) {
+        gap = true;
+        break;
+      }
+      text += content.slice(text.length - offset!);
+    }
     return { text, gap };
   }
 
@@ -80,7 +104,8 @@ export function withLive(m: MessageView): MessageView {
   const known = live.knownOf(m.id);
   if (known && known.rank >= RANK[m.status]) out = { ...out, ...known.fields };
   if (isInFlight(out.status)) {
-    const s = live.stream(m.id);
+    // While a message streams, REST's `reply` is the answer so far (docs/PROTOCOL.md).
+    const s = live.stream(m.id, out.reply ?? "");
     if (s) out = { ...out, status: "streaming", stream: s.text, streamGap: s.gap };
     const line = live.activityOf(m.trace_id);
     if (line) out = { ...out, activity: line };
@@ -203,7 +228,7 @@ export function applyVibecodeEnvelope(qc: QueryClient, env: Envelope) {
     case "vibecode_chunk": {
       const d = env.data as EventData<"vibecode_chunk">;
       if ((live.knownOf(d.message_id)?.rank ?? 0) >= 2) return; // the full reply is already here
-      live.addChunk(d.message_id, d.seq, d.content);
+      live.addChunk(d.message_id, d.seq, d.content, typeof d.offset === "number" ? d.offset : undefined);
       return refreshMessage(qc, d.session_id, d.message_id);
     }
     case "vibecode_response": {

@@ -228,7 +228,7 @@ export const EVENTS = {
   "workflow.failed": workflowSummary,
   "session.created": z.object({ session_id: z.string(), project_id: z.string(), created_at: z.string(), user_id: z.string(), user_name: z.string() }),
   vibecode_request: z.object({ session_id: z.string(), message_id: z.string(), prompt: z.string(), user_id: z.string(), user_name: z.string(), status: z.literal("pending") }),
-  vibecode_chunk: z.object({ session_id: z.string(), message_id: z.string(), seq: z.number(), content: z.string() }),
+  vibecode_chunk: z.object({ session_id: z.string(), message_id: z.string(), seq: z.number(), offset: z.number().optional(), content: z.string() }),
   vibecode_response: z.object({
     session_id: z.string(),
     message_id: z.string(),

@@ -140,9 +140,15 @@ export async function postMessage(user: PublicUser, sessionId: string, prompt: s
   return { message_id: message.id, trace_id: traceId, status: "pending" as const };
 }
 
-/** Streams text deltas to the project room in batches (time or size), in order. */
+/**
+ * Streams text deltas to the project room in batches (time or size), in order. Each batch is first added to
+ * the message row (`reply` holds the text so far while the message streams), then published with its
+ * `offset` in that text: a page that reads the session mid-answer gets the text so far in one piece and
+ * drops the live chunks it already has (offset + length ≤ what it read), so the seam has no hole and no double.
+ */
 function chunkBatcher(projectId: string, base: { session_id: string; message_id: string }, traceId: string) {
   let buf = "";
+  let text = "";
   let seq = 0;
   let timer: NodeJS.Timeout | null = null;
   let chain = Promise.resolve();
@@ -152,8 +158,16 @@ function chunkBatcher(projectId: string, base: { session_id: string; message_id:
     if (!buf) return chain;
     const content = buf;
     buf = "";
-    const data = { ...base, seq: seq++, content };
-    chain = chain.then(() => publish({ type: "vibecode_chunk", room: rooms.project(projectId), source: SOURCE, traceId, data }).then(() => undefined));
+    const data = { ...base, seq: seq++, offset: text.length, content };
+    text += content;
+    const soFar = text;
+    chain = chain.then(async () => {
+      // Only while it still streams: a message that already ended keeps its final reply.
+      await getPrisma()
+        .message.updateMany({ where: { id: base.message_id, status: "streaming" }, data: { reply: soFar } })
+        .catch((e) => console.error("[vibecode] could not store the answer so far", e));
+      await publish({ type: "vibecode_chunk", room: rooms.project(projectId), source: SOURCE, traceId, data });
+    });
     return chain;
   };
   return {

@@ -91,6 +91,8 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
     expect(chunks.length).toBeLessThan(Math.ceil(a.data.reply.length / 12));
     expect(chunks.map((e) => e.data.seq)).toEqual(chunks.map((_, i) => i));
     expect(chunks.map((e) => e.data.content).join("")).toBe(a.data.reply);
+    // each chunk says where it starts in the answer (a late joiner drops what its REST read already has)
+    expect(chunks.map((e) => e.data.offset)).toEqual(chunks.map((_, i) => chunks.slice(0, i).reduce((n, e) => n + e.data.content.length, 0)));
     expect(chunks.every((e) => e.trace_id === r.body.trace_id)).toBe(true);
     expect(names.lastIndexOf("vibecode_chunk")).toBeLessThan(names.indexOf("vibecode_response"));
     expect(names.indexOf("vibecode_request")).toBeLessThan(names.indexOf("vibecode_chunk"));

@@ -5,6 +5,8 @@
 //   [[escape]]   a diff touching ../outside    [[http500]]  HTTP 500 with an OpenAI-style error body
 //   [[hang]]     one chunk, then nothing (the client must time out)
 //   [[slow]]     the valid diff, streamed slowly (for watching it arrive)
+//   [[paused]]   long prose (FakeOpenAI.LONG_ANSWER, no diff): its first third streamed, then nothing until
+//                resume() (whenPaused() resolves meanwhile), then the rest slowly (for opening a page mid-answer)
 // Review requests (response_format json_schema "code_review", or the reviewer's system prompt) get a JSON review
 // (FakeOpenAI.reviewFor): one suggestion on the first added line of the diff sent, one about the whole change.
 // In a review request, [[garbage]] or the word "garbage-review" anywhere answers text that is not JSON, and
@@ -20,6 +22,23 @@ export class FakeOpenAI {
   requests: FakeRequest[] = [];
   private server: http.Server;
   private open = new Set<http.ServerResponse>();
+  private pausedAt: ((sent: string) => void) | null = null;
+  private pausedSignal = new Promise<string>((r) => (this.pausedAt = r));
+  private release: (() => void) | null = null;
+  private released = new Promise<void>((r) => (this.release = r));
+
+  /** 60 numbered sentences of plain prose: a doubled or missing fragment shows in any part of it. */
+  static readonly LONG_ANSWER = Array.from({ length: 60 }, (_, i) => `Sentence ${i + 1} of the long answer says nothing new.`).join(" ");
+
+  /** A [[paused]] answer stopped part-way: resolves with the text streamed so far. */
+  whenPaused(): Promise<string> {
+    return this.pausedSignal;
+  }
+
+  /** Let a [[paused]] answer go on. */
+  resume() {
+    this.release?.();
+  }
 
   constructor() {
     this.server = http.createServer((req, res) => void this.handle(req, res));
@@ -39,6 +58,7 @@ export class FakeOpenAI {
 
   /** The answer the fake gives for a request (also what tests compare against). */
   static answerFor(text: string): string {
+    if (text.includes("[[paused]]")) return FakeOpenAI.LONG_ANSWER;
     if (text.includes("[[nodiff]]")) return "I looked at the repository and no change is needed for this request.";
     if (text.includes("[[baddiff]]")) {
       return "Here you go.\n```diff\n--- a/README.md\n+++ b/README.md\n@@ -10,2 +10,3 @@\n this line does not exist\n+an added line\n another missing line\n```\n";
@@ -140,9 +160,15 @@ export class FakeOpenAI {
     }
     const answer = FakeOpenAI.isReview(body) ? FakeOpenAI.reviewFor(text) : FakeOpenAI.answerFor(text);
     const slow = text.includes("[[slow]]");
+    const pauseAt = text.includes("[[paused]]") && !FakeOpenAI.isReview(body) ? Math.floor(answer.length / 3 / 12) * 12 : -1;
     for (let i = 0; i < answer.length; i += 12) {
+      if (i === pauseAt) {
+        this.pausedAt?.(answer.slice(0, i));
+        await this.released;
+      }
       send({ content: answer.slice(i, i + 12) });
       if (slow) await new Promise((r) => setTimeout(r, 25));
+      else if (pauseAt >= 0) await new Promise((r) => setTimeout(r, i < pauseAt ? 5 : 40));
     }
     res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 0, model: body.model, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`);
     if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created: 0, model: body.model, choices: [], usage })}\n\n`);

@@ -13,7 +13,12 @@ const ZMessage = z
     user_id: z.string(),
     user_name: z.string().nullable(),
     prompt: z.string(),
-    reply: z.string().nullable(),
+    reply: z
+      .string()
+      .nullable()
+      .describe(
+        "The answer. While status is streaming: the text streamed so far (vibecode_chunk events whose offset + content length exceeds its length continue it)",
+      ),
     patch: z.string().nullable(),
     files: z.array(ZPatchFile),
     status: z.string().describe("pending | streaming | proposed | answered | applied | rejected | failed"),
