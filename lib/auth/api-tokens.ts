@@ -117,10 +117,14 @@ export async function createApiToken(caller: Caller, input: TCreateToken) {
 /** Tokens listed at most (the newest). */
 export const MAX_TOKENS_LISTED = 500;
 
+/** A scoped caller sees and revokes only tokens confined to (a part of) its own scope, never wider ones. */
+const withinCallerScope = (caller: Caller, row: { projectIds: string[] }) =>
+  !caller.scope || (row.projectIds.length > 0 && row.projectIds.every((id) => caller.scope!.includes(id)));
+
 export async function listApiTokens(caller: Caller) {
   requireAction(caller, "token.manage");
   const rows = await getPrisma().apiToken.findMany({ where: { userId: caller.id }, orderBy: { createdAt: "desc" }, take: MAX_TOKENS_LISTED });
-  return rows.map(serializeToken);
+  return rows.filter((r) => withinCallerScope(caller, r)).map(serializeToken);
 }
 
 /** Revoke: REST refuses it at once; its sockets on every process get AUTH_FAILED and are disconnected. */
@@ -129,7 +133,7 @@ export async function revokeApiToken(caller: Caller, id: string) {
   if (!isUuid(id)) throw notFound("Token");
   const prisma = getPrisma();
   const row = await prisma.apiToken.findUnique({ where: { id } });
-  if (!row || row.userId !== caller.id) throw notFound("Token");
+  if (!row || row.userId !== caller.id || !withinCallerScope(caller, row)) throw notFound("Token");
   if (!row.revokedAt) await prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
   kickSockets(tokenRoom(id), "The token was revoked");
 }

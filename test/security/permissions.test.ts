@@ -242,4 +242,20 @@ describe("attack 10: agent and project-scoped tokens", () => {
     expect(await c.emitWithAck("subscribe", { room: `agent:${f.agentId}` })).toMatchObject({ status: "error", code: "ROOM_ACCESS_DENIED" });
     c.disconnect();
   });
+
+  it("a scoped token sees and revokes only tokens within its own scope, not its user's wider ones", async () => {
+    const p = await s.createProject(owner);
+    const narrow = await token(owner.token, { name: "narrow", kind: "personal", project_ids: [p.id] });
+    const wide = await token(owner.token, { name: "wide", kind: "personal" });
+    const sibling = await token(owner.token, { name: "sibling", kind: "personal", project_ids: [p.id] });
+    const listed = await s.request("GET", "/api/v1/tokens", { token: narrow.token });
+    expect(listed.status).toBe(200);
+    const names = (listed.body.tokens ?? listed.body).map((t: { name: string }) => t.name);
+    expect(names).toContain("sibling");
+    expect(names).not.toContain("wide");
+    expect(names).not.toContain("pat");
+    expect((await s.request("DELETE", `/api/v1/tokens/${wide.id}`, { token: narrow.token })).status).toBe(404);
+    expect((await s.request("GET", "/api/v1/me", { token: wide.token })).status).toBe(200); // still works
+    expect((await s.request("DELETE", `/api/v1/tokens/${sibling.id}`, { token: narrow.token })).status).toBe(204);
+  });
 });
