@@ -5,9 +5,8 @@
 // increasing id order; and the log must hold each logical event at most once (acknowledged ones exactly once).
 // Runs in the PostgreSQL leg with TEST_REDIS=1; skipped otherwise (as scaleout.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomBytes } from "node:crypto";
 import type { Socket } from "socket.io-client";
-import { createTestDatabase, REDIS_TEST_URL, startServer, type TestServer, type TestUser } from "../support/server";
+import { startPair, type TestServer, type TestUser } from "../support/server";
 import { agentWithToken, projectEvents, sleep, startWorkflow, until } from "./helpers";
 
 const usesPg = process.env.TEST_DB === "postgres";
@@ -59,20 +58,16 @@ class Follower {
 describe.runIf(usesPg && usesRedis)("conformance: a process SIGKILLed mid-stream", () => {
   let a: TestServer;
   let b: TestServer;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pair: Awaited<ReturnType<typeof startPair>>;
   let owner: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const env = { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: `sbtest-${randomBytes(4).toString("hex")}`, AUTH_SECRET: `shared-${randomBytes(16).toString("hex")}`, RATE_LIMIT_REST_PER_MINUTE: "100000" };
-    a = await startServer({ env, databaseUrl: db.url });
-    b = await startServer({ env, databaseUrl: db.url });
+    pair = await startPair({ RATE_LIMIT_REST_PER_MINUTE: "100000" });
+    ({ a, b } = pair);
     owner = await a.createUser("Owner");
   }, 180_000);
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await db?.drop();
+    await pair?.stop();
   });
 
   it("every acknowledged event reaches every client exactly once after dedupe, in order; retries with keys never duplicate", { timeout: 120_000 }, async () => {

@@ -3,7 +3,7 @@
 // keys are per caller. With TEST_DB=postgres TEST_REDIS=1, also across two processes sharing the database.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { createTestDatabase, record, REDIS_TEST_URL, startServer, type TestServer, type TestUser } from "../support/server";
+import { record, startPair, startServer, type TestServer, type TestUser } from "../support/server";
 import { agentWithToken, projectEvents, sleep, startWorkflow, until } from "./helpers";
 
 const usesPg = process.env.TEST_DB === "postgres";
@@ -144,20 +144,16 @@ describe("the window", () => {
 describe.runIf(usesPg && usesRedis)("two processes sharing PostgreSQL and Redis", () => {
   let a: TestServer;
   let b: TestServer;
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pair: Awaited<ReturnType<typeof startPair>>;
   let owner: TestUser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const env = { REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: `sbtest-${randomBytes(4).toString("hex")}`, AUTH_SECRET: `shared-${randomBytes(16).toString("hex")}`, RATE_LIMIT_REST_PER_MINUTE: "100000" };
-    a = await startServer({ env, databaseUrl: db.url });
-    b = await startServer({ env, databaseUrl: db.url });
+    pair = await startPair({ RATE_LIMIT_REST_PER_MINUTE: "100000" });
+    ({ a, b } = pair);
     owner = await a.createUser("Owner");
   }, 180_000);
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await db?.drop();
+    await pair?.stop();
   });
 
   it("an agent:event retried on the other process with the same key creates one event", async () => {
