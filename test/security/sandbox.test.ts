@@ -42,7 +42,7 @@ out.envKeys = Object.keys(process.env).sort();
 out.envLeak = leaks(JSON.stringify(process.env));
 out.wroteWorkspace = (() => { try { fs.writeFileSync("written-by-run.txt", "x"); return true; } catch { return false; } })();
 out.wroteGit = (() => { try { fs.writeFileSync(".git/hooks/post-checkout", "#!/bin/sh\nid > /tmp/pwned\n", { mode: 0o755 }); return true; } catch { return false; } })();
-out.tmpWritable = (() => { try { fs.writeFileSync("/tmp/x", "x"); fs.writeFileSync(process.env.HOME + "/x", "x"); return true; } catch { return false; } })();
+out.tmpWritable = (() => { try { fs.writeFileSync("/tmp/written-by-run", "x"); fs.writeFileSync(process.env.HOME + "/written-by-run", "x"); return true; } catch { return false; } })();
 const connect = (port) => new Promise((resolve) => {
   const s = net.connect({ host: "127.0.0.1", port });
   const t = setTimeout(() => { s.destroy(); resolve("timeout"); }, 2000);
