@@ -113,7 +113,10 @@ export function checkCsrf(req: IncomingMessage, policy: RequestPolicy): Refusal 
         : "A change made with the session cookie needs an Origin header (browsers send it); scripts should use a Bearer token",
     };
   }
-  if (!normalPath(req.url ?? "/").startsWith("/api/auth/") && hasBody(req) && !JSON_TYPE.test(String(req.headers["content-type"] ?? ""))) {
+  // JSON is the rule for our API; next-auth posts forms and Socket.IO's polling transport posts text/plain
+  // (it checks the Origin itself, and above).
+  const p = normalPath(req.url ?? "/");
+  if (!p.startsWith("/api/auth/") && !p.startsWith("/socket.io/") && hasBody(req) && !JSON_TYPE.test(String(req.headers["content-type"] ?? ""))) {
     return { status: 415, code: "UNSUPPORTED_MEDIA_TYPE", reason: "unsupported_media_type", message: "The body must be JSON (Content-Type: application/json)" };
   }
   return null;

@@ -100,6 +100,9 @@ describe("request rules", () => {
     }
     expect(checkCsrf(req("POST", "/%61pi/auth/signout", h({ origin: "http://sb.example.com", "content-type": "application/x-www-form-urlencoded" })), open)).toBeNull();
     expect(checkCsrf(req("POST", "/api/v1/%E0%A4%A", h({ origin: "http://sb.example.com", "content-type": "text/plain" })), open)?.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    // Socket.IO's polling transport posts text/plain with the cookie: same origin passes, another is refused.
+    expect(checkCsrf(req("POST", "/socket.io/?EIO=4&transport=polling&sid=x", h({ origin: "http://sb.example.com", "content-type": "text/plain;charset=UTF-8" })), open)).toBeNull();
+    expect(checkCsrf(req("POST", "/socket.io/?EIO=4&transport=polling&sid=x", h({ origin: "https://evil.example", "content-type": "text/plain;charset=UTF-8" })), open)?.code).toBe("ORIGIN_NOT_ALLOWED");
   });
 
   it("with TRUST_PROXY the proxy's own (last) X-Forwarded-Host counts, not one the client put first", () => {
