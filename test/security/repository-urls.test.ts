@@ -5,13 +5,13 @@
 // fetch time (a symlink placed after the project was saved does not lead out); credentials in a URL are shown
 // to nobody.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { startServer, type TestServer, type TestUser } from "../support/server";
+import { git, makeRepo } from "../support/repos";
 
 let s: TestServer;
 let owner: TestUser;
@@ -20,15 +20,6 @@ let hits = 0;
 let port = 0;
 const outside = mkdtempSync(path.join(tmpdir(), "switchboard-outside-"));
 
-const git = (dir: string, ...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8" });
-function makeRepo(dir: string, files: Record<string, string>) {
-  mkdirSync(dir, { recursive: true });
-  for (const [f, c] of Object.entries(files)) writeFileSync(path.join(dir, f), c);
-  git(dir, "init", "-q");
-  git(dir, "add", "-A");
-  git(dir, "-c", "user.name=T", "-c", "user.email=t@example.test", "commit", "-qm", "init");
-  return dir;
-}
 
 beforeAll(async () => {
   probe = createServer((req, res) => {

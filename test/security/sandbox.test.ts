@@ -8,13 +8,13 @@
 // with TEST_RUN_SANDBOX=off (the old behaviour, now an explicit opt-out) sees everything, so the probe itself is
 // shown to detect what it looks for.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { nextEvent, record, ROOT, startServer, type TestServer, type TestUser } from "../support/server";
+import { makeRepo } from "../support/repos";
 
 const OPENAI_CANARY = `canary-openai-${randomBytes(8).toString("hex")}`;
 
@@ -56,15 +56,6 @@ const connect = (port) => new Promise((resolve) => {
 })();
 `;
 
-const git = (dir: string, ...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8" });
-function makeRepo(dir: string, files: Record<string, string>) {
-  mkdirSync(dir, { recursive: true });
-  for (const [f, c] of Object.entries(files)) writeFileSync(path.join(dir, f), c);
-  git(dir, "init", "-q");
-  git(dir, "add", "-A");
-  git(dir, "-c", "user.name=T", "-c", "user.email=t@example.test", "commit", "-qm", "init");
-  return dir;
-}
 
 /** Start a run of the project's command and wait for its end; returns the run and its full log. */
 async function run(s: TestServer, user: TestUser, projectId: string, timeoutMs = 60_000) {
