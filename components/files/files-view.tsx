@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, FolderTree, GitCommitHorizontal } from "lucide-react";
-import { rooms } from "@/lib/realtime/events";
+import { rooms } from "@/lib/contract";
 import { isApiError } from "@/lib/client/api";
 import { keys } from "@/lib/client/keys";
 import { useProject } from "@/lib/client/queries";

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, FolderTree, MessageSquareDashed, SearchX, Sparkles } from "lucide-react";
-import { rooms } from "@/lib/realtime/events";
+import { rooms } from "@/lib/contract";
 import { isApiError } from "@/lib/client/api";
 import { keys } from "@/lib/client/keys";
 import { useMembers, useProject } from "@/lib/client/queries";

@@ -1,39 +1,11 @@
 "use client";
 // Agents and API tokens in the browser: REST reads, live presence from agent.* envelopes into the cache.
 import { useMutation, useQuery, useQueryClient, type QueryClient, type QueryKey } from "@tanstack/react-query";
-import type { Envelope, EventData } from "@/lib/realtime/events";
+import type { Agent, AgentPresence, AgentStatus, AnyEnvelope, ApiToken, NewApiToken as NewToken } from "@/lib/contract";
 import { apiFetch } from "./api";
 import { toast, toastError } from "./toast";
 
-export type AgentStatus = "online" | "offline" | "busy" | "idle" | "error";
-export type Agent = {
-  id: string;
-  name: string;
-  kind: string;
-  project_ids: string[];
-  status: AgentStatus;
-  availability: number | null;
-  metadata: Record<string, unknown>;
-  last_seen_at: string | null;
-  connections: number;
-  created_by: string | null;
-  created_at: string;
-};
-export type ApiToken = {
-  id: string;
-  name: string;
-  kind: "personal" | "agent";
-  prefix: string;
-  project_ids: string[];
-  agent_id: string | null;
-  expires_at: string | null;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  revoked: boolean;
-  expired: boolean;
-  created_at: string;
-};
-export type NewToken = ApiToken & { token: string };
+export type { Agent, AgentStatus, ApiToken, NewApiToken as NewToken } from "@/lib/contract";
 export type TokenInput = { name: string; kind: "personal" | "agent"; project_ids?: string[]; expires_at?: string | null };
 
 // Query keys of this feature (kept here so the shared keys.ts stays untouched by it).
@@ -82,7 +54,7 @@ export function useRevokeToken() {
   });
 }
 
-type Presence = EventData<"agent.status_changed">;
+type Presence = AgentPresence;
 
 function mergePresence(list: Agent[] | undefined, d: Presence): Agent[] | undefined {
   if (!list) return list;
@@ -101,9 +73,9 @@ function mergePresence(list: Agent[] | undefined, d: Presence): Agent[] | undefi
 }
 
 /** agent.* envelopes (from agent: and project: rooms) update every agent list in the cache. */
-export function applyAgentEnvelope(qc: QueryClient, env: Envelope) {
+export function applyAgentEnvelope(qc: QueryClient, env: AnyEnvelope) {
   if (env.type !== "agent.status_changed" && env.type !== "agent.connected" && env.type !== "agent.disconnected") return;
-  const d = env.data as Presence;
+  const d = env.data;
   // A list fetched before this event but answered after it would overwrite it with the old state:
   // when one is in flight, cancel it and fetch again (the event is already in the database).
   const merge = (key: QueryKey) => {

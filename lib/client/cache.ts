@@ -1,7 +1,7 @@
 // Envelopes → React Query cache. The socket never drives component state directly: it edits the cache.
 import { applyWorkflowEnvelope, workflowQueriesBehindRoom } from "./workflows";
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
-import { parseRoom, type Envelope, type EventData } from "@/lib/realtime/events";
+import { parseRoom, type AnyEnvelope } from "@/lib/contract";
 import { keys } from "./keys";
 import { mergeFeed, type FeedBuffer, type FeedData } from "./feed";
 import { applyVibecodeEnvelope, vibecodeQueriesBehindProject } from "./vibecode-cache";
@@ -56,7 +56,7 @@ export function dropMember(qc: QueryClient, projectId: string, userId: string) {
   updateMembers(qc, projectId, (list) => list.filter((m) => m.user_id !== userId));
 }
 
-const pickMember = (d: Member & Record<string, unknown>): Member => ({
+const pickMember = (d: Member): Member => ({
   project_id: d.project_id,
   user_id: d.user_id,
   email: d.email,
@@ -65,7 +65,7 @@ const pickMember = (d: Member & Record<string, unknown>): Member => ({
   created_at: d.created_at,
 });
 
-function appendToFeed({ qc, feedBuffer }: CacheContext, projectId: string, env: Envelope) {
+function appendToFeed({ qc, feedBuffer }: CacheContext, projectId: string, env: AnyEnvelope) {
   const key = keys.events(projectId);
   const state = qc.getQueryState<FeedData>(key);
   if (state?.data) qc.setQueryData<FeedData>(key, (old) => old && { ...old, items: mergeFeed(old.items, [env], true) });
@@ -73,7 +73,7 @@ function appendToFeed({ qc, feedBuffer }: CacheContext, projectId: string, env: 
   // no feed query yet: its history fetch will include this (events are persisted before they are sent)
 }
 
-export function applyEnvelope(ctx: CacheContext, env: Envelope) {
+export function applyEnvelope(ctx: CacheContext, env: AnyEnvelope) {
   const { qc, me } = ctx;
   const room = parseRoom(env.room);
   if (room?.kind === "project" && room.id) appendToFeed(ctx, room.id, env);
@@ -85,25 +85,25 @@ export function applyEnvelope(ctx: CacheContext, env: Envelope) {
 
   switch (env.type) {
     case "project.created": {
-      const d = env.data as EventData<"project.created">;
+      const d = env.data;
       // Only the creator's user room hears this; anyone else re-reads the list to learn their role.
       if (d.created_by === me) mergeProject(qc, { ...stripProject(d), role: "owner" }, true);
       else void qc.invalidateQueries({ queryKey: keys.projects });
       return;
     }
     case "project.updated":
-      return mergeProject(qc, stripProject(env.data as EventData<"project.updated">));
+      return mergeProject(qc, stripProject(env.data));
     case "project.deleted":
-      return markProjectDeleted(qc, env.data as EventData<"project.deleted">);
+      return markProjectDeleted(qc, env.data);
     case "member.added":
     case "member.updated": {
-      const m = pickMember(env.data as EventData<"member.added">);
+      const m = pickMember(env.data);
       putMember(qc, m);
       if (m.user_id === me) refreshMyAccess(qc, m.project_id);
       return;
     }
     case "member.removed": {
-      const d = env.data as EventData<"member.removed">;
+      const d = env.data;
       dropMember(qc, d.project_id, d.user_id);
       if (d.user_id === me) refreshMyAccess(qc, d.project_id);
       return;

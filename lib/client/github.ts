@@ -2,7 +2,7 @@
 // Pull requests, issues and AI reviews: REST for the first read; pr.*, issue.* and ai.* envelopes edit the
 // same React Query entries (applyGithubEnvelope, called from cache.ts for every envelope).
 import { useMutation, useQuery, useQueryClient, type QueryClient, type QueryKey } from "@tanstack/react-query";
-import { rooms, type Envelope, type EventData, type TAiSuggestion, type TIssue, type TPullRequest } from "@/lib/realtime/events";
+import { rooms, type AnyEnvelope, type TAiSuggestion, type TIssue, type TPullRequest, type TReview } from "@/lib/contract";
 import { apiFetch } from "./api";
 import { useRoom } from "./realtime";
 
@@ -10,21 +10,7 @@ export type PullRequest = TPullRequest;
 export type Issue = TIssue;
 export type Suggestion = TAiSuggestion;
 export type ReviewTarget = { type: "pr"; id: string } | { type: "code"; id: string; sessionId: string };
-export type Review = {
-  id: string;
-  project_id: string;
-  target_type: "pr" | "code";
-  target_id: string;
-  status: "running" | "completed" | "failed";
-  model: string | null;
-  summary: string | null;
-  suggestions: Suggestion[];
-  token_usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null;
-  error: string | null;
-  trace_id: string;
-  created_at: string;
-  updated_at: string;
-};
+export type Review = TReview;
 
 export const githubKeys = {
   pulls: (projectId: string) => ["pull-requests", projectId] as const,
@@ -56,12 +42,12 @@ function upsert<T extends { created_at: string; number: number }>(list: T[] | un
   return [...rest, item].sort(byNewest);
 }
 
-const strip = <T extends Record<string, unknown>>(d: T) => {
+const strip = <T extends { action: string; sender: string | null }>(d: T): Omit<T, "action" | "sender"> => {
   const { action: _a, sender: _s, ...rest } = d;
   return rest;
 };
 
-function newReview(d: { review_id: string; target_type: "pr" | "code"; target_id: string }, env: Envelope): Review {
+function newReview(d: { review_id: string; target_type: "pr" | "code"; target_id: string }, env: AnyEnvelope): Review {
   return {
     id: d.review_id,
     project_id: env.room.replace(/^project:/, ""),
@@ -74,12 +60,13 @@ function newReview(d: { review_id: string; target_type: "pr" | "code"; target_id
     token_usage: null,
     error: null,
     trace_id: env.trace_id ?? "",
+    created_by: null,
     created_at: env.timestamp,
     updated_at: env.timestamp,
   };
 }
 
-function updateReview(qc: QueryClient, key: QueryKey, d: { review_id: string; target_type: "pr" | "code"; target_id: string }, env: Envelope, fn: (r: Review) => Review) {
+function updateReview(qc: QueryClient, key: QueryKey, d: { review_id: string; target_type: "pr" | "code"; target_id: string }, env: AnyEnvelope, fn: (r: Review) => Review) {
   qc.setQueryData<Review[]>(key, (old) => {
     if (!old) return old;
     const found = old.find((r) => r.id === d.review_id);
@@ -88,24 +75,24 @@ function updateReview(qc: QueryClient, key: QueryKey, d: { review_id: string; ta
   });
 }
 
-export function applyGithubEnvelope(qc: QueryClient, env: Envelope) {
+export function applyGithubEnvelope(qc: QueryClient, env: AnyEnvelope) {
   switch (env.type) {
     case "pr.created":
     case "pr.updated":
     case "pr.closed": {
-      const pr = strip(env.data as EventData<"pr.created">) as PullRequest;
+      const pr: PullRequest = strip(env.data);
       qc.setQueryData<PullRequest[]>(githubKeys.pulls(pr.project_id), (old) => upsert(old, pr, (x) => x.pr_id === pr.pr_id));
       return;
     }
     case "issue.created":
     case "issue.updated":
     case "issue.closed": {
-      const issue = strip(env.data as EventData<"issue.created">) as Issue;
+      const issue: Issue = strip(env.data);
       qc.setQueryData<Issue[]>(githubKeys.issues(issue.project_id), (old) => upsert(old, issue, (x) => x.issue_id === issue.issue_id));
       return;
     }
     case "ai.suggestion": {
-      const d = env.data as EventData<"ai.suggestion">;
+      const d = env.data;
       const { review_id: _r, session_id: _s, ...sg } = d;
       updateReview(qc, githubKeys.reviews(d.target_type, d.target_id), d, env, (r) =>
         r.suggestions.some((x) => x.suggestion_id === sg.suggestion_id) ? r : { ...r, suggestions: [...r.suggestions, sg] },
@@ -113,7 +100,7 @@ export function applyGithubEnvelope(qc: QueryClient, env: Envelope) {
       return;
     }
     case "ai.analysis_complete": {
-      const d = env.data as EventData<"ai.analysis_complete">;
+      const d = env.data;
       updateReview(qc, githubKeys.reviews(d.target_type, d.target_id), d, env, (r) => ({
         ...r,
         status: d.status,
@@ -169,6 +156,7 @@ export function useStartReview(target: ReviewTarget) {
           suggestions: [],
           token_usage: null,
           error: null,
+          created_by: null,
           trace_id: r.trace_id,
           created_at: now,
           updated_at: now,

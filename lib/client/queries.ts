@@ -1,7 +1,7 @@
 "use client";
 // Data hooks: REST for the first read, the realtime provider keeps the same cache entries live.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { rooms } from "@/lib/realtime/events";
+import { rooms } from "@/lib/contract";
 import { api } from "./api";
 import { toast, toastError } from "./toast";
 import { keys } from "./keys";

@@ -2,7 +2,7 @@
 // The realtime provider: one RealtimeClient per signed-in tab, wired to the React Query cache.
 import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
 import { useQueryClient, type QueryKey } from "@tanstack/react-query";
-import { rooms } from "@/lib/realtime/events";
+import { rooms } from "@/lib/contract";
 import { applyEnvelope, queriesAfterReset, queriesBehindRoom } from "./cache";
 import { toast } from "./toast";
 import { FeedBuffer } from "./feed";

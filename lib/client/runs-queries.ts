@@ -2,7 +2,7 @@
 // Test-run hooks: REST for the first read; runs-cache.ts keeps the same entries live from the socket.
 import { useMemo } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { rooms } from "@/lib/realtime/events";
+import { rooms } from "@/lib/contract";
 import { isApiError } from "./api";
 import { keys } from "./keys";
 import { useRoom } from "./realtime";

@@ -3,7 +3,7 @@
 // the start on the first join, from the last one applied after that and after every reconnect).
 import { useEffect, useMemo } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { rooms } from "@/lib/realtime/events";
+import { rooms } from "@/lib/contract";
 import { keys } from "./keys";
 import { useRealtime } from "./realtime";
 import { emptyJob, keepJobs, type JobState } from "./runs-cache";

@@ -3,30 +3,13 @@
 // The list lives under keys.workflows(projectId) (project room events), one workflow's view under
 // keys.workflow(id) (its own room's events, appended in id order).
 import { useQuery, type QueryClient } from "@tanstack/react-query";
-import { parseRoom, rooms, type Envelope, type EventData } from "@/lib/realtime/events";
+import { parseRoom, rooms, type AnyEnvelope, type EnvelopeOf, type Workflow, type WorkflowDetail, type agentEvents, type workflowEvents } from "@/lib/contract";
 import { apiFetch } from "./api";
 import { useRoom } from "./realtime";
 
-export type WorkflowStatus = "running" | "completed" | "failed";
-export type Workflow = {
-  id: string;
-  project_id: string;
-  agent_id: string | null;
-  name: string;
-  status: WorkflowStatus;
-  progress: number;
-  current_step: number;
-  total_steps: number | null;
-  step_name: string | null;
-  result: unknown;
-  error: string | null;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
-};
-export type WorkflowStep = { step: number; name: string | null; progress: number; at: string };
-export type WorkflowDetail = Workflow & { steps: WorkflowStep[]; logs: string[]; errors: string[]; events: Envelope[]; last_event_id: string };
+export type { Workflow, WorkflowDetail, WorkflowStatus, WorkflowStep } from "@/lib/contract";
+/** The events this cache follows: workflow.* (project and workflow rooms) and agent:* (workflow rooms). */
+type WorkflowEnvelope = EnvelopeOf<typeof workflowEvents & typeof agentEvents>;
 
 export const workflowKeys = {
   list: (projectId: string) => ["workflows", projectId] as const,
@@ -52,12 +35,12 @@ function fresher<T extends Workflow>(a: T, b: T): T {
 }
 
 /** Apply one envelope of a workflow's own room to its view. */
-export function applyToDetail(d: WorkflowDetail, env: Envelope): WorkflowDetail {
+export function applyToDetail(d: WorkflowDetail, env: AnyEnvelope): WorkflowDetail {
   if (!newer(env.id, d.last_event_id)) return d;
   const next: WorkflowDetail = { ...d, events: [...d.events, env].slice(-MAX_EVENTS), last_event_id: env.id };
   switch (env.type) {
     case "workflow.progress": {
-      const p = env.data as EventData<"workflow.progress">;
+      const p = env.data;
       const stepChanged = p.current_step !== d.current_step || p.step_name !== d.step_name;
       return {
         ...next,
@@ -73,7 +56,7 @@ export function applyToDetail(d: WorkflowDetail, env: Envelope): WorkflowDetail 
     }
     case "workflow.completed":
     case "workflow.failed": {
-      const w = env.data as EventData<"workflow.completed">;
+      const w = env.data;
       const { workflow_id: _w, ...fields } = w;
       return { ...next, ...fields, errors: env.type === "workflow.failed" && w.error ? [...d.errors, w.error] : d.errors };
     }
@@ -98,23 +81,42 @@ function upsertList(list: Workflow[] | undefined, w: Workflow): Workflow[] | und
 }
 
 /** socket → cache for workflow events (called for every envelope). */
-export function applyWorkflowEnvelope(qc: QueryClient, env: Envelope) {
-  if (!env.type.startsWith("workflow.") && !env.type.startsWith("agent:")) return;
+export function applyWorkflowEnvelope(qc: QueryClient, env: AnyEnvelope) {
+  switch (env.type) {
+    case "workflow.started":
+    case "workflow.progress":
+    case "workflow.completed":
+    case "workflow.failed":
+    case "agent:thought":
+    case "agent:tool_call":
+    case "agent:result":
+    case "agent:error":
+      return applyToRooms(qc, env);
+  }
+}
+
+function applyToRooms(qc: QueryClient, env: WorkflowEnvelope) {
   const room = parseRoom(env.room);
   if (room?.kind === "workflow" && room.id) {
     qc.setQueryData<WorkflowDetail>(workflowKeys.detail(room.id), (old) => old && applyToDetail(old, env));
-  } else if (room?.kind === "project" && room.id && env.type.startsWith("workflow.")) {
-    const d = env.data as Record<string, unknown>;
-    const id = d.workflow_id as string;
-    const current = qc.getQueryData<Workflow[]>(workflowKeys.list(room.id))?.find((w) => w.id === id);
-    if (env.type === "workflow.progress") {
-      const p = env.data as EventData<"workflow.progress">;
-      if (!current) return void qc.invalidateQueries({ queryKey: workflowKeys.list(room.id) });
-      const { workflow_id: _w, logs: _l, errors: _e, ...fields } = p;
-      qc.setQueryData<Workflow[]>(workflowKeys.list(room.id), (old) => upsertList(old, { ...current, ...fields }));
-    } else {
-      const { workflow_id: _w, ...w } = env.data as EventData<"workflow.started">;
-      qc.setQueryData<Workflow[]>(workflowKeys.list(room.id), (old) => upsertList(old, w));
+    return;
+  }
+  if (room?.kind !== "project" || !room.id) return;
+  const list = workflowKeys.list(room.id);
+  switch (env.type) {
+    case "workflow.progress": {
+      const current = qc.getQueryData<Workflow[]>(list)?.find((w) => w.id === env.data.workflow_id);
+      if (!current) return void qc.invalidateQueries({ queryKey: list });
+      const { workflow_id: _w, logs: _l, errors: _e, ...fields } = env.data;
+      qc.setQueryData<Workflow[]>(list, (old) => upsertList(old, { ...current, ...fields }));
+      return;
+    }
+    case "workflow.started":
+    case "workflow.completed":
+    case "workflow.failed": {
+      const { workflow_id: _w, ...w } = env.data;
+      qc.setQueryData<Workflow[]>(list, (old) => upsertList(old, w));
+      return;
     }
   }
 }
