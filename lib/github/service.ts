@@ -19,6 +19,7 @@ import { requireAdmin, requireProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
 import { githubRepoName, normaliseFullName } from "./repository";
 import { ZListQuery } from "./schemas";
+import type { WebhookDelivery } from "../contract/github";
 
 const SOURCE = "github_service";
 /** GitHub caps payloads at 25 MB, but PR/issue/push payloads are far smaller; 5 MB leaves room for big pushes. */
@@ -388,7 +389,7 @@ export function webhookOutcome(o: Outcome): Response {
 
 type DeliveryRow = NonNullable<Awaited<ReturnType<ReturnType<typeof getPrisma>["webhookDelivery"]["findUnique"]>>>;
 
-export function serializeDelivery(r: DeliveryRow) {
+export function serializeDelivery(r: DeliveryRow): WebhookDelivery {
   return {
     id: r.id,
     project_id: r.projectId,
