@@ -6,10 +6,10 @@ import { ArrowLeft, FolderTree, MessageSquareDashed, SearchX, Sparkles } from "l
 import { rooms } from "@/lib/contract";
 import { isApiError } from "@/lib/client/api";
 import { keys } from "@/lib/client/keys";
-import { useMembers, useProject } from "@/lib/client/queries";
+import { useMembers, useProject } from "@/lib/client/projects/hooks";
 import { useRealtime, useRoom } from "@/lib/client/realtime";
 import { can, isDeleted, type Member } from "@/lib/client/types";
-import { useSession } from "@/lib/client/vibecode-queries";
+import { useSession } from "@/lib/client/vibecode/hooks";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";

@@ -1,7 +1,7 @@
 // One line per envelope for the activity feed. Known types read as sentences; any other type
 // (later features add many) gets a generic summary of its data, so the feed never breaks.
 import type { AnyEnvelope } from "@/lib/contract";
-import { formatDuration, STATUS_LABEL, type RunStatus } from "./runs";
+import { formatDuration, STATUS_LABEL, type RunStatus } from "./runs/api";
 
 export type EventLine = { actor: string | null; summary: string };
 

@@ -8,7 +8,7 @@ import { toast } from "./toast";
 import { FeedBuffer } from "./feed";
 import { RealtimeClient, type ConnectionState } from "./realtime-client";
 import { getSocket } from "./socket";
-import { useProjects } from "./queries";
+import { useProjects } from "./projects/hooks";
 
 type RealtimeContextValue = { client: RealtimeClient; feedBuffer: FeedBuffer; me: string };
 

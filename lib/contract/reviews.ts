@@ -55,4 +55,5 @@ export const reviewEvents = {
 
 /* REST answers */
 export const ZReviewStartedResponse = z.object({ review_id: z.string(), trace_id: z.string(), status: z.literal("running") });
+export type ReviewStartedResponse = z.infer<typeof ZReviewStartedResponse>;
 export const ZReviewListResponse = z.object({ reviews: z.array(ZReviewSchema) });

@@ -1,7 +1,7 @@
 // Test runs in the browser: the REST shapes, the calls, and merges that keep a run's snapshots in order
 // (REST reads and live events can arrive in any order; a run never moves backwards).
 import type { RunStatus, TestResult, TestRun as ContractTestRun } from "@/lib/contract";
-import { ApiError, apiFetch } from "./api";
+import { ApiError, apiFetch } from "../api";
 
 export type { ResultStatus, RunStatus, TestResult } from "@/lib/contract";
 export type TestRun = ContractTestRun & {

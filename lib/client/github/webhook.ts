@@ -2,9 +2,9 @@
 // A project's own GitHub webhook settings (owners and admins): URL, secret, rotation, the admin's link to the
 // instance-wide endpoint, and the last deliveries. REST only; the secret is never in an event.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "./api";
+import { apiFetch } from "../api";
 import type { WebhookSettings } from "@/lib/contract";
-import type { Me } from "./types";
+import type { Me } from "../types";
 
 export type { WebhookDelivery, WebhookSettings } from "@/lib/contract";
 

@@ -3,9 +3,9 @@
 // here is idempotent (results by seq, status only forwards), so either order and both copies are fine.
 import type { QueryClient } from "@tanstack/react-query";
 import { parseRoom, type AnyEnvelope, type Envelope, type EventData } from "@/lib/contract";
-import { keys } from "./keys";
-import { mergeResults, mergeRun, stageOf, type RunStatus, type TestResult, type TestRun, type TestRunDetail } from "./runs";
-import type { Member } from "./types";
+import { keys } from "../keys";
+import { mergeResults, mergeRun, stageOf, type RunStatus, type TestResult, type TestRun, type TestRunDetail } from "./api";
+import type { Member } from "../types";
 
 /* ---------- a job's live state (job:<id> room) ---------- */
 

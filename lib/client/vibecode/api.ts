@@ -1,6 +1,6 @@
 // Vibecode sessions and the project workspace over REST: the shapes the dashboard reads and the calls.
 import type { FileContent, FileTree, Message, SessionSummary, Session as SessionRead, Usage } from "@/lib/contract";
-import { apiFetch } from "./api";
+import { apiFetch } from "../api";
 
 export type { FileContent, FileTree, HeadCommit, Message, MessageStatus, PatchFile, SessionSummary, TokenUsage, Usage, WorkspaceFile } from "@/lib/contract";
 

@@ -4,12 +4,12 @@
 import { useEffect, useMemo } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { rooms } from "@/lib/contract";
-import { keys } from "./keys";
-import { useRealtime } from "./realtime";
-import { emptyJob, keepJobs, type JobState } from "./runs-cache";
-import type { RunStatus } from "./runs";
+import { keys } from "../keys";
+import { useRealtime } from "../realtime";
+import { emptyJob, keepJobs, type JobState } from "./cache";
+import type { RunStatus } from "./api";
 
-export type { JobState, LogLine, JobProgress, JobOutcome } from "./runs-cache";
+export type { JobState, LogLine, JobProgress, JobOutcome } from "./cache";
 
 const EMPTY = emptyJob("");
 

@@ -3,8 +3,8 @@
 // overtake a REST read in flight, so what they said is also kept here and merged into every fresh read.
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
 import { parseRoom, type AnyEnvelope } from "@/lib/contract";
-import { keys } from "./keys";
-import type { Message, MessageStatus, MessageView, Session, SessionSummary } from "./vibecode-api";
+import { keys } from "../keys";
+import type { Message, MessageStatus, MessageView, Session, SessionSummary } from "./api";
 
 const RANK: Record<MessageStatus, number> = { pending: 0, streaming: 1, proposed: 2, answered: 2, failed: 2, applied: 3, rejected: 3 };
 

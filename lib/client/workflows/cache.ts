@@ -1,33 +1,19 @@
-"use client";
-// Workflows in the client: REST for the first read, kept live by workflow.* / agent:* events.
+// Workflow envelopes → the React Query cache (React-free): REST reads are kept live by workflow.* / agent:* events.
 // The list lives under keys.workflows(projectId) (project room events), one workflow's view under
 // keys.workflow(id) (its own room's events, appended in id order).
-import { useQuery, type QueryClient } from "@tanstack/react-query";
-import { parseRoom, rooms, type AnyEnvelope, type EnvelopeOf, type Workflow, type WorkflowDetail, type agentEvents, type workflowEvents } from "@/lib/contract";
-import { apiFetch } from "./api";
-import { useRoom } from "./realtime";
+import type { QueryClient } from "@tanstack/react-query";
+import { parseRoom, type AnyEnvelope, type EnvelopeOf, type Workflow, type WorkflowDetail, type agentEvents, type workflowEvents } from "@/lib/contract";
+import { workflowKeys } from "./keys";
 
 export type { Workflow, WorkflowDetail, WorkflowStatus, WorkflowStep } from "@/lib/contract";
 /** The events this cache follows: workflow.* (project and workflow rooms) and agent:* (workflow rooms). */
 type WorkflowEnvelope = EnvelopeOf<typeof workflowEvents & typeof agentEvents>;
 
-export const workflowKeys = {
-  list: (projectId: string) => ["workflows", projectId] as const,
-  detail: (id: string) => ["workflow", id] as const,
-};
-
-const enc = encodeURIComponent;
-export const workflowsApi = {
-  list: (projectId: string, signal?: AbortSignal) =>
-    apiFetch<{ workflows: Workflow[] }>(`/projects/${enc(projectId)}/workflows?limit=20`, { signal }).then((r) => r.workflows),
-  get: (id: string, signal?: AbortSignal) => apiFetch<WorkflowDetail>(`/workflows/${enc(id)}`, { signal }),
-};
-
 const MAX_EVENTS = 1000;
 const newer = (a: string, b: string) => BigInt(a) > BigInt(b);
 
 /** Pick the more advanced of two states of one workflow (events and reads may arrive in any order). */
-function fresher<T extends Workflow>(a: T, b: T): T {
+export function fresher<T extends Workflow>(a: T, b: T): T {
   const rank = (w: Workflow) => (w.status === "running" ? 0 : 1);
   if (rank(a) !== rank(b)) return rank(a) > rank(b) ? a : b;
   if (a.progress !== b.progress) return a.progress > b.progress ? a : b;
@@ -66,7 +52,7 @@ export function applyToDetail(d: WorkflowDetail, env: AnyEnvelope): WorkflowDeta
 }
 
 /** A re-read replaces the view but keeps live events it does not have yet. */
-function mergeRead(old: WorkflowDetail | undefined, read: WorkflowDetail): WorkflowDetail {
+export function mergeRead(old: WorkflowDetail | undefined, read: WorkflowDetail): WorkflowDetail {
   if (!old) return read;
   return old.events.filter((e) => newer(e.id, read.last_event_id)).reduce(applyToDetail, read);
 }
@@ -127,28 +113,4 @@ export function workflowQueriesBehindRoom(room: string) {
   if (r?.kind === "workflow" && r.id) return [workflowKeys.detail(r.id)];
   if (r?.kind === "project" && r.id) return [workflowKeys.list(r.id)];
   return [];
-}
-
-/** The project's recent workflows, newest first, live. */
-export function useWorkflows(projectId: string) {
-  useRoom(rooms.project(projectId));
-  return useQuery<Workflow[]>({
-    queryKey: workflowKeys.list(projectId),
-    queryFn: ({ signal }) => workflowsApi.list(projectId, signal),
-    structuralSharing: (old, next) =>
-      (next as Workflow[]).map((w) => {
-        const o = (old as Workflow[] | undefined)?.find((x) => x.id === w.id);
-        return o ? fresher(o, w) : w;
-      }),
-  });
-}
-
-/** One workflow with its timeline and agent events, live from room workflow:<id>. */
-export function useWorkflow(id: string) {
-  useRoom(rooms.workflow(id));
-  return useQuery<WorkflowDetail>({
-    queryKey: workflowKeys.detail(id),
-    queryFn: ({ signal }) => workflowsApi.get(id, signal),
-    structuralSharing: (old, next) => mergeRead(old as WorkflowDetail | undefined, next as WorkflowDetail),
-  });
 }
