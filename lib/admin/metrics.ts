@@ -1,6 +1,5 @@
 // Numbers for the admin page: read from this process's prom-client registry (counters are per process),
 // connections and rooms summed over every process (through the adapter), a sampled throughput history.
-import { z } from "zod";
 import { metrics } from "../metrics";
 import { connectionStats } from "../realtime/stats";
 import { getHub } from "../realtime/hub";

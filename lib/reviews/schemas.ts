@@ -1,7 +1,7 @@
 // What the model must answer for a review (validated with zod; the JSON Schema sent as response_format comes
 // from the same schema through z.toJSONSchema), and the stored/served review.
 import { z } from "zod";
-import { AI_CATEGORIES, ZAiSuggestionSchema } from "../contract/reviews";
+import { AI_CATEGORIES } from "../contract/reviews";
 
 export const ZModelSuggestion = z.object({
   category: z.enum(AI_CATEGORIES),

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ApiToken } from "@/lib/contract";
 import { toast, toastError } from "../toast";
-import { agentsApi, type TokenInput } from "./api";
+import { agentsApi } from "./api";
 import { agentKeys } from "./keys";
 
 export const useAgents = () => useQuery({ queryKey: agentKeys.agents, queryFn: ({ signal }) => agentsApi.listAgents(signal) });

@@ -1,5 +1,4 @@
 // Agents and their presence (lib/agents/service.ts), agent work events (lib/agents/events.ts).
-import { z } from "zod";
 import { route } from "../registry";
 import { ZAgentStatus, ZCreateAgent } from "@/lib/agents/service";
 import { ZAgentEventBody } from "@/lib/agents/events";

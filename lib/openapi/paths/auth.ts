@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { route } from "../registry";
 import { ZRegisterSchema, ZTokenRequestSchema } from "../../users/schemas";
 import { ZTokenResponse, ZUserResponse } from "../../contract/users";

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { route } from "../registry";
 import { ZAddMemberSchema, ZCreateProjectSchema, ZEventsQuerySchema, ZUpdateMemberSchema, ZUpdateProjectSchema } from "../../projects/schemas";
 import { ZMemberListResponse, ZMemberSchema, ZProjectEventsResponse, ZProjectListResponse, ZProjectViewSchema } from "../../contract/projects";

@@ -1,5 +1,4 @@
 // AI reviews of pull requests and vibecode patches.
-import { z } from "zod";
 import { route } from "../registry";
 import { ZReviewListResponse, ZReviewSchema as Review, ZReviewStartedResponse as Started } from "../../contract/reviews";
 const started = {

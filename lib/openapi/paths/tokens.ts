@@ -1,5 +1,4 @@
 // API tokens: personal and agent tokens (lib/auth/api-tokens.ts).
-import { z } from "zod";
 import { route } from "../registry";
 import { ZCreateToken } from "@/lib/auth/api-tokens";
 import { ZNewApiTokenSchema, ZTokenListResponse } from "@/lib/contract/users";

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { route } from "../registry";
 import { ZFileQuerySchema, ZPostMessageSchema, ZSessionQuerySchema } from "../../vibecode/schemas";
 import {

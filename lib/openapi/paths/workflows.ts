@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { route } from "../registry";
 import { ZWorkflowDetailSchema, ZWorkflowListResponse, ZWorkflowViewSchema as Workflow } from "../../contract/workflows";
 import {
