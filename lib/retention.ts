@@ -11,6 +11,7 @@ import { Prisma } from "../generated/prisma/client";
 import type { AppConfig } from "./config";
 import { getPrisma, parsePgUrl } from "./db";
 import { metrics } from "./metrics";
+import { after, every } from "./runtime";
 
 const BATCH = 5000;
 const LOCK_KEY = "switchboard:retention";
@@ -162,14 +163,12 @@ export function startRetention(config: AppConfig): () => Promise<void> {
       .catch((e) => console.error("[retention] pass failed", (e as Error).message ?? e))
       .finally(() => (running = null));
   };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  const first = setTimeout(tick, 0);
-  first.unref();
+  const stopTimer = every("retention", intervalMs, tick);
+  const stopFirst = after("retention (first pass)", 0, tick);
   return async () => {
     stopped = true;
-    clearInterval(timer);
-    clearTimeout(first);
+    stopTimer();
+    stopFirst();
     await running;
   };
 }

@@ -15,7 +15,7 @@ import { getConfig } from "../config";
 import { publish } from "../realtime/publish";
 import { rooms, type EventType, type TIssue, type TPullRequest } from "../realtime/events";
 import { requireAdmin, requireProjectRole } from "../auth/permissions";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "../auth/users";
 import { githubRepoName, normaliseFullName } from "./repository";
 import { ZListQuery } from "./schemas";
 

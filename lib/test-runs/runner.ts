@@ -9,6 +9,7 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { getConfig } from "../config";
 import { getPrisma } from "../db";
+import { part } from "../runtime";
 import { ensureWorkspace } from "../workspaces/service";
 import { createReporter, type RunOutcome } from "./report";
 import { createRunReaders } from "./readers";
@@ -29,27 +30,26 @@ const OUTPUT_STOP_FACTOR = 10;
 type StopReason = "cancelled" | "timed_out" | "output";
 type Active = { child: ChildProcess | null; stop: (why: StopReason) => void; done?: Promise<void> };
 type RunnerState = { active: Map<string, Active>; queue: string[]; cancelledQueued: Set<string> };
-const g = globalThis as unknown as { __switchboardRunner?: RunnerState };
-const state: RunnerState = (g.__switchboardRunner ??= { active: new Map(), queue: [], cancelledQueued: new Set() });
+const state = (): RunnerState => part<RunnerState>("runner", () => ({ active: new Map(), queue: [], cancelledQueued: new Set() }));
 
 export const logPath = (runId: string) => path.join(getConfig().dataDir, "runs", `${runId}.log`);
 
 /** Queue a local run; it starts when a slot is free. */
 export function scheduleRun(runId: string) {
-  state.queue.push(runId);
+  state().queue.push(runId);
   pump();
 }
 
 function pump() {
-  while (state.active.size < getConfig().testRuns.concurrency && state.queue.length) {
-    const id = state.queue.shift()!;
-    if (state.cancelledQueued.delete(id)) continue;
+  while (state().active.size < getConfig().testRuns.concurrency && state().queue.length) {
+    const id = state().queue.shift()!;
+    if (state().cancelledQueued.delete(id)) continue;
     const entry: Active = { child: null, stop: () => {} };
-    state.active.set(id, entry);
+    state().active.set(id, entry);
     entry.done = execute(id)
       .catch((e) => console.error("[test-runs] run failed", e))
       .finally(() => {
-        state.active.delete(id);
+        state().active.delete(id);
         pump();
       });
   }
@@ -57,12 +57,12 @@ function pump() {
 
 /** Stop a queued or running run of this process; false when it is not ours. */
 export function stopLocalRun(runId: string): "queued" | "running" | false {
-  const i = state.queue.indexOf(runId);
+  const i = state().queue.indexOf(runId);
   if (i >= 0) {
-    state.queue.splice(i, 1);
+    state().queue.splice(i, 1);
     return "queued";
   }
-  const a = state.active.get(runId);
+  const a = state().active.get(runId);
   if (a) {
     a.stop("cancelled");
     return "running";
@@ -137,9 +137,9 @@ async function execute(runId: string) {
     killGroup("SIGTERM");
     setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS).unref();
   };
-  const entry = state.active.get(runId);
+  const entry = state().active.get(runId);
   if (entry) Object.assign(entry, { child, stop });
-  else state.active.set(runId, { child, stop });
+  else state().active.set(runId, { child, stop });
   const timer = setTimeout(() => stop("timed_out"), cfg.testRuns.timeoutMs);
 
   // Results: the output through the reader of the runner that wrote it, JUnit files as they are written.
@@ -255,15 +255,15 @@ async function execute(runId: string) {
 
 /** Stop a run of this process and wait (at most `maxMs`) until it has ended. */
 export async function stopLocalRunAndWait(runId: string, maxMs = 10_000): Promise<void> {
-  const a = state.active.get(runId);
+  const a = state().active.get(runId);
   if (stopLocalRun(runId) !== "running" || !a?.done) return;
   await Promise.race([a.done, new Promise((r) => setTimeout(r, maxMs).unref())]);
 }
 
 /** On shutdown: kill every running command's process group (the next start marks the runs `error`). */
 export function killAllRuns() {
-  state.queue.length = 0;
-  for (const a of state.active.values()) {
+  state().queue.length = 0;
+  for (const a of state().active.values()) {
     try {
       if (a.child?.pid) process.kill(-a.child.pid, "SIGKILL");
     } catch {

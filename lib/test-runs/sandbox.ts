@@ -18,6 +18,7 @@ import { chmod, lchown, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { AppConfig } from "../config";
 import { AppError } from "../errors";
+import { peekPart, setPart } from "../runtime";
 
 export const BWRAP = "/usr/bin/bwrap";
 export const SETPRIV = "/usr/bin/setpriv";
@@ -171,7 +172,7 @@ export async function prepareDataDir(cfg: AppConfig): Promise<void> {
 
 export type SandboxStatus = { ok: true } | { ok: false; reason: string };
 
-const g = globalThis as unknown as { __switchboardSandboxProbe?: { at: number; result: Promise<SandboxStatus> } };
+type Probe = { at: number; result: Promise<SandboxStatus> };
 
 /** How to get the sandbox working, for the 503 and the boot log. */
 export function sandboxHelp(reason: string): string {
@@ -221,7 +222,7 @@ async function probe(cfg: AppConfig): Promise<SandboxStatus> {
 
 /** Whether runs can be sandboxed (probed once, again after PROBE_TTL_MS when it failed). */
 export function sandboxStatus(cfg: AppConfig): Promise<SandboxStatus> {
-  const cached = g.__switchboardSandboxProbe;
+  const cached = peekPart<Probe>("sandboxProbe");
   if (cached) {
     const fresh = Date.now() - cached.at < PROBE_TTL_MS;
     return cached.result.then((r) => (r.ok || fresh ? r : sandboxStatusFresh(cfg)));
@@ -231,7 +232,7 @@ export function sandboxStatus(cfg: AppConfig): Promise<SandboxStatus> {
 
 function sandboxStatusFresh(cfg: AppConfig): Promise<SandboxStatus> {
   const result = probe(cfg).catch((e: Error) => ({ ok: false, reason: e.message }) as SandboxStatus);
-  g.__switchboardSandboxProbe = { at: Date.now(), result };
+  setPart<Probe>("sandboxProbe", { at: Date.now(), result });
   return result;
 }
 

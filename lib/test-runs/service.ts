@@ -8,7 +8,7 @@ import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
 import { rooms } from "../realtime/events";
 import { requireProjectRole, requireRoleForChild, type ProjectRole } from "../auth/permissions";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "../auth/users";
 import { createReporter, stored } from "./report";
 import { redactString } from "../redact";
 import { fitBytes } from "../api/bounds";

@@ -3,8 +3,8 @@
 import type OpenAI from "openai";
 import { getConfig } from "../config";
 import { AppError } from "../errors";
-import type { ChatMessage } from "./prompt";
 
+export type ChatMessage = { role: "system" | "user" | "assistant"; content: string };
 export type TokenUsage = { prompt_tokens: number; completion_tokens: number; total_tokens: number };
 export type LlmResult = { text: string; usage: TokenUsage | null; model: string };
 
