@@ -17,7 +17,7 @@ const BATCH = 5000;
 const LOCK_KEY = "switchboard:retention";
 const DAY_MS = 86_400_000;
 
-export type RetentionResult = { eventsByAge: number; eventsByRoomCap: number; deliveriesByAge: number; idempotencyKeys: number };
+type RetentionResult = { eventsByAge: number; eventsByRoomCap: number; deliveriesByAge: number; idempotencyKeys: number };
 
 const pause = () => new Promise<void>((r) => setImmediate(r));
 
@@ -116,7 +116,7 @@ async function exclusively(config: AppConfig, fn: () => Promise<RetentionResult>
 }
 
 /** One retention pass; `lastRoomCheck` remembers up to which event id rooms were capped (per process). */
-export function createRetention(config: AppConfig) {
+function createRetention(config: AppConfig) {
   const { days, perRoom } = config.retention;
   let checkedUpTo = 0n;
   return async function runOnce(): Promise<RetentionResult | null> {

@@ -57,11 +57,8 @@ function add(t: Timer) {
   };
 }
 
-/** The names of the runtime's live timers (tests and diagnostics). */
-export const timerNames = (): string[] => [...state().timers].map((t) => t.name);
-
 /** Clear every runtime timer. */
-export function stopTimers(): void {
+function stopTimers(): void {
   const timers = state().timers;
   for (const t of timers) clearTimeout(t.handle);
   timers.clear();

@@ -48,7 +48,7 @@ export function startThroughputSampler(): void {
 }
 
 /** A quantile (seconds) from a histogram's cumulative buckets, interpolated within the bucket. */
-export function histogramQuantile(buckets: { le: number; count: number }[], q: number): number | null {
+function histogramQuantile(buckets: { le: number; count: number }[], q: number): number | null {
   const sorted = [...buckets].sort((a, b) => a.le - b.le);
   const total = sorted.at(-1)?.count ?? 0;
   if (!total) return null;

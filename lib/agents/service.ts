@@ -9,7 +9,7 @@ import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
 import { rooms } from "../realtime/events";
 import { disconnectRoom, socketCounts } from "../realtime/hub";
-import { canSeeAgent, canSeeProject, requireAction, requireProjectRole } from "../auth/permissions";
+import { canSeeAgent, requireAction, requireProjectRole } from "../auth/permissions";
 import { checkProjectScope, tokenRoom } from "../auth/api-tokens";
 import type { Caller } from "../auth/identify";
 import type { PublicUser } from "../auth/users";

@@ -19,9 +19,9 @@ import { orderLocalDelivery } from "./ordered-adapter";
 import { slowClientGuard } from "./slow-clients";
 import { trackCredential } from "./credentials";
 
-export const NAMESPACES = ["/", "/ws"] as const;
+const NAMESPACES = ["/", "/ws"] as const;
 /** Frames above this close the transport; commands between 1 MiB and this get a PAYLOAD_TOO_LARGE ack. */
-export const TRANSPORT_MAX_BYTES = 4 * 1024 * 1024;
+const TRANSPORT_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Same-origin requests, clients without an Origin (servers, CLIs) and the CORS_ORIGINS allowlist. */
 export function originAllowed(req: IncomingMessage, allowlist: string[]): boolean {

@@ -20,7 +20,7 @@ const packetBytes = (p: EnginePacket) => {
 };
 
 /** Bytes waiting to go out to this socket's connection. */
-export function bufferedBytes(socket: Socket): number {
+function bufferedBytes(socket: Socket): number {
   const conn = socket.conn as unknown as EngineConn;
   let n = 0;
   for (const p of conn.writeBuffer) n += packetBytes(p);

@@ -18,7 +18,6 @@ export const ZModelReview = z.object({
   summary: z.string().max(4000),
   suggestions: z.array(ZModelSuggestion).max(50),
 });
-export type TModelReview = z.infer<typeof ZModelReview>;
 
 export const ZReviewSchema = z.object({
     id: z.string(),

@@ -20,9 +20,9 @@ import type { AppConfig } from "../config";
 import { AppError } from "../errors";
 import { peekPart, setPart } from "../runtime";
 
-export const BWRAP = "/usr/bin/bwrap";
-export const SETPRIV = "/usr/bin/setpriv";
-export const PRLIMIT = "/usr/bin/prlimit";
+const BWRAP = "/usr/bin/bwrap";
+const SETPRIV = "/usr/bin/setpriv";
+const PRLIMIT = "/usr/bin/prlimit";
 const INSIDE_WORKSPACE = "/workspace";
 const INSIDE_HOME = "/home/run";
 const PROBE_TTL_MS = 30_000;
@@ -85,7 +85,7 @@ function sandboxPath(): string {
 }
 
 /** The environment of the command inside the sandbox: nothing of the server's. */
-export function sandboxEnv(home: string, tmp: string): Record<string, string> {
+function sandboxEnv(home: string, tmp: string): Record<string, string> {
   return { PATH: sandboxPath(), HOME: home, TMPDIR: tmp, LANG: "C.UTF-8", CI: "true", TERM: "dumb", NO_COLOR: "1", FORCE_COLOR: "0", NODE_ENV: "test" };
 }
 
@@ -104,7 +104,7 @@ function systemDir(dir: string): string[] {
 const ETC = ["/etc/ssl", "/etc/ca-certificates", "/etc/alternatives", "/etc/passwd", "/etc/group", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/nsswitch.conf", "/etc/python3", "/etc/mime.types", "/etc/hosts"];
 const ETC_NET = ["/etc/resolv.conf", "/etc/gai.conf", "/etc/host.conf"];
 
-export type SandboxSpawn = { file: string; args: string[]; env: NodeJS.ProcessEnv };
+type SandboxSpawn = { file: string; args: string[]; env: NodeJS.ProcessEnv };
 
 /**
  * The argv that runs `command` under /bin/sh inside the sandbox, in `workspace` (a directory the sandbox uid may

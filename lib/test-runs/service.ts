@@ -147,7 +147,6 @@ async function starterNames(ids: (string | null)[]) {
 
 /** Results in GET /test-runs/{id} (the first ones); the rest page through GET /test-runs/{id}/results. */
 export const RESULTS_INLINE = 1000;
-export const MAX_RESULTS_PAGE = 1000;
 
 /** Results after `afterSeq`, in order: at most `limit` rows and MAX_LIST_BYTES; `next_after` continues (null: the end). */
 async function resultsPage(runId: string, afterSeq: number, limit: number) {
