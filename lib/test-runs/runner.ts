@@ -111,7 +111,7 @@ async function execute(runId: string) {
     log.end();
     return finish("error", null, started);
   }
-  const child = started;
+  const { child, exited } = started;
   const control = superviseChild(runId, child, cfg.testRuns.timeoutMs);
   // Results: the output through the reader of the runner that wrote it, JUnit files as they are written.
   const readers = createRunReaders({
@@ -132,7 +132,7 @@ async function execute(runId: string) {
     readers.output("stderr", buf);
   });
 
-  const exit = await waitForExit(child);
+  const exit = await exited;
   control.end(); // the time limit off, anything the command left behind in its group killed
   stopPolling();
   output.end();
@@ -143,8 +143,11 @@ async function execute(runId: string) {
   return finish(outcome, exitCode, error);
 }
 
-/** Spawn the command in the sandbox (or, with TEST_RUN_SANDBOX=off, as the server's user); a string says why it could not start. */
-async function startCommand(cfg: AppConfig, dir: string, command: string): Promise<ChildProcess | string> {
+/**
+ * Spawn the command in the sandbox (or, with TEST_RUN_SANDBOX=off, as the server's user); a string says why it
+ * could not start. Its exit is listened for at once (a spawn error is emitted on the next tick).
+ */
+async function startCommand(cfg: AppConfig, dir: string, command: string): Promise<{ child: ChildProcess; exited: Promise<Exit> } | string> {
   if (cfg.testRuns.sandbox === "on") {
     const sb = await sandboxStatus(cfg);
     if (!sb.ok) return sandboxHelp(sb.reason);
@@ -154,13 +157,15 @@ async function startCommand(cfg: AppConfig, dir: string, command: string): Promi
       return `The workspace could not be handed to the sandbox: ${(e as Error).message}`;
     }
     const sp = sandboxSpawn(cfg.testRuns, dir, command);
-    return spawn(/*turbopackIgnore: true*/ sp.file, sp.args, { cwd: "/", env: sp.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    return started(spawn(/*turbopackIgnore: true*/ sp.file, sp.args, { cwd: "/", env: sp.env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
   }
   // TEST_RUN_SANDBOX=off (warned at boot): the command runs as the server's user, on the server's files.
   const home = path.join(cfg.dataDir, "runs", "home");
   mkdirSync(home, { recursive: true });
-  return spawn("/bin/sh", ["-c", command], { cwd: dir, env: scrubbedEnv(home), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  return started(spawn("/bin/sh", ["-c", command], { cwd: dir, env: scrubbedEnv(home), detached: true, stdio: ["ignore", "pipe", "pipe"] }));
 }
+
+const started = (child: ChildProcess) => ({ child, exited: waitForExit(child) });
 
 /** Stopping the command's process group (cancel, time limit, too much output): SIGTERM, then SIGKILL after a grace. */
 function superviseChild(runId: string, child: ChildProcess, timeoutMs: number) {
