@@ -124,6 +124,8 @@ export const ZWorkflowSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   finished_at: z.string().nullable(),
+  /** The workflow's trace (GET /api/v1/traces/{trace_id}); null for workflows older than traces. */
+  trace_id: z.string().nullable().optional(),
 });
 const workflowSummary = ZWorkflowSchema.extend({ workflow_id: z.string() });
 const workflowProgress = ZWorkflowSchema.pick({ project_id: true, name: true, status: true, progress: true, current_step: true, total_steps: true, step_name: true, updated_at: true }).extend({
@@ -206,6 +208,22 @@ const ZAiAnalysisCompleteSchema = z.object({
   token_usage: ZTokenUsageSchema.nullable(),
   error: z.string().optional(),
 });
+
+/* notifications (user:<id> rooms only; lib/notifications/service.ts) */
+export const NOTIFICATION_KINDS = ["run_failed", "workflow_failed", "workflow_stale", "patch_proposed", "agent_offline", "member_added"] as const;
+export const ZNotificationSchema = z.object({
+  id: z.string(),
+  kind: z.enum(NOTIFICATION_KINDS),
+  title: z.string(),
+  body: z.string(),
+  project_id: z.string().nullable(),
+  link: z.string().nullable(),
+  trace_id: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  read_at: z.string().nullable(),
+  created_at: z.string(),
+});
+export type TNotification = z.infer<typeof ZNotificationSchema>;
 
 /** Every event's name and the shape of its `data`. Later features tighten the open shapes. */
 export const EVENTS = {
@@ -300,6 +318,9 @@ export const EVENTS = {
   "repo.push": ZRepoPushSchema,
   "ai.suggestion": ZAiSuggestionSchema.extend({ review_id: z.string(), session_id: z.string().nullable() }),
   "ai.analysis_complete": ZAiAnalysisCompleteSchema,
+  "notification.created": ZNotificationSchema,
+  /** Notifications were marked read (ids, or null: all of them) in any tab; the unread count after. */
+  "notification.read": z.object({ ids: z.array(z.string()).nullable(), unread_count: z.number() }),
 } as const;
 
 export type EventType = keyof typeof EVENTS;

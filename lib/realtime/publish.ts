@@ -9,6 +9,7 @@ import type { Envelope, EventData, EventType } from "./events";
 import { metrics } from "../metrics";
 import { keyedLock } from "../keyed-lock";
 import { isRedactedType, redact } from "../redact";
+import { onPublished } from "../notifications/triggers";
 
 export type PublishInput<T extends EventType> = {
   type: T;
@@ -102,6 +103,13 @@ export async function withClusterRoomLock<R>(room: string, fn: (db: Db) => Promi
 }
 
 export async function publish<T extends EventType>(input: PublishInput<T>): Promise<Envelope<T>> {
+  const env = await publishLocked(input);
+  // Who is notified of it (lib/notifications/triggers.ts): after the room's locks are released, not awaited.
+  onPublished(env);
+  return env;
+}
+
+async function publishLocked<T extends EventType>(input: PublishInput<T>): Promise<Envelope<T>> {
   const started = performance.now();
   return withRoomLock(input.room, () => withClusterRoomLock(input.room, async (db) => {
     const row = await db.event.create({

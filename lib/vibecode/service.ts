@@ -18,6 +18,7 @@ import { enqueue, requireLlmQueueRoom } from "./queue";
 import { createAgentReporter } from "./agent";
 import { metrics } from "../metrics";
 import { fitBytes } from "../api/bounds";
+import { startTestRun } from "../test-runs/service";
 
 const SOURCE = "vibecode_service";
 const CHUNK_FLUSH_MS = 120;
@@ -298,7 +299,12 @@ async function loadDecidable(user: PublicUser, sessionId: string, messageId: str
   return { session, m };
 }
 
-export async function applyMessage(user: PublicUser, sessionId: string, messageId: string) {
+/**
+ * Apply a proposed patch. With `runTests`, a test run of the project's command starts right after, in the
+ * prompt's trace (its events carry the message's trace_id); when it cannot start (no test command, no
+ * sandbox, queue full) the patch stays applied and `test_run_error` says why.
+ */
+export async function applyMessage(user: PublicUser, sessionId: string, messageId: string, opts: { runTests?: boolean } = {}) {
   const { session, m } = await loadDecidable(user, sessionId, messageId);
   const projectId = session.projectId;
   const dir = await ensureWorkspace(projectId);
