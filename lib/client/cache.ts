@@ -1,4 +1,5 @@
 // Envelopes → React Query cache. The socket never drives component state directly: it edits the cache.
+import { publishToListeners } from "./envelope-bus";
 import { applyWorkflowEnvelope, workflowQueriesBehindRoom } from "./workflows";
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
 import { parseRoom, type Envelope, type EventData } from "@/lib/realtime/events";
@@ -76,6 +77,7 @@ function appendToFeed({ qc, feedBuffer }: CacheContext, projectId: string, env: 
 export function applyEnvelope(ctx: CacheContext, env: Envelope) {
   const { qc, me } = ctx;
   const room = parseRoom(env.room);
+  publishToListeners(env);
   if (room?.kind === "project" && room.id) appendToFeed(ctx, room.id, env);
   applyVibecodeEnvelope(qc, env);
   applyRunEnvelope(qc, env);

@@ -334,7 +334,14 @@ export async function applyMessage(user: PublicUser, sessionId: string, messageI
     traceId: m.traceId,
     data: { session_id: sessionId, message_id: messageId, commit: sha, files: (m.files as PatchFile[]) ?? [], applied_by: user.id, applied_by_name: user.name },
   });
-  return serializeMessage(updated, user.name);
+  const message = serializeMessage(updated, user.name);
+  if (!opts.runTests) return message;
+  try {
+    return { ...message, test_run: await startTestRun(user, projectId, { source: "local" }, { traceId: m.traceId }) };
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    return { ...message, test_run: null, test_run_error: { code: e.code, message: e.message } };
+  }
 }
 
 export async function rejectMessage(user: PublicUser, sessionId: string, messageId: string) {
