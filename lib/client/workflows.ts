@@ -24,6 +24,7 @@ export type Workflow = {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  trace_id?: string | null;
 };
 export type WorkflowStep = { step: number; name: string | null; progress: number; at: string };
 export type WorkflowDetail = Workflow & { steps: WorkflowStep[]; logs: string[]; errors: string[]; events: Envelope[]; last_event_id: string };
