@@ -191,8 +191,12 @@ export function startRetention(config: AppConfig): () => Promise<void> {
     if (running || stopped) return;
     running = runOnce()
       .then((r) => {
-        const n = r ? r.eventsByAge + r.eventsByRoomCap + r.deliveriesByAge + r.idempotencyKeys : 0;
-        if (r && n) console.log(`[retention] deleted ${r.eventsByAge} event(s) by age, ${r.eventsByRoomCap} over the per-room cap, ${r.deliveriesByAge} webhook delivery record(s), ${r.idempotencyKeys} expired idempotency key(s)`);
+        const n = r ? r.eventsByAge + r.eventsByRoomCap + r.deliveriesByAge + r.idempotencyKeys + r.notificationsByAge + r.notificationsByUserCap : 0;
+        if (r && n) {
+          console.log(
+            `[retention] deleted ${r.eventsByAge} event(s) by age, ${r.eventsByRoomCap} over the per-room cap, ${r.deliveriesByAge} webhook delivery record(s), ${r.idempotencyKeys} expired idempotency key(s), ${r.notificationsByAge + r.notificationsByUserCap} notification(s)`,
+          );
+        }
       })
       .catch((e) => console.error("[retention] pass failed", (e as Error).message ?? e))
       .finally(() => (running = null));
