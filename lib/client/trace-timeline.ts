@@ -22,6 +22,7 @@ export type TimelineItem = {
 const t = (env: Envelope) => Date.parse(env.timestamp);
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const num = (v: unknown) => (typeof v === "number" ? v : 0);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 const EVENT_TITLES: Record<string, string> = {
   "patch.applied": "Patch applied",
@@ -68,7 +69,7 @@ export function buildTimeline(envs: Envelope[], projectId: string): TimelineItem
         if (env.type === "vibecode_request") g.detail = `Prompt by ${str(d.user_name)}: ${str(d.prompt).slice(0, 140)}`;
         if (env.type === "vibecode_chunk") {
           const chunks = g.eventIds.length - 1;
-          g.detail = g.detail.replace(/ · streaming.*$/, "") + ` · streaming (${chunks} chunks)`;
+          g.detail = g.detail.replace(/ · streaming.*$/, "") + ` · streaming (${plural(chunks, "chunk")})`;
         }
         if (env.type === "vibecode_response") {
           g.end = at;
@@ -80,7 +81,7 @@ export function buildTimeline(envs: Envelope[], projectId: string): TimelineItem
             str(d.model),
             usage ? `${usage.total_tokens} tokens (${usage.prompt_tokens} in, ${usage.completion_tokens} out)` : "tokens not reported",
             d.status === "proposed" ? `patch: ${files} file${files === 1 ? "" : "s"}` : "no patch",
-            `${g.eventIds.length - 2 > 0 ? g.eventIds.length - 2 : 0} chunks`,
+            plural(Math.max(g.eventIds.length - 2, 0), "chunk"),
           ]
             .filter(Boolean)
             .join(" · ");
