@@ -6,6 +6,7 @@ import path from "node:path";
 import next from "next";
 import { ConfigError, parseConfig, setConfig, type AppConfig } from "./lib/config";
 import { closeDatabase, createAdapterFactory, getPrisma, isEmbedded } from "./lib/db";
+import { drainNotificationTriggers } from "./lib/notifications/triggers";
 import { allMigrationsApplied, applyMigrations } from "./lib/migrator";
 import { createRealtime, originAllowed } from "./lib/realtime/server";
 import { connectRedis } from "./lib/realtime/redis";
@@ -200,6 +201,8 @@ export async function main() {
     killAllRuns();
     await stopRetention().catch((e) => console.error("[server] retention stop", e));
     await realtime.close(signal).catch((e) => console.error("[server] realtime close", e));
+    // Notifications of what the shutdown itself published (agents going offline) are made before the database closes.
+    await drainNotificationTriggers();
     server.closeAllConnections();
     await app.close?.().catch?.(() => {});
     await closeDatabase();

@@ -21,7 +21,22 @@ export function onPublished(env: Envelope): void {
   } else if (room.kind === "user" && env.type === "member.added") {
     work = memberAdded(room.id, env as Envelope<"member.added">);
   }
-  work?.catch((e) => console.error("[notifications] trigger failed", env.type, e));
+  if (!work) return;
+  // Kept until done, so shutdown can wait for it before the database closes (drainNotificationTriggers).
+  const tracked = work.catch((e) => console.error("[notifications] trigger failed", env.type, e)).finally(() => pending.delete(tracked));
+  pending.add(tracked);
+}
+
+// On globalThis: server.ts and the route handlers are bundled apart, and both publish.
+const g = globalThis as unknown as { __switchboardNotifyPending?: Set<Promise<unknown>> };
+const pending = (g.__switchboardNotifyPending ??= new Set());
+
+/** Wait (at most timeoutMs) for the notifications being made; called at shutdown before the database closes. */
+export async function drainNotificationTriggers(timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pending.size && Date.now() < deadline) {
+    await Promise.race([Promise.allSettled([...pending]), new Promise((r) => setTimeout(r, Math.max(deadline - Date.now(), 0)))]);
+  }
 }
 
 async function runFinished(projectId: string, env: Envelope<"test_completed">) {
