@@ -7,6 +7,8 @@ import path from "node:path";
 import next from "next";
 import { ConfigError, parseConfig, setConfig, type AppConfig } from "./lib/config";
 import { closeDatabase, createAdapterFactory, getPrisma, isEmbedded } from "./lib/db";
+import { drainNotificationTriggers, onPublished } from "./lib/notifications/triggers";
+import { onPublish } from "./lib/realtime/publish";
 import { allMigrationsApplied, applyMigrations } from "./lib/migrator";
 import { createRealtime, originAllowed } from "./lib/realtime/server";
 import { connectRedis } from "./lib/realtime/redis";
@@ -232,6 +234,9 @@ export async function main() {
   onClose("next", () => app.close?.().catch?.(() => {}));
   const server = createHttpServer(config, app.getRequestHandler());
   onClose("http connections", () => server.closeAllConnections());
+  // Notifications of what the shutdown itself publishes (agents going offline) are made before the database closes.
+  onPublish(onPublished);
+  onClose("notification triggers", () => drainNotificationTriggers());
 
   const realtime = createRealtime(server, config, { dev, redisClient, hooks: [agentPresence], commands: agentCommands });
   onClose("realtime", (reason) => realtime.close(reason));

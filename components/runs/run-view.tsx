@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { CircleStop, FlaskConical, SearchX, Terminal } from "lucide-react";
 import { isApiError } from "@/lib/client/api";
 import { useRealtime } from "@/lib/client/realtime";
@@ -98,9 +99,13 @@ function RunDetail({ project, run, log, logDropped }: { project: Project; run: L
                 <RunReader run={run} />
               </Meta>
               <Meta label="Trace">
-                <span className="font-mono text-xs" title={run.trace_id ?? undefined}>
-                  {run.trace_id ? shortId(run.trace_id) : "—"}
-                </span>
+                {run.trace_id ? (
+                  <Link href={`/projects/${project.id}/traces/${run.trace_id}`} className="font-mono text-xs underline" title={`Trace ${run.trace_id}`} data-testid="run-trace-link">
+                    {shortId(run.trace_id)}
+                  </Link>
+                ) : (
+                  <span className="font-mono text-xs">—</span>
+                )}
               </Meta>
             </dl>
           </div>

@@ -1,6 +1,8 @@
 "use client";
 import { memo, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useParams } from "next/navigation";
 import { Check, CircleAlert, GitCommitHorizontal, Sparkles, TriangleAlert, X } from "lucide-react";
 import clsx from "clsx";
 import { isApiError } from "@/lib/client/api";
@@ -118,6 +120,7 @@ type Props = { message: MessageView; me: string; canAct: boolean };
 /** One exchange: the prompt, the answer (live while it streams), its patch and what became of it. */
 export const MessageItem = memo(function MessageItem({ message: m, me, canAct }: Props) {
   const qc = useQueryClient();
+  const projectId = useParams<{ id?: string }>()?.id;
   const decide = useDecide(m.session_id, m.id);
   const [failure, setFailure] = useState<DecideError | null>(null);
   const inFlight = isInFlight(m.status);
@@ -146,6 +149,11 @@ export const MessageItem = memo(function MessageItem({ message: m, me, canAct }:
               {author}
             </span>
             <RelativeTime iso={m.created_at} />
+            {projectId && (
+              <Link href={`/projects/${projectId}/traces/${m.trace_id}`} className="underline" data-testid="message-trace-link">
+                Trace
+              </Link>
+            )}
           </p>
           <p data-testid="message-prompt" className="mt-1 text-sm whitespace-pre-wrap text-zinc-800 dark:text-zinc-200">
             {m.prompt}

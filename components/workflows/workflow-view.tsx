@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useRef } from "react";
+import Link from "next/link";
 import { Bot, ListChecks, ScrollText, SearchX, TriangleAlert } from "lucide-react";
 import { isApiError } from "@/lib/client/api";
 import type { WorkflowDetail } from "@/lib/contract";
@@ -90,6 +91,11 @@ function Detail({ w, projectId }: { w: WorkflowDetail; projectId: string }) {
           {w.name}
         </h1>
         <WorkflowStatusBadge status={w.status} />
+        {w.trace_id && (
+          <Link href={`/projects/${projectId}/traces/${w.trace_id}`} className="text-xs underline" data-testid="workflow-trace-link">
+            Trace
+          </Link>
+        )}
         <span className="text-xs text-zinc-500 dark:text-zinc-400">
           started <RelativeTime iso={w.created_at} />
           {w.finished_at && (

@@ -22,6 +22,8 @@ export const ZWorkflowSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   finished_at: z.string().nullable(),
+  /** The workflow's trace (GET /api/v1/traces/{trace_id}); null for workflows older than traces. */
+  trace_id: z.string().nullable().optional(),
 });
 export type Workflow = z.infer<typeof ZWorkflowSchema>;
 export const ZWorkflowViewSchema = ZWorkflowSchema.meta({ id: "Workflow" });

@@ -95,10 +95,11 @@ async function prDiff(projectId: string, headSha: string | null, baseBranch: str
 
 /* ---------- starting ---------- */
 
-async function start(user: PublicUser, target: Target) {
+async function start(user: PublicUser, target: Target, traceId?: string) {
   await requireLlmQueueRoom(target.projectId);
   const review = await getPrisma().aiReview.create({
-    data: { projectId: target.projectId, targetType: target.type, targetId: target.id, status: "running", traceId: randomUUID(), createdBy: user.id },
+    // A review of a vibecode patch belongs to the prompt's trace; a PR review starts its own.
+    data: { projectId: target.projectId, targetType: target.type, targetId: target.id, status: "running", traceId: traceId ?? randomUUID(), createdBy: user.id },
   });
   enqueue(`review:${target.id}`, () => runReview(review.id, target));
   return { review_id: review.id, trace_id: review.traceId, status: "running" as const };
@@ -125,7 +126,7 @@ export async function reviewPatch(user: PublicUser, sessionId: string, messageId
   if (!msg.patch) throw new AppError("NO_PATCH", 409, "This message has no patch to review");
   requireLlm();
   const input = [`Review this patch proposed for the request: ${msg.prompt.slice(0, 2000)}`, "", "```diff", msg.patch.slice(0, MAX_DIFF_CHARS), "```"].join("\n");
-  return start(user, { type: "code", id: msg.id, projectId: msg.session.projectId, sessionId, input });
+  return start(user, { type: "code", id: msg.id, projectId: msg.session.projectId, sessionId, input }, msg.traceId);
 }
 
 /* ---------- running ---------- */

@@ -63,7 +63,8 @@ async function loadRun(user: PublicUser, runId: string, min: ProjectRole) {
   return run;
 }
 
-export async function startTestRun(user: PublicUser, projectId: string, input: z.infer<typeof ZCreateTestRunSchema>) {
+/** `opts.traceId`: the run belongs to an existing trace (a run started by applying a prompt's patch). */
+export async function startTestRun(user: PublicUser, projectId: string, input: z.infer<typeof ZCreateTestRunSchema>, opts: { traceId?: string } = {}) {
   await requireProjectRole(user, projectId, "member");
   const prisma = getPrisma();
   const project = await prisma.project.findUnique({ where: { id: projectId } });
@@ -76,7 +77,7 @@ export async function startTestRun(user: PublicUser, projectId: string, input: z
     await requireSandbox(getConfig());
     await requireRunQueueRoom(projectId);
   }
-  const traceId = randomUUID();
+  const traceId = opts.traceId ?? randomUUID();
   const job = await prisma.job.create({ data: { projectId, kind: "test_run", status: external ? "running" : "queued", traceId, createdBy: user.id } });
   const run = await prisma.testRun.create({
     data: {

@@ -18,6 +18,7 @@ import { enqueue, requireLlmQueueRoom } from "../llm/queue";
 import { createAgentReporter } from "./agent";
 import { metrics } from "../metrics";
 import { fitBytes } from "../api/bounds";
+import { startTestRun } from "../test-runs/service";
 import type { Message, MessageStatus } from "../contract/vibecode";
 
 const SOURCE = "vibecode_service";
@@ -299,7 +300,12 @@ async function loadDecidable(user: PublicUser, sessionId: string, messageId: str
   return { session, m };
 }
 
-export async function applyMessage(user: PublicUser, sessionId: string, messageId: string) {
+/**
+ * Apply a proposed patch. With `runTests`, a test run of the project's command starts right after, in the
+ * prompt's trace (its events carry the message's trace_id); when it cannot start (no test command, no
+ * sandbox, queue full) the patch stays applied and `test_run_error` says why.
+ */
+export async function applyMessage(user: PublicUser, sessionId: string, messageId: string, opts: { runTests?: boolean } = {}) {
   const { session, m } = await loadDecidable(user, sessionId, messageId);
   const projectId = session.projectId;
   const dir = await ensureWorkspace(projectId);
@@ -329,7 +335,14 @@ export async function applyMessage(user: PublicUser, sessionId: string, messageI
     traceId: m.traceId,
     data: { session_id: sessionId, message_id: messageId, commit: sha, files: (m.files as PatchFile[]) ?? [], applied_by: user.id, applied_by_name: user.name },
   });
-  return serializeMessage(updated, user.name);
+  const message = serializeMessage(updated, user.name);
+  if (!opts.runTests) return message;
+  try {
+    return { ...message, test_run: await startTestRun(user, projectId, { source: "local" }, { traceId: m.traceId }) };
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    return { ...message, test_run: null, test_run_error: { code: e.code, message: e.message } };
+  }
 }
 
 export async function rejectMessage(user: PublicUser, sessionId: string, messageId: string) {

@@ -2,6 +2,7 @@
 // Rules: progress and current_step never go back, current_step stays within total_steps, nothing changes
 // once a workflow is completed or failed. Updates of one workflow are serialised (a per-workflow lock in
 // this process and a row lock in the database), and its events are published in the order of the updates.
+import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { getPrisma } from "../db";
 import { AppError, forbidden, notFound } from "../errors";
@@ -32,6 +33,7 @@ type WorkflowRow = {
   result: unknown;
   error: string | null;
   createdBy: string | null;
+  traceId?: string | null;
   finishedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -56,6 +58,7 @@ export function serializeWorkflow(w: WorkflowRow): TWorkflow {
     created_at: w.createdAt.toISOString(),
     updated_at: w.updatedAt.toISOString(),
     finished_at: w.finishedAt?.toISOString() ?? null,
+    trace_id: w.traceId ?? null,
   };
 }
 
@@ -78,7 +81,7 @@ const appendCapped = <T>(stored: unknown, added: T[], max: number): T[] => [...(
  * data was built from a masked row (the workflow service's own events).
  */
 export async function publishWorkflowEvent<T extends EventType>(
-  w: { id: string; projectId: string },
+  w: { id: string; projectId: string; traceId?: string | null },
   type: T,
   data: EventData<T>,
   source: string,
@@ -86,6 +89,8 @@ export async function publishWorkflowEvent<T extends EventType>(
   opts: { masked?: boolean } = {},
 ) {
   const safe = opts.masked ? data : redact(data);
+  // An event of a workflow belongs to its trace (its own, or the prompt's that started it).
+  traceId = traceId ?? w.traceId ?? null;
   await publish({ type, room: rooms.project(w.projectId), data: safe, source, traceId, masked: true });
   await publish({ type, room: rooms.workflow(w.id), data: safe, source, traceId, masked: true });
 }
@@ -108,7 +113,14 @@ export async function startWorkflow(input: {
   traceId?: string | null;
 }) {
   const w = await getPrisma().workflow.create({
-    data: { projectId: input.projectId, name: redactString(input.name), totalSteps: input.totalSteps ?? null, agentId: input.agentId ?? null, createdBy: input.createdBy ?? null },
+    data: {
+      projectId: input.projectId,
+      name: redactString(input.name),
+      totalSteps: input.totalSteps ?? null,
+      agentId: input.agentId ?? null,
+      createdBy: input.createdBy ?? null,
+      traceId: input.traceId ?? randomUUID(),
+    },
   });
   await publishWorkflowEvent(w, "workflow.started", summary(w), input.source, input.traceId, { masked: true });
   return w;

@@ -10,3 +10,5 @@ import "./workflows";
 import "./system";
 import "./github";
 import "./reviews";
+import "./traces";
+import "./notifications";

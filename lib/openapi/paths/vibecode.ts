@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { route } from "../registry";
 import { ZFileQuerySchema, ZPostMessageSchema, ZSessionQuerySchema } from "../../vibecode/schemas";
 import {
@@ -58,8 +59,23 @@ for (const action of ["apply", "reject"] as const) {
     method: "post",
     path: `/api/v1/sessions/{id}/messages/{messageId}/${action}`,
     tag: "Vibecode",
-    summary: action === "apply" ? "Apply a proposed patch to the workspace (a git commit); publishes patch.applied" : "Reject a proposed patch; publishes patch.rejected",
-    responses: { 200: { description: "The message", schema: ZMessage } },
+    summary:
+      action === "apply"
+        ? "Apply a proposed patch to the workspace (a git commit); publishes patch.applied. With run_tests: true a test run of the project's command starts in the prompt's trace (test_run; test_run_error when it could not start, the patch stays applied)"
+        : "Reject a proposed patch; publishes patch.rejected",
+    ...(action === "apply" ? { body: z.object({ run_tests: z.boolean().optional() }) } : {}),
+    responses: {
+      200: {
+        description: "The message",
+        schema:
+          action === "apply"
+            ? ZMessage.extend({
+                test_run: z.object({ test_run_id: z.string(), job_id: z.string(), trace_id: z.string() }).nullable().optional(),
+                test_run_error: z.object({ code: z.string(), message: z.string() }).optional(),
+              })
+            : ZMessage,
+      },
+    },
     errors: [403, 409],
   });
 }
