@@ -31,7 +31,9 @@ export async function authorizeRoom(user: PublicUser, room: ParsedRoom): Promise
       return a && (await canSeeAgent(user, a)) ? { ok: true } : deny("No agent with this id that shares a project with you");
     }
     case "user":
-      return room.id === user.id ? { ok: true } : deny("A user room is only for that user");
+      if (room.id !== user.id) return deny("A user room is only for that user");
+      // It carries events of all the user's projects: not for a token scoped to some of them.
+      return (user as { scope?: string[] | null }).scope ? deny("A project-scoped token cannot join its user's room") : { ok: true };
     case "project":
       return (await canSeeProject(user, room.id!)) ? { ok: true } : deny("You are not a member of this project");
     case "workflow":

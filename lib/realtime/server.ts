@@ -138,7 +138,9 @@ async function authenticate(socket: Socket, next: (err?: Error) => void) {
 function onConnection(socket: AppSocket, handlers: Handlers, hooks: ConnectionHooks[]) {
   attachHandlers(socket, handlers);
   const { user, connectionId } = socket.data;
-  void socket.join([rooms.user(user.id), rooms.global]);
+  // A project-scoped token does not get its user's room: notifications, member.added and project.* copies there
+  // concern all of the user's projects (REST filters them by scope; a broadcast room cannot).
+  void socket.join(user.scope ? [rooms.global] : [rooms.user(user.id), rooms.global]);
   trackCredential(socket); // the token's internal room, expiry
   for (const h of hooks) h.onConnect?.(socket);
   socket.on("disconnect", (reason) => {

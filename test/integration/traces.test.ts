@@ -255,6 +255,18 @@ describe("notifications", () => {
     expect(scopedList.body.notifications.every((n: any) => n.project_id === elsewhere.id)).toBe(true);
     expect((await s.request("POST", `/api/v1/notifications/${target.id}/read`, { token: scoped.body.token })).status).toBe(404);
     expect((await s.request("PUT", "/api/v1/notifications/preferences", { token: scoped.body.token, body: { browser: true } })).status).toBe(403);
+
+    // Nor over the socket: a scoped token's socket is not put in its user's room (whose notifications concern
+    // every project of the user) and cannot join it; a notification of another project does not reach it.
+    const scopedSock = await s.connect({ auth: { token: scoped.body.token } });
+    const scopedHeard = record(scopedSock);
+    expect(await scopedSock.emitWithAck("subscribe", { room: `user:${member.id}`, since: "0" })).toMatchObject({ status: "error", code: "ROOM_ACCESS_DENIED" });
+    const unscopedSock = await s.connect({ auth: { token: member.token } });
+    const unscopedGets = nextEvent(unscopedSock, "notification.created", (e: any) => e.data.kind === "member_added", 20_000);
+    await s.addMember(owner, (await s.createProject(owner)).id, member, "viewer");
+    await unscopedGets; // the unscoped socket hears it: the scoped one had the same chance
+    await new Promise((r) => setTimeout(r, 500));
+    expect(scopedHeard.filter((e) => e.name.startsWith("notification.") || e.name === "member.added")).toEqual([]);
   }, 120_000);
 
   it("preferences choose the kinds: a kind turned off is neither stored nor sent; workflow failures reach every member", async () => {
