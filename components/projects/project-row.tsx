@@ -12,6 +12,7 @@ export function ProjectRow({ project }: { project: Project }) {
   return (
     <tr
       data-testid="project-row"
+      data-kbd-item
       data-project-id={project.id}
       onClick={(e) => {
         // The whole row opens the project; its buttons and links, and dialogs portalled from it, keep their clicks.
