@@ -30,12 +30,12 @@ export function ProjectHeader({ project }: { project: Project }) {
           <RoleBadge role={project.role} />
         </div>
         <p data-testid="project-description" className="max-w-3xl text-sm whitespace-pre-line text-zinc-600 dark:text-zinc-400">
-          {project.description || <span className="italic opacity-70">No description yet.</span>}
+          {project.description || <span className="italic">No description yet.</span>}
         </p>
         <div className="flex flex-wrap items-center gap-x-5 gap-y-1 pt-0.5 text-zinc-500 dark:text-zinc-400">
           {project.repository_url && <Meta icon={<GitBranch />} title="Repository" copy={project.repository_url}>{project.repository_url}</Meta>}
           {project.test_command && <Meta icon={<FlaskConical />} title="Test command" copy={project.test_command}>{project.test_command}</Meta>}
-          <span className="text-xs">
+          <span className="text-xs" data-testid="project-header-updated">
             Updated <RelativeTime iso={project.updated_at} />
           </span>
         </div>
