@@ -226,11 +226,12 @@ test("the theme toggle is remembered and applied before the first paint (no flas
   await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
   await expect(page.getByTestId("theme-system")).toHaveAttribute("aria-pressed", "true");
 
+  const bodyColour = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const lightBg = await bodyColour();
   await page.getByTestId("theme-dark").click();
   await expect(page.locator("html")).toHaveClass(/\bdark\b/);
   await expect(page.getByTestId("theme-dark")).toHaveAttribute("aria-pressed", "true");
-  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-  expect(bg).not.toBe("rgb(250, 250, 250)");
+  expect(await bodyColour()).not.toBe(lightBg);
 
   // A reload with a light system setting: dark from the first paint on.
   await page.reload();
@@ -259,7 +260,7 @@ async function tabAround(page: Page, max = 120) {
       const el = document.activeElement as HTMLElement | null;
       if (!el || el === document.body) return null;
       const s = getComputedStyle(el);
-      const ring = (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || (s.boxShadow !== "none" && s.boxShadow !== "");
+      const ring = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
       if (!el.dataset.tabSeen) el.dataset.tabSeen = String(Math.random());
       return { key: el.dataset.tabSeen, ring, desc: `${el.tagName.toLowerCase()}${el.dataset.testid ? `[${el.dataset.testid}]` : ""} "${(el.getAttribute("aria-label") ?? el.textContent ?? "").trim().slice(0, 30)}"` };
     });
@@ -358,12 +359,15 @@ test("live regions announce connection changes and run results", async ({ browse
   await expect(conn).toHaveAttribute("aria-live", "polite");
   await expect(conn).toHaveText(""); // the first connection is not news
 
-  // The run page announces failures as they arrive and how the run ended.
-  const run = await api(admin, "POST", `/api/v1/projects/${ids.full}/test-runs`, {});
+  // The run page announces failures as they arrive and how the run ended (a suite slow enough to open the page first).
+  const slow = await api(admin, "POST", "/api/v1/projects", { name: "Slow lane", repository_url: suiteRepo({ raw: srv } as Parameters<typeof suiteRepo>[0]), test_command: "node slow-suite.js 10 1000" });
+  const run = await api(admin, "POST", `/api/v1/projects/${slow.id}/test-runs`, {});
   const runId: string = run.test_run_id;
-  await page.goto(`/projects/${ids.full}/runs/${runId}`);
+  await page.goto(`/projects/${slow.id}/runs/${runId}`);
+  await expect(page.getByTestId("run-view").getByTestId("run-status")).toHaveText("running", { timeout: 20_000 });
   const announcer = page.getByTestId("run-announcer");
   await expect(announcer).toHaveAttribute("aria-live", "polite");
+  await expect(announcer).toHaveText(/Test failed: computes the total\. 1 failed so far\./, { timeout: 30_000 });
   await expect(announcer).toHaveText(/Run failed: 1 of 10 tests failed\. 8 passed, 1 failed, 1 skipped\./, { timeout: 60_000 });
   const progress = page.getByTestId("run-progress");
   await expect(progress).toHaveAttribute("data-segmented", "true");
