@@ -1,7 +1,7 @@
 "use client";
 import * as D from "@radix-ui/react-dialog";
 import { X } from "lucide-react";
-import { useRef, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import clsx from "clsx";
 
 type DialogProps = {
@@ -14,28 +14,14 @@ type DialogProps = {
   "data-testid"?: string;
 };
 
-/**
- * A modal on Radix (focus trap, Escape, aria) in the dashboard's look. Opened without a Radix trigger, so it
- * remembers what had the focus and gives it back on close (keyboard users continue where they were).
- */
+/** A modal on Radix (focus trap, Escape, aria) in the dashboard's look. */
 export function Dialog({ open, onOpenChange, title, description, children, size = "md", ...rest }: DialogProps) {
-  const opener = useRef<HTMLElement | null>(null);
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
       <D.Portal>
         <D.Overlay className="fixed inset-0 z-40 bg-zinc-950/40 backdrop-blur-[1px] data-[state=open]:animate-[fade-in_120ms_ease-out]" />
         <D.Content
           data-testid={rest["data-testid"]}
-          onOpenAutoFocus={() => {
-            opener.current = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
-          }}
-          onCloseAutoFocus={(e) => {
-            if (opener.current?.isConnected) {
-              e.preventDefault();
-              opener.current.focus();
-            }
-            opener.current = null;
-          }}
           className={clsx(
             "fixed top-[12vh] left-1/2 z-50 w-[calc(100vw-2rem)] -translate-x-1/2 rounded-xl border border-zinc-200 bg-white shadow-xl",
             "data-[state=open]:animate-[dialog-in_140ms_ease-out] dark:border-zinc-800 dark:bg-zinc-900",
