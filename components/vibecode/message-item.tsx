@@ -12,6 +12,7 @@ import { useDecide } from "@/lib/client/vibecode/hooks";
 import { Avatar } from "@/components/shell/user-menu";
 import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { CopyButton } from "@/components/ui/copy-button";
 import { MessageStatusBadge } from "./message-status";
 import { PatchDiff } from "./patch-diff";
 import { ReviewablePatch } from "@/components/github/review-panel";
@@ -82,6 +83,7 @@ function Decision({ m, me }: { m: MessageView; me: string }) {
               <code className="font-mono text-xs" title={m.commit_sha} data-testid="commit-sha">
                 {m.commit_sha.slice(0, 7)}
               </code>
+              <CopyButton value={m.commit_sha} label="Copy the commit id" className="ml-0.5 align-middle" data-testid="copy-commit" />
             </>
           )}
         </span>

@@ -9,6 +9,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { BackLink, ProjectGate } from "@/components/shared/project-gate";
 import { AgentEvent } from "./agent-event";
@@ -96,6 +97,7 @@ function Detail({ w, projectId }: { w: WorkflowDetail; projectId: string }) {
             Trace
           </Link>
         )}
+        <CopyButton value={w.id} label="Copy the workflow id" data-testid="copy-workflow-id" />
         <span className="text-xs text-zinc-500 dark:text-zinc-400">
           started <RelativeTime iso={w.created_at} />
           {w.finished_at && (

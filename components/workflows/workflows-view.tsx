@@ -32,9 +32,9 @@ function List({ projectId }: { projectId: string }) {
   }
   return (
     <Card>
-      <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="workflows-list">
+      <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="workflows-list" data-kbd-list>
         {data.map((w) => (
-          <li key={w.id} className="space-y-2 px-4 py-3" data-testid="workflow-row" data-workflow-id={w.id}>
+          <li key={w.id} className="space-y-2 px-4 py-3" data-testid="workflow-row" data-kbd-item data-workflow-id={w.id}>
             <div className="flex items-center justify-between gap-3">
               <Link href={`/projects/${projectId}/workflows/${w.id}`} className="min-w-0 truncate text-sm font-medium text-zinc-900 hover:text-indigo-700 hover:underline dark:text-zinc-100 dark:hover:text-indigo-300">
                 {w.name}

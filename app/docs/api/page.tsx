@@ -103,7 +103,7 @@ function DocsHeader({ info, tags }: { info: Doc["info"]; tags: string[] }) {
       <h1 className="text-2xl font-semibold tracking-tight">{info.title}</h1>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">{info.description}</p>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        Machine-readable: <a className="text-indigo-600 underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1, version {info.version}). Errors always have the shape{" "}
+        Machine-readable: <a className="text-indigo-600 underline dark:text-indigo-400" href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1, version {info.version}). Errors always have the shape{" "}
         <code className="font-mono text-xs">{'{"error": {"code", "message", "details"}}'}</code>.
       </p>
       <nav className="flex flex-wrap gap-2 pt-2 text-sm">
