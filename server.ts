@@ -13,6 +13,7 @@ import { createLimiters } from "./lib/limits";
 import { failInterruptedMessages } from "./lib/vibecode/service";
 import { failInterruptedReviews } from "./lib/reviews/service";
 import { failInterruptedRuns } from "./lib/test-runs/service";
+import { startStaleSweep } from "./lib/workflows/service";
 import { killAllRuns } from "./lib/test-runs/runner";
 import { prepareDataDir, sandboxHelp, sandboxStatus } from "./lib/test-runs/sandbox";
 import { startRetention } from "./lib/retention";
@@ -181,6 +182,7 @@ export async function main() {
   const sweeper = config.redisUrl ? setInterval(sweep, 60_000) : null;
   sweeper?.unref();
   const stopRetention = startRetention(config);
+  const stopStaleSweep = startStaleSweep(config.workflowStaleAfterMs);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   console.log(`Switchboard listening on http://${shownHost}:${port} (${dev ? "development" : "production"}, ${isEmbedded() ? "embedded database in " + path.join(config.dataDir, "pglite") : "PostgreSQL"}, ${config.redisUrl ? "Redis adapter" : "in-memory adapter"})`);
 
@@ -198,6 +200,7 @@ export async function main() {
     // they do, or the HTTP server's close (awaited by Socket.IO's) waits for the 9 s limit.
     setInterval(() => server.closeIdleConnections(), 100).unref();
     killAllRuns();
+    stopStaleSweep();
     await stopRetention().catch((e) => console.error("[server] retention stop", e));
     await realtime.close(signal).catch((e) => console.error("[server] realtime close", e));
     server.closeAllConnections();

@@ -13,7 +13,7 @@ import { isDeleted, type DeletedProject, type Member, type Project, type Project
 export type CacheContext = { qc: QueryClient; me: string; feedBuffer: FeedBuffer };
 
 const stripProject = <T extends Record<string, unknown>>(d: T) => {
-  const { changes: _c, updated_by: _u, created_by: _cr, ...rest } = d;
+  const { changes: _c, updated_by: _u, created_by: _cr, project_id: _p, project_name: _n, ...rest } = d;
   return rest as unknown as Omit<Project, "role">;
 };
 

@@ -2,12 +2,14 @@
 // Workflows in the client: REST for the first read, kept live by workflow.* / agent:* events.
 // The list lives under keys.workflows(projectId) (project room events), one workflow's view under
 // keys.workflow(id) (its own room's events, appended in id order).
-import { useQuery, type QueryClient } from "@tanstack/react-query";
-import { parseRoom, rooms, type Envelope, type EventData } from "@/lib/realtime/events";
+import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { parseRoom, rooms, type Envelope, type EventData, type TWorkflowStatus } from "@/lib/realtime/events";
 import { apiFetch } from "./api";
 import { useRoom } from "./realtime";
 
-export type WorkflowStatus = "running" | "completed" | "failed";
+export type WorkflowStatus = TWorkflowStatus;
+export type AgentPresence = "online" | "offline" | "busy" | "idle" | "error";
+export const isActiveWorkflow = (w: Pick<Workflow, "status">) => w.status === "pending" || w.status === "running";
 export type Workflow = {
   id: string;
   project_id: string;
@@ -20,6 +22,12 @@ export type Workflow = {
   step_name: string | null;
   result: unknown;
   error: string | null;
+  reason: "reported" | "stale" | "cancelled" | null;
+  cancelled_by: string | null;
+  started_at: string | null;
+  estimated_time_remaining: number | null;
+  /** REST answers only; workflow.agent_status events keep it current. */
+  agent_status?: AgentPresence | null;
   created_by: string | null;
   created_at: string;
   updated_at: string;
@@ -38,6 +46,7 @@ export const workflowsApi = {
   list: (projectId: string, signal?: AbortSignal) =>
     apiFetch<{ workflows: Workflow[] }>(`/projects/${enc(projectId)}/workflows?limit=20`, { signal }).then((r) => r.workflows),
   get: (id: string, signal?: AbortSignal) => apiFetch<WorkflowDetail>(`/workflows/${enc(id)}`, { signal }),
+  cancel: (id: string, reason?: string) => apiFetch<Workflow>(`/workflows/${enc(id)}/cancel`, { method: "POST", body: reason ? { reason } : {} }),
 };
 
 const MAX_EVENTS = 1000;
@@ -45,7 +54,7 @@ const newer = (a: string, b: string) => BigInt(a) > BigInt(b);
 
 /** Pick the more advanced of two states of one workflow (events and reads may arrive in any order). */
 function fresher<T extends Workflow>(a: T, b: T): T {
-  const rank = (w: Workflow) => (w.status === "running" ? 0 : 1);
+  const rank = (w: Workflow) => (w.status === "pending" ? 0 : w.status === "running" ? 1 : 2);
   if (rank(a) !== rank(b)) return rank(a) > rank(b) ? a : b;
   if (a.progress !== b.progress) return a.progress > b.progress ? a : b;
   return a.updated_at >= b.updated_at ? a : b;
@@ -65,6 +74,7 @@ export function applyToDetail(d: WorkflowDetail, env: Envelope): WorkflowDetail 
         progress: Math.max(d.progress, p.progress),
         current_step: Math.max(d.current_step, p.current_step),
         step_name: p.step_name,
+        estimated_time_remaining: p.estimated_time_remaining ?? null,
         updated_at: p.updated_at,
         logs: [...d.logs, ...p.logs].slice(-500),
         errors: [...d.errors, ...p.errors].slice(-200),
@@ -72,11 +82,20 @@ export function applyToDetail(d: WorkflowDetail, env: Envelope): WorkflowDetail 
       };
     }
     case "workflow.completed":
-    case "workflow.failed": {
+    case "workflow.failed":
+    case "workflow.cancelled": {
       const w = env.data as EventData<"workflow.completed">;
-      const { workflow_id: _w, ...fields } = w;
-      return { ...next, ...fields, errors: env.type === "workflow.failed" && w.error ? [...d.errors, w.error] : d.errors };
+      const { workflow_id: _w, cancelled_by_name: _c, ...fields } = w as EventData<"workflow.cancelled">;
+      return {
+        ...next,
+        ...fields,
+        agent_status: d.agent_status,
+        errors: env.type === "workflow.failed" && w.error ? [...d.errors, w.error] : d.errors,
+        logs: env.type === "workflow.cancelled" && w.error ? [...d.logs, w.error].slice(-500) : d.logs,
+      };
     }
+    case "workflow.agent_status":
+      return { ...next, agent_status: (env.data as EventData<"workflow.agent_status">).agent_status };
     default:
       return next;
   }
@@ -112,9 +131,12 @@ export function applyWorkflowEnvelope(qc: QueryClient, env: Envelope) {
       if (!current) return void qc.invalidateQueries({ queryKey: workflowKeys.list(room.id) });
       const { workflow_id: _w, logs: _l, errors: _e, ...fields } = p;
       qc.setQueryData<Workflow[]>(workflowKeys.list(room.id), (old) => upsertList(old, { ...current, ...fields }));
+    } else if (env.type === "workflow.agent_status") {
+      const a = env.data as EventData<"workflow.agent_status">;
+      if (current) qc.setQueryData<Workflow[]>(workflowKeys.list(room.id), (old) => old?.map((w) => (w.id === id ? { ...w, agent_status: a.agent_status } : w)));
     } else {
-      const { workflow_id: _w, ...w } = env.data as EventData<"workflow.started">;
-      qc.setQueryData<Workflow[]>(workflowKeys.list(room.id), (old) => upsertList(old, w));
+      const { workflow_id: _w, cancelled_by_name: _c, ...w } = env.data as EventData<"workflow.cancelled">;
+      qc.setQueryData<Workflow[]>(workflowKeys.list(room.id), (old) => upsertList(old, { ...w, agent_status: w.agent_status ?? current?.agent_status }));
     }
   }
 }
@@ -148,5 +170,14 @@ export function useWorkflow(id: string) {
     queryKey: workflowKeys.detail(id),
     queryFn: ({ signal }) => workflowsApi.get(id, signal),
     structuralSharing: (old, next) => mergeRead(old as WorkflowDetail | undefined, next as WorkflowDetail),
+  });
+}
+
+/** Cancel a pending or running workflow; the cache follows from workflow.cancelled (and from the answer). */
+export function useCancelWorkflow(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (reason?: string) => workflowsApi.cancel(id, reason),
+    onSuccess: (w) => qc.setQueryData<WorkflowDetail>(workflowKeys.detail(id), (old) => (old && isActiveWorkflow(old) ? { ...old, ...w, agent_status: w.agent_status ?? old.agent_status } : old)),
   });
 }

@@ -55,6 +55,8 @@ const ZProjectSchema = z.object({
   repository_url: z.string().nullable(),
   test_command: z.string().nullable(),
   status: z.enum(["active", "archived"]),
+  /** Model tokens per calendar month (UTC); null: unlimited (see lib/budgets/service.ts). */
+  monthly_token_budget: z.number().int().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -104,9 +106,13 @@ const agentPresence = z.object({
   reason: z.string().optional(),
 });
 
-// workflow.*: started/completed/failed carry the whole workflow; progress carries the new state and the
-// logs/errors lines of that update (GET /api/v1/workflows/{id} has all of them).
-const workflowStatus = z.enum(["running", "completed", "failed"]);
+// workflow.*: started/completed/failed/cancelled carry the whole workflow; progress carries the new state and
+// the logs/errors lines of that update (GET /api/v1/workflows/{id} has all of them).
+// pending → running → completed | failed | cancelled (seed 004's statuses).
+export const WORKFLOW_STATUSES = ["pending", "running", "completed", "failed", "cancelled"] as const;
+export const FINISHED_WORKFLOW_STATUSES = ["completed", "failed", "cancelled"] as const;
+const workflowStatus = z.enum(WORKFLOW_STATUSES);
+export type TWorkflowStatus = z.infer<typeof workflowStatus>;
 /** A workflow as REST returns it (lib/workflows/schemas.ts re-exports it). */
 export const ZWorkflowSchema = z.object({
   id: z.string(),
@@ -120,16 +126,43 @@ export const ZWorkflowSchema = z.object({
   step_name: z.string().nullable(),
   result: z.unknown(),
   error: z.string().nullable(),
+  /** Why it ended failed or cancelled: `reported` (POST /fail), `stale` (no update for WORKFLOW_STALE_AFTER_MS), `cancelled`. */
+  reason: z.enum(["reported", "stale", "cancelled"]).nullable(),
+  cancelled_by: z.string().nullable(),
+  /** When it became running (null while pending). */
+  started_at: z.string().nullable(),
+  /** Seconds left at the rate progress went so far (null before any progress, and once finished). */
+  estimated_time_remaining: z.number().int().nonnegative().nullable(),
+  /** REST only: the presence of the workflow's agent (`offline`: it went away; null: no agent). */
+  agent_status: z.enum(["online", "offline", "busy", "idle", "error"]).nullable().optional(),
   created_by: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
   finished_at: z.string().nullable(),
 });
 const workflowSummary = ZWorkflowSchema.extend({ workflow_id: z.string() });
-const workflowProgress = ZWorkflowSchema.pick({ project_id: true, name: true, status: true, progress: true, current_step: true, total_steps: true, step_name: true, updated_at: true }).extend({
+const workflowProgress = ZWorkflowSchema.pick({
+  project_id: true,
+  name: true,
+  status: true,
+  progress: true,
+  current_step: true,
+  total_steps: true,
+  step_name: true,
+  updated_at: true,
+  estimated_time_remaining: true,
+}).extend({
   workflow_id: z.string(),
   logs: z.array(z.string()),
   errors: z.array(z.string()),
+});
+/** The agent of a pending or running workflow went offline or came back. */
+const workflowAgentStatus = z.object({
+  workflow_id: z.string(),
+  project_id: z.string(),
+  agent_id: z.string(),
+  agent_name: z.string(),
+  agent_status: z.enum(["online", "offline", "busy", "idle", "error"]),
 });
 
 /* pull requests, issues and pushes from GitHub webhooks (seed 004's shapes, plus number/action) */
@@ -210,8 +243,14 @@ const ZAiAnalysisCompleteSchema = z.object({
 /** Every event's name and the shape of its `data`. Later features tighten the open shapes. */
 export const EVENTS = {
   "project.created": ZProjectSchema.extend({ created_by: z.string() }),
-  "project.updated": ZProjectSchema.extend({ changes: z.object({ fields: z.array(z.string()) }), updated_by: z.string() }),
-  "project.deleted": z.object({ id: z.string(), name: z.string(), deleted_by: z.string() }),
+  // project_id / project_name repeat id / name in seed 004's names; changes.status is seed 004's "updated".
+  "project.updated": ZProjectSchema.extend({
+    project_id: z.string(),
+    project_name: z.string(),
+    changes: z.object({ status: z.literal("updated"), fields: z.array(z.string()) }),
+    updated_by: z.string(),
+  }),
+  "project.deleted": z.object({ id: z.string(), project_id: z.string(), name: z.string(), deleted_by: z.string() }),
   "member.added": ZMemberSchema.extend({ added_by: z.string() }),
   "member.updated": ZMemberSchema.extend({ updated_by: z.string() }),
   "member.removed": z.object({ project_id: z.string(), user_id: z.string(), removed_by: z.string() }),
@@ -226,6 +265,8 @@ export const EVENTS = {
   "workflow.progress": workflowProgress,
   "workflow.completed": workflowSummary,
   "workflow.failed": workflowSummary,
+  "workflow.cancelled": workflowSummary.extend({ cancelled_by_name: z.string().nullable() }),
+  "workflow.agent_status": workflowAgentStatus,
   "session.created": z.object({ session_id: z.string(), project_id: z.string(), created_at: z.string(), user_id: z.string(), user_name: z.string() }),
   vibecode_request: z.object({ session_id: z.string(), message_id: z.string(), prompt: z.string(), user_id: z.string(), user_name: z.string(), status: z.literal("pending") }),
   vibecode_chunk: z.object({ session_id: z.string(), message_id: z.string(), seq: z.number(), offset: z.number().optional(), content: z.string() }),
@@ -349,12 +390,20 @@ export const COMMANDS = {
   leave_job: z.object({ job_id: z.string().max(100) }),
   ping: z.object({}).loose(),
   "debug:rooms": z.object({}).loose(),
-  "agent:event": z.object({
-    type: z.enum(["agent:thought", "agent:tool_call", "agent:result", "agent:error"]),
-    workflow_id: z.string().max(100),
-    data: z.record(z.string(), z.unknown()),
-    idempotency_key: idempotencyKey.optional(),
-  }),
+  // seed 001 names the workflow `workflowId`: accepted as an alias (one of the two is required; both must agree).
+  "agent:event": z
+    .object({
+      type: z.enum(["agent:thought", "agent:tool_call", "agent:result", "agent:error"]),
+      workflow_id: z.string().max(100).optional(),
+      workflowId: z.string().max(100).optional(),
+      data: z.record(z.string(), z.unknown()),
+      idempotency_key: idempotencyKey.optional(),
+    })
+    .refine((v) => v.workflow_id !== undefined || v.workflowId !== undefined, { message: "give workflow_id (or its alias workflowId)", path: ["workflow_id"] })
+    .refine((v) => v.workflow_id === undefined || v.workflowId === undefined || v.workflow_id === v.workflowId, {
+      message: "workflow_id and workflowId name different workflows",
+      path: ["workflowId"],
+    }),
   /** Extension: an agent reports its status (agent tokens only). */
   "agent:status": z.object({
     status: z.enum(["online", "busy", "idle", "error"]),

@@ -107,7 +107,7 @@ const handlers: Handlers = {
   "debug:rooms": (socket) => ({ rooms: [...socket.rooms].filter((r) => r !== socket.id && parseRoom(r)) }),
   "agent:event": async (socket, p) => {
     try {
-      const r = await publishAgentEvent(socket.data.user, p.workflow_id, p.type, p.data);
+      const r = await publishAgentEvent(socket.data.user, (p.workflow_id ?? p.workflowId)!, p.type, p.data);
       return { status: "success", id: r.id };
     } catch (e) {
       return appErrorAck(e);

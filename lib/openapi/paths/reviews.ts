@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { route } from "../registry";
 import { ZReviewSchema } from "../../reviews/schemas";
+import { BUDGET_REFUSAL } from "../../budgets/schemas";
 
 const Review = ZReviewSchema.meta({ id: "Review" });
 const Started = z.object({ review_id: z.string(), trace_id: z.string(), status: z.literal("running") });
@@ -13,6 +14,7 @@ route({
   method: "post",
   path: "/api/v1/pull-requests/{id}/review",
   summary: "Members: ask the model to review a pull request (its title, description, branch and, when the workspace holds its head commit, its diff)",
+  description: BUDGET_REFUSAL,
   tag: "Reviews",
   responses: started,
   errors: [403, 503],
@@ -21,6 +23,7 @@ route({
   method: "post",
   path: "/api/v1/sessions/{id}/messages/{messageId}/review",
   summary: "Members: ask the model to review a vibecode message's patch (409 NO_PATCH without one)",
+  description: BUDGET_REFUSAL,
   tag: "Reviews",
   responses: started,
   errors: [403, 409, 503],

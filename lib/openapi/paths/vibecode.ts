@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { route } from "../registry";
+import { BUDGET_REFUSAL as budgetRefusal, ZProjectUsageSchema } from "../../budgets/schemas";
 import { ZFileQuerySchema, ZPostMessageSchema, ZSessionQuerySchema } from "../../vibecode/schemas";
 import { EVENTS } from "../../realtime/events";
 
@@ -86,6 +87,7 @@ route({
   path: "/api/v1/sessions/{id}/messages",
   tag: "Vibecode",
   summary: "Ask the LLM; the answer streams as vibecode_chunk events and ends with vibecode_response",
+  description: budgetRefusal,
   body: ZPostMessageSchema,
   responses: { 202: { description: "Accepted", schema: z.object({ message_id: z.string(), trace_id: z.string(), status: z.literal("pending") }) } },
   errors: [403, 503],
@@ -104,13 +106,8 @@ route({
   method: "get",
   path: "/api/v1/projects/{id}/usage",
   tag: "Vibecode",
-  summary: "LLM token usage of the project this month",
-  responses: {
-    200: {
-      description: "Usage",
-      schema: z.object({ month: z.string(), prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number(), messages: z.number() }),
-    },
-  },
+  summary: "Model token usage of the project this month (vibecode answers and AI reviews), per day, and its monthly budget (viewers and up)",
+  responses: { 200: { description: "Usage", schema: ZProjectUsageSchema } },
 });
 route({
   method: "get",
