@@ -91,8 +91,15 @@ export function applyEnvelope(ctx: CacheContext, env: Envelope) {
       else void qc.invalidateQueries({ queryKey: keys.projects });
       return;
     }
-    case "project.updated":
-      return mergeProject(qc, stripProject(env.data as EventData<"project.updated">));
+    case "project.updated": {
+      const d = env.data as EventData<"project.updated">;
+      if (d.changes.fields.includes("monthly_token_budget")) void qc.invalidateQueries({ queryKey: keys.usage(d.id) });
+      return mergeProject(qc, stripProject(d));
+    }
+    case "ai.analysis_complete":
+      // A review's tokens count against the project's budget.
+      if (room?.kind === "project" && room.id) void qc.invalidateQueries({ queryKey: keys.usage(room.id) });
+      return;
     case "project.deleted":
       return markProjectDeleted(qc, env.data as EventData<"project.deleted">);
     case "member.added":

@@ -1,5 +1,6 @@
 // Vibecode sessions and the project workspace over REST: the shapes the dashboard reads and the calls.
 import { apiFetch } from "./api";
+import type { TProjectUsage } from "@/lib/budgets/schemas";
 
 export type MessageStatus = "pending" | "streaming" | "proposed" | "answered" | "failed" | "applied" | "rejected";
 export type PatchFile = { path: string; additions: number; deletions: number };
@@ -59,7 +60,7 @@ export type Session = {
   messages: MessageView[];
 };
 
-export type Usage = { month: string; prompt_tokens: number; completion_tokens: number; total_tokens: number; messages: number };
+export type Usage = TProjectUsage;
 
 export type WorkspaceFile = { path: string; size: number };
 export type HeadCommit = { sha: string; subject: string; author: string; date: string };
