@@ -83,7 +83,7 @@ describe("setting the budget", () => {
     const cleared = await setBudget(pid, null);
     expect(cleared.body.monthly_token_budget).toBeNull();
     expect((await usage(pid)).body).toMatchObject({ monthly_token_budget: null, remaining: null });
-  });
+  }, 60_000);
 
   it("refuses negative, fractional, huge, non-numeric budgets with field details", async () => {
     const { pid } = await setup();
@@ -144,7 +144,7 @@ describe("enforcing it", () => {
     // A budget of 0 stops everything.
     await setBudget(pid, 0);
     expectError(await prompt(sid), 429, "BUDGET_EXCEEDED");
-  });
+  }, 120_000);
 
   it("concurrent prompts on a nearly spent budget: exactly one starts, the rest are refused (checked under the project's row lock)", async () => {
     const { pid, watcher } = await setup("Race");
@@ -162,7 +162,7 @@ describe("enforcing it", () => {
     // Some were refused while the first was still in flight (reserved), the rest after it used its tokens.
     await nextEvent<any>(watcher, "vibecode_response", (e) => e.data.message_id === accepted[0]!.body.message_id, 20_000);
     await expectNoModelCall(before + 1);
-  });
+  }, 90_000);
 
   it("usage is readable by viewers, hidden from outsiders; admins see every project's usage, others may not", async () => {
     const { pid, sid, watcher } = await setup("Metered");
@@ -180,5 +180,5 @@ describe("enforcing it", () => {
     expect([...totals].sort((a: number, b: number) => b - a)).toEqual(totals);
     expectError(await s.request("GET", "/api/v1/admin/usage", { token: owner.token }), 403, "FORBIDDEN");
     expectError(await s.request("GET", "/api/v1/admin/usage"), 401, "UNAUTHENTICATED");
-  });
+  }, 90_000);
 });
