@@ -1,5 +1,6 @@
--- Workflow lifecycle (pending, cancelled, stale) and model budgets. Existing rows keep their status
--- (running / completed / failed are still valid); started_at is taken from created_at.
+-- Workflow lifecycle (pending, cancelled, stale) and model budgets.
+-- Existing rows keep their status (running, completed and failed are still valid).
+-- Their started_at is taken from created_at.
 ALTER TABLE "workflows" ADD COLUMN "reason" TEXT;
 ALTER TABLE "workflows" ADD COLUMN "cancelled_by" UUID;
 ALTER TABLE "workflows" ADD COLUMN "started_at" TIMESTAMP(3);
