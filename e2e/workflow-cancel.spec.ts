@@ -6,7 +6,7 @@ import { io } from "socket.io-client";
 import { test, expect, openAs, screenshot } from "./fixtures";
 
 test("a member cancels a running workflow; everyone watching sees it cancelled and the agent is told", async ({ server, browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   const contexts: BrowserContext[] = [];
   const owner = await server.createUser("Olivia Owner");
   const member = await server.createUser("Mia Member");
@@ -78,7 +78,7 @@ test("a member cancels a running workflow; everyone watching sees it cancelled a
 });
 
 test("a workflow whose agent disconnects shows 'Agent offline' live, and the cancel of a workflow finished meanwhile says why", async ({ server, browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   const contexts: BrowserContext[] = [];
   const owner = await server.createUser("Owen Owner");
   const project = (await server.request(owner, "POST", "/api/v1/projects", { name: "Night jobs" })).body;

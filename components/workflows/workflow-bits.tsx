@@ -47,7 +47,15 @@ export function stepCaption(w: Pick<Workflow, "current_step" | "total_steps" | "
 }
 
 /** A determinate bar: `data-percentage` is the progress (0–100). */
+/** The estimate made at the last update, less the time since (null when unknown or already past). */
+function remainingNow(w: Workflow): number | null {
+  if (w.status !== "running" || w.estimated_time_remaining === null || w.estimated_time_remaining === undefined) return null;
+  const left = w.estimated_time_remaining - Math.max(0, (Date.now() - Date.parse(w.updated_at)) / 1000);
+  return left > 0 ? Math.round(left) : null;
+}
+
 export function WorkflowProgressBar({ workflow: w, compact = false }: { workflow: Workflow; compact?: boolean }) {
+  const left = remainingNow(w);
   const colour = w.status === "failed" ? "bg-red-500" : w.status === "completed" ? "bg-emerald-500" : w.status === "running" ? "bg-indigo-500" : "bg-zinc-400 dark:bg-zinc-600";
   return (
     <div data-testid="workflow-progress" data-percentage={w.progress} className="space-y-1">
@@ -66,9 +74,9 @@ export function WorkflowProgressBar({ workflow: w, compact = false }: { workflow
           {stepCaption(w)}
         </span>
         <span className="flex shrink-0 gap-2 tabular-nums">
-          {w.status === "running" && w.estimated_time_remaining !== null && w.estimated_time_remaining !== undefined && (
+          {left !== null && (
             <span data-testid="workflow-eta" data-seconds={w.estimated_time_remaining}>
-              {formatRemaining(w.estimated_time_remaining)} ·
+              {formatRemaining(left)} ·
             </span>
           )}
           {w.progress}%
