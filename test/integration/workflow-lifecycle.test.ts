@@ -260,10 +260,10 @@ describe("stale workflows", () => {
     try {
       const u = await a.createUser("Lead");
       const pid = (await a.createProject(u)).id;
-      const ids: string[] = [];
-      for (let i = 0; i < 12; i++) ids.push((await create({ name: `W${i}` }, u.token, a, pid)).body.id);
       const watcher = await subscribe(u.token, `project:${pid}`, b);
       const log = record(watcher);
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) ids.push((await create({ name: `W${i}` }, u.token, a, pid)).body.id);
       await expect
         .poll(async () => (await b.request("GET", `/api/v1/projects/${pid}/workflows?status=failed&limit=100`, { token: u.token })).body.workflows.length, { timeout: 20_000, interval: 250 })
         .toBe(12);
