@@ -12,6 +12,7 @@ let admin: TestUser;
 const contexts: BrowserContext[] = [];
 
 test.beforeAll(async () => {
+  test.setTimeout(180_000); // a server start on a loaded machine
   fake = await new FakeOpenAI().start();
   s = await startServer({ env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "fake-model" } });
   admin = await s.createUser("Ada Admin");

@@ -208,7 +208,7 @@ describe("broadcast", () => {
     await tab.emitWithAck("subscribe", { project_id: p.id });
     const deleted = nextEvent(tab, "project.deleted");
     await s.request("DELETE", `/api/v1/projects/${p.id}`, { token: bob.token });
-    expect((await deleted).data).toEqual({ id: p.id, name: "Fresh", deleted_by: bob.id });
+    expect((await deleted).data).toEqual({ id: p.id, project_id: p.id, name: "Fresh", deleted_by: bob.id });
   });
 
   it("a removed member's sockets leave the project room at once; a deleted project's room empties", async () => {
