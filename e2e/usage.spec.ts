@@ -32,7 +32,9 @@ test("the usage card shows the month's tokens per day; an owner sets the budget;
   const page = await ctx.newPage();
   await page.goto(`/projects/${project.id}`);
   const card = page.getByTestId("usage-card");
-  await expect(card.getByTestId("usage-empty")).toBeVisible();
+  await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
+  await expect(card.getByTestId("usage-empty")).toBeVisible({ timeout: 30_000 });
+  await screenshot(page, "usage-card-empty");
   await expect(card.getByTestId("usage-summary")).toHaveAttribute("data-total", "0");
 
   // One answer from the fake model: the card follows (vibecode_response invalidates it).
@@ -65,8 +67,9 @@ test("the usage card shows the month's tokens per day; an owner sets the budget;
   contexts.push(adminCtx);
   const adminPage = await adminCtx.newPage();
   await adminPage.goto("/admin");
+  await expect(adminPage.getByTestId("admin-dashboard")).toBeVisible({ timeout: 30_000 });
   const row = adminPage.locator(`[data-testid="admin-usage-row"][data-project-id="${project.id}"]`);
-  await expect(row).toHaveAttribute("data-tokens", String(tokens));
+  await expect(row).toHaveAttribute("data-tokens", String(tokens), { timeout: 30_000 });
   await expect(row).toContainText("Metered app");
   await screenshot(adminPage, "admin-usage");
 });
