@@ -2,7 +2,7 @@ import { Ban, CircleCheck, CircleDashed, CircleX, Unplug } from "lucide-react";
 import clsx from "clsx";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Spinner } from "@/components/ui/spinner";
-import type { Workflow, WorkflowStatus } from "@/lib/client/workflows";
+import type { Workflow, WorkflowStatus } from "@/lib/contract";
 
 const TONE: Record<WorkflowStatus, Tone> = { pending: "neutral", running: "indigo", completed: "green", failed: "red", cancelled: "neutral" };
 const LABEL: Record<WorkflowStatus, string> = { pending: "Pending", running: "Running", completed: "Completed", failed: "Failed", cancelled: "Cancelled" };

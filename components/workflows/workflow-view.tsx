@@ -2,8 +2,10 @@
 import { useEffect, useRef, useState } from "react";
 import { Ban, Bot, ListChecks, ScrollText, SearchX, TriangleAlert, Unplug } from "lucide-react";
 import { isApiError } from "@/lib/client/api";
+import type { WorkflowDetail } from "@/lib/contract";
 import { can, type Project } from "@/lib/client/types";
-import { isActiveWorkflow, useCancelWorkflow, useWorkflow, type WorkflowDetail } from "@/lib/client/workflows";
+import { useCancelWorkflow, useWorkflow } from "@/lib/client/workflows/hooks";
+import { isActiveWorkflow } from "@/lib/client/workflows/cache";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";

@@ -1,7 +1,8 @@
 "use client";
 import Link from "next/link";
 import { ArrowRight, Workflow as WorkflowIcon } from "lucide-react";
-import { isActiveWorkflow, useWorkflows } from "@/lib/client/workflows";
+import { useWorkflows } from "@/lib/client/workflows/hooks";
+import { isActiveWorkflow } from "@/lib/client/workflows/cache";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";

@@ -11,12 +11,14 @@ import { AppError, forbidden, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { keyedLock } from "../keyed-lock";
 import { publish, toEnvelope } from "../realtime/publish";
-import { FINISHED_WORKFLOW_STATUSES, rooms, type Envelope, type EventType, type EventData } from "../realtime/events";
+import { rooms, type Envelope, type EventType, type EventData } from "../realtime/events";
+import { FINISHED_WORKFLOW_STATUSES } from "../contract/workflows";
 import { requireProjectRole, requireRoleForChild } from "../auth/permissions";
 import { redact, redactString } from "../redact";
 import { fitBytes } from "../api/bounds";
 import type { PublicUser } from "../users/service";
 import { MAX_ERRORS, MAX_LINE, MAX_LOGS, MAX_STEPS, type TCreateWorkflow, type TProgressWorkflow, type TWorkflow, type ZListWorkflowsQuerySchema } from "./schemas";
+import type { WorkflowDetail } from "../contract/workflows";
 
 type WorkflowRow = {
   id: string;
@@ -80,7 +82,7 @@ export function serializeWorkflow(w: WorkflowRow, agentStatus?: TWorkflow["agent
 }
 
 /** The workflow with its stored timeline, logs and errors. */
-export function serializeWorkflowDetail(w: WorkflowRow, agentStatus?: TWorkflow["agent_status"]) {
+export function serializeWorkflowDetail(w: WorkflowRow, agentStatus?: TWorkflow["agent_status"]): Pick<WorkflowDetail, keyof TWorkflow | "steps" | "logs" | "errors"> {
   return { ...serializeWorkflow(w, agentStatus), steps: asArray(w.steps) as Step[], logs: asArray(w.logs) as string[], errors: asArray(w.errors) as string[] };
 }
 
