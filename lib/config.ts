@@ -3,6 +3,7 @@ import { z } from "zod";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { part, setPart } from "./runtime";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
@@ -266,13 +267,11 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   };
 }
 
-const g = globalThis as unknown as { __switchboardConfig?: AppConfig };
-
-/** The process's configuration: set by server.ts at boot, shared with route handlers through globalThis. */
+/** The process's configuration: set by server.ts at boot, shared with route handlers through the runtime. */
 export function getConfig(): AppConfig {
-  return (g.__switchboardConfig ??= parseConfig());
+  return part("config", () => parseConfig());
 }
 
 export function setConfig(c: AppConfig): void {
-  g.__switchboardConfig = c;
+  setPart("config", c);
 }

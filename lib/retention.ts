@@ -11,12 +11,13 @@ import { Prisma } from "../generated/prisma/client";
 import type { AppConfig } from "./config";
 import { getPrisma, parsePgUrl } from "./db";
 import { metrics } from "./metrics";
+import { after, every } from "./runtime";
 
 const BATCH = 5000;
 const LOCK_KEY = "switchboard:retention";
 const DAY_MS = 86_400_000;
 
-export type RetentionResult = { eventsByAge: number; eventsByRoomCap: number; deliveriesByAge: number; idempotencyKeys: number };
+type RetentionResult = { eventsByAge: number; eventsByRoomCap: number; deliveriesByAge: number; idempotencyKeys: number };
 
 const pause = () => new Promise<void>((r) => setImmediate(r));
 
@@ -115,7 +116,7 @@ async function exclusively(config: AppConfig, fn: () => Promise<RetentionResult>
 }
 
 /** One retention pass; `lastRoomCheck` remembers up to which event id rooms were capped (per process). */
-export function createRetention(config: AppConfig) {
+function createRetention(config: AppConfig) {
   const { days, perRoom } = config.retention;
   let checkedUpTo = 0n;
   return async function runOnce(): Promise<RetentionResult | null> {
@@ -162,14 +163,12 @@ export function startRetention(config: AppConfig): () => Promise<void> {
       .catch((e) => console.error("[retention] pass failed", (e as Error).message ?? e))
       .finally(() => (running = null));
   };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  const first = setTimeout(tick, 0);
-  first.unref();
+  const stopTimer = every("retention", intervalMs, tick);
+  const stopFirst = after("retention (first pass)", 0, tick);
   return async () => {
     stopped = true;
-    clearInterval(timer);
-    clearTimeout(first);
+    stopTimer();
+    stopFirst();
     await running;
   };
 }

@@ -11,7 +11,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
-import { BackLink, ProjectGate } from "./project-gate";
+import { BackLink, ProjectGate } from "@/components/shared/project-gate";
 import { RunBanner } from "./run-banner";
 import { RunCounts } from "./run-counts";
 import { RunLog } from "./run-log";

@@ -7,7 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
-import { BackLink, ProjectGate } from "@/components/runs/project-gate";
+import { BackLink, ProjectGate } from "@/components/shared/project-gate";
 import { AgentOfflineBadge, WorkflowProgressBar, WorkflowStatusBadge } from "./workflow-bits";
 
 function List({ projectId }: { projectId: string }) {

@@ -10,7 +10,7 @@
 import { getPrisma } from "../db";
 import { AppError, forbidden, notFound } from "../errors";
 import { isUuid } from "../ids";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "./users";
 
 import { ROLE_RANK as RANK, type ProjectRole } from "../contract/users";
 
@@ -108,6 +108,19 @@ export function inScope(user: PublicUser, projectId: string): boolean {
 
 export async function canSeeProject(user: PublicUser, projectId: string): Promise<boolean> {
   return (await projectRole(user, projectId)) !== null;
+}
+
+/**
+ * Who sees an agent (REST and its agent:<id> room): the agent itself, its creator (a scoped token only when
+ * every project of the agent is in its scope), unscoped admins, and whoever can see one of its projects.
+ */
+export async function canSeeAgent(user: PublicUser, a: { id: string; createdBy: string | null; projectIds: string[] }): Promise<boolean> {
+  if ((user as Who).agentId === a.id) return true;
+  const scoped = !!(user as Who).scope;
+  if (a.createdBy === user.id && (!scoped || a.projectIds.length > 0) && a.projectIds.every((p) => inScope(user, p))) return true;
+  if (user.role === "admin" && !(user as Who).scope) return true;
+  for (const p of a.projectIds) if (await canSeeProject(user, p)) return true;
+  return false;
 }
 
 /** Older call sites name a least role; each stands for the action of that level in the table. */

@@ -13,7 +13,7 @@ import { Prisma } from "../../generated/prisma/client";
 import { getPrisma } from "../db";
 import { AppError } from "../errors";
 import { requireAction, requireProjectRole } from "../auth/permissions";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "../auth/users";
 
 /** Tokens reserved per call in flight before the project has any call this month to average. */
 export const DEFAULT_RESERVE = 4000;

@@ -7,7 +7,7 @@ import { evictRooms, revalidateUserRooms } from "../realtime/rooms";
 import { gapAfter } from "../realtime/gaps";
 import { rooms, type TMember, type TProject, type Envelope } from "../realtime/events";
 import { requireAction, requireProjectRole, projectRole, inScope, type ProjectRole } from "../auth/permissions";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "../auth/users";
 import { checkRepositoryUrl, maskRepositoryUrl } from "./repository-url";
 import { fitBytes } from "../api/bounds";
 import type { TAddMember, TCreateProject, TUpdateProject } from "./schemas";

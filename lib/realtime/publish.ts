@@ -64,7 +64,7 @@ function withJobLogMessage(data: unknown): unknown {
 }
 
 /** Emit an envelope to its room on every namespace; resolves once it is in the Redis stream and delivered here. */
-export async function emitEnvelope(env: Envelope): Promise<void> {
+async function emitEnvelope(env: Envelope): Promise<void> {
   const hub = getHub();
   if (!hub) return; // no realtime server (scripts): the event is still in the log
   let local = 0;

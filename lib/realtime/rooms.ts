@@ -1,11 +1,10 @@
 // Room access: who may join which room.
 import { getPrisma } from "../db";
-import { canSeeProject } from "../auth/permissions";
-import { canSeeAgent } from "../agents/service";
-import type { PublicUser } from "../users/service";
+import { canSeeAgent, canSeeProject } from "../auth/permissions";
+import type { PublicUser } from "../auth/users";
 import { parseRoom, rooms, type ParsedRoom } from "./events";
 import { getHub } from "./hub";
-import type { Caller } from "../auth/identify";
+import type { Caller } from "../auth/caller";
 
 export type RoomDecision = { ok: true } | { ok: false; code: "ROOM_ACCESS_DENIED"; message: string };
 

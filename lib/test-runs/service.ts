@@ -8,7 +8,7 @@ import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
 import { rooms } from "../realtime/events";
 import { requireProjectRole, requireRoleForChild, type ProjectRole } from "../auth/permissions";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "../auth/users";
 import { createReporter, stored } from "./report";
 import { redactString } from "../redact";
 import { fitBytes } from "../api/bounds";
@@ -149,7 +149,6 @@ async function starterNames(ids: (string | null)[]) {
 
 /** Results in GET /test-runs/{id} (the first ones); the rest page through GET /test-runs/{id}/results. */
 export const RESULTS_INLINE = 1000;
-export const MAX_RESULTS_PAGE = 1000;
 
 /** Results after `afterSeq`, in order: at most `limit` rows and MAX_LIST_BYTES; `next_after` continues (null: the end). */
 async function resultsPage(runId: string, afterSeq: number, limit: number) {

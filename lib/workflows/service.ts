@@ -16,7 +16,7 @@ import { FINISHED_WORKFLOW_STATUSES } from "../contract/workflows";
 import { requireProjectRole, requireRoleForChild } from "../auth/permissions";
 import { redact, redactString } from "../redact";
 import { fitBytes } from "../api/bounds";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "../auth/users";
 import { MAX_ERRORS, MAX_LINE, MAX_LOGS, MAX_STEPS, type TCreateWorkflow, type TProgressWorkflow, type TWorkflow, type ZListWorkflowsQuerySchema } from "./schemas";
 import type { WorkflowDetail } from "../contract/workflows";
 
