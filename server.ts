@@ -19,6 +19,7 @@ import { failInterruptedRuns } from "./lib/test-runs/service";
 import { killAllRuns } from "./lib/test-runs/runner";
 import { prepareDataDir, sandboxHelp, sandboxStatus } from "./lib/test-runs/sandbox";
 import { startRetention } from "./lib/retention";
+import { startStaleSweep } from "./lib/workflows/service";
 import { after, closeRuntime, every, onClose } from "./lib/runtime";
 import { agentCommands, agentPresence } from "./lib/agents/socket";
 import { sweepPresence } from "./lib/agents/service";
@@ -188,6 +189,8 @@ async function startBackgroundWork(config: AppConfig) {
   startThroughputSampler();
   const stopRetention = startRetention(config);
   onClose("retention", stopRetention);
+  // Running workflows without an update for WORKFLOW_STALE_AFTER_MS end failed (stale), on every process.
+  onClose("workflow stale sweep", startStaleSweep(config.workflowStaleAfterMs));
   onClose("test runs", killAllRuns);
 }
 

@@ -8,7 +8,7 @@ import { ErrorState } from "@/components/ui/error-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
 import { BackLink, ProjectGate } from "@/components/shared/project-gate";
-import { WorkflowProgressBar, WorkflowStatusBadge } from "./workflow-bits";
+import { AgentOfflineBadge, WorkflowProgressBar, WorkflowStatusBadge } from "./workflow-bits";
 
 function List({ projectId }: { projectId: string }) {
   const { data, error, isPending, refetch, isRefetching } = useWorkflows(projectId);
@@ -41,6 +41,7 @@ function List({ projectId }: { projectId: string }) {
               </Link>
               <div className="flex shrink-0 items-center gap-3 text-xs text-zinc-500 dark:text-zinc-400">
                 <RelativeTime iso={w.created_at} />
+                <AgentOfflineBadge workflow={w} />
                 <WorkflowStatusBadge status={w.status} testId="workflow-row-status" />
               </div>
             </div>

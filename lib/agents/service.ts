@@ -2,6 +2,7 @@
 // agent (`presence:<agent id>`, not joinable by clients) across every process (fetchSockets goes through the
 // Redis adapter), and flipped in the database with conditional updates, so exactly one process announces
 // an agent's first connection and its last disconnection.
+import { announceAgentToWorkflows } from "../workflows/service";
 import { z } from "zod";
 import { getPrisma } from "../db";
 import { AppError, forbidden, notFound } from "../errors";
@@ -150,6 +151,8 @@ async function announce(a: AgentRow, type: "agent.connected" | "agent.disconnect
     if (type !== "agent.status_changed") await publish({ type, room, data: base, source: "agent_service" });
     await publish({ type: "agent.status_changed", room, data: base, source: "agent_service" });
   }
+  // Its pending/running workflows show that their agent went away (or came back).
+  if (type !== "agent.status_changed") await announceAgentToWorkflows({ id: a.id, name: a.name, status: v.status }).catch((e) => console.error("[agents] workflow presence", e));
 }
 
 async function countConnections(agentId: string): Promise<number> {

@@ -22,7 +22,7 @@ export const agentPresence: ConnectionHooks = {
 export const agentCommands: DomainCommands = {
   "agent:event": async (socket, p) => {
     try {
-      const r = await publishAgentEvent(socket.data.user, p.workflow_id, p.type, p.data);
+      const r = await publishAgentEvent(socket.data.user, (p.workflow_id ?? p.workflowId)!, p.type, p.data); // seed 001's alias
       return { status: "success", id: r.id };
     } catch (e) {
       return appErrorAck(e);

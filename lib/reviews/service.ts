@@ -19,6 +19,7 @@ import { git } from "../workspaces/git";
 import { ZModelReview, type TReview } from "./schemas";
 import { parseReviewReply } from "./parse";
 import { fitBytes } from "../api/bounds";
+import { withModelBudget } from "../budgets/service";
 
 const SOURCE = "ai_review_service";
 const MAX_DIFF_CHARS = 60_000;
@@ -97,10 +98,13 @@ async function prDiff(projectId: string, headSha: string | null, baseBranch: str
 
 async function start(user: PublicUser, target: Target, traceId?: string) {
   await requireLlmQueueRoom(target.projectId);
-  const review = await getPrisma().aiReview.create({
-    // A review of a vibecode patch belongs to the prompt's trace; a PR review starts its own.
-    data: { projectId: target.projectId, targetType: target.type, targetId: target.id, status: "running", traceId: traceId ?? randomUUID(), createdBy: user.id },
-  });
+  // 429 BUDGET_EXCEEDED here, before any model call, when the project's monthly budget is spent.
+  const review = await withModelBudget(target.projectId, (tx) =>
+    tx.aiReview.create({
+      // A review of a vibecode patch belongs to the prompt's trace; a PR review starts its own.
+      data: { projectId: target.projectId, targetType: target.type, targetId: target.id, status: "running", traceId: traceId ?? randomUUID(), createdBy: user.id },
+    }),
+  );
   enqueue(`review:${target.id}`, () => runReview(review.id, target));
   return { review_id: review.id, trace_id: review.traceId, status: "running" as const };
 }

@@ -19,6 +19,7 @@ import { createAgentReporter } from "./agent";
 import { metrics } from "../metrics";
 import { fitBytes } from "../api/bounds";
 import { startTestRun } from "../test-runs/service";
+import { withModelBudget } from "../budgets/service";
 import type { Message, MessageStatus } from "../contract/vibecode";
 
 const SOURCE = "vibecode_service";
@@ -128,7 +129,8 @@ export async function postMessage(user: PublicUser, sessionId: string, prompt: s
   await requireLlmQueueRoom(session.projectId);
   const prisma = getPrisma();
   const traceId = randomUUID();
-  const message = await prisma.message.create({ data: { sessionId, userId: user.id, prompt, traceId, status: "pending" } });
+  // 429 BUDGET_EXCEEDED here, before any model call, when the project's monthly budget is spent.
+  const message = await withModelBudget(session.projectId, (tx) => tx.message.create({ data: { sessionId, userId: user.id, prompt, traceId, status: "pending" } }));
   if (!session.title) await prisma.session.update({ where: { id: sessionId }, data: { title: prompt.split("\n")[0]!.slice(0, 80) } });
   else await prisma.session.update({ where: { id: sessionId }, data: { updatedAt: new Date() } });
   await publish({
@@ -360,23 +362,4 @@ export async function rejectMessage(user: PublicUser, sessionId: string, message
     data: { session_id: sessionId, message_id: messageId, rejected_by: user.id, rejected_by_name: user.name },
   });
   return serializeMessage(updated, user.name);
-}
-
-/* ---------- usage ---------- */
-
-export async function projectUsage(user: PublicUser, projectId: string, now = new Date()) {
-  await requireProjectRole(user, projectId, "viewer");
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const agg = await getPrisma().message.aggregate({
-    where: { session: { projectId }, createdAt: { gte: start }, totalTokens: { not: null } },
-    _sum: { promptTokens: true, completionTokens: true, totalTokens: true },
-    _count: { _all: true },
-  });
-  return {
-    month: start.toISOString().slice(0, 7),
-    prompt_tokens: agg._sum.promptTokens ?? 0,
-    completion_tokens: agg._sum.completionTokens ?? 0,
-    total_tokens: agg._sum.totalTokens ?? 0,
-    messages: agg._count._all,
-  };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { route } from "../registry";
+import { BUDGET_REFUSAL as budgetRefusal, ZProjectUsageSchema } from "../../budgets/schemas";
 import { ZFileQuerySchema, ZPostMessageSchema, ZSessionQuerySchema } from "../../vibecode/schemas";
 import {
   ZFileContentSchema,
@@ -9,7 +10,6 @@ import {
   ZSessionCreatedResponse,
   ZSessionListResponse,
   ZSessionSchema,
-  ZUsageSchema,
 } from "../../contract/vibecode";
 
 route({
@@ -50,6 +50,7 @@ route({
   path: "/api/v1/sessions/{id}/messages",
   tag: "Vibecode",
   summary: "Ask the LLM; the answer streams as vibecode_chunk events and ends with vibecode_response",
+  description: budgetRefusal,
   body: ZPostMessageSchema,
   responses: { 202: { description: "Accepted", schema: ZMessageAcceptedResponse } },
   errors: [403, 503],
@@ -83,13 +84,8 @@ route({
   method: "get",
   path: "/api/v1/projects/{id}/usage",
   tag: "Vibecode",
-  summary: "LLM token usage of the project this month",
-  responses: {
-    200: {
-      description: "Usage",
-      schema: ZUsageSchema,
-    },
-  },
+  summary: "Model token usage of the project this month (vibecode answers and AI reviews), per day, and its monthly budget (viewers and up)",
+  responses: { 200: { description: "Usage", schema: ZProjectUsageSchema } },
 });
 route({
   method: "get",
