@@ -1,8 +1,10 @@
 // Shapes the dashboard reads from REST and the socket (server types re-used, never re-declared).
-import type { Envelope, TMember, TProject } from "@/lib/realtime/events";
+import type { TMember, TProject } from "@/lib/realtime/events";
+import type { ProjectActivity } from "@/lib/feed/kinds";
 
 export type ProjectRole = TMember["role"];
-export type Project = TProject & { role: ProjectRole };
+/** `activity`: the live status the projects list shows (GET /api/v1/projects only; kept live by project-status.ts). */
+export type Project = TProject & { role: ProjectRole; activity?: ProjectActivity };
 export type Member = TMember;
 export type Me = { id: string; email: string; name: string; role: "admin" | "user" };
 
@@ -11,8 +13,7 @@ export type DeletedProject = { id: string; name: string; deleted: true; deleted_
 export type ProjectState = Project | DeletedProject;
 export const isDeleted = (p: ProjectState | undefined): p is DeletedProject => !!p && "deleted" in p;
 
-/** One feed line; `live` marks envelopes that arrived while the page was open (they animate in). */
-export type FeedItem = { envelope: Envelope; live: boolean };
+export type { FeedItem } from "./feed";
 
 export type ProjectInput = {
   name: string;
