@@ -25,6 +25,7 @@ const SEEN_MAX = 5_000;
 /** Consecutive failed attempts after which "reconnecting" becomes "offline" (retries go on). */
 const OFFLINE_AFTER_FAILURES = 3;
 const AUTH_CODES = new Set(["AUTH_MISSING", "AUTH_FAILED"]);
+const GLOBAL_ROOM = "global";
 
 const isEnvelope = (v: unknown): v is Envelope =>
   !!v && typeof v === "object" && typeof (v as Envelope).id === "string" && /^\d+$/.test((v as Envelope).id) && typeof (v as Envelope).room === "string";
@@ -49,7 +50,13 @@ export class RealtimeClient {
   private failures = 0;
   private everConnected = false;
 
-  constructor(private handlers: RealtimeHandlers) {}
+  constructor(private handlers: RealtimeHandlers) {
+    // The server puts every socket in `global` at connect. Named here, from id 0, it is re-joined with
+    // `since` on every reconnect like any wanted room, so what it carried during the outage is replayed
+    // (it was not: a reconnect silently skipped it).
+    this.wanted.set(GLOBAL_ROOM, 1);
+    this.lastId.set(GLOBAL_ROOM, 0n);
+  }
 
   /* ---------- connection state (useSyncExternalStore) ---------- */
 
@@ -235,6 +242,8 @@ export class RealtimeClient {
         this.joined.add(room);
         // Everything up to latest_id was replayed (or deleted by retention): a later re-join starts there.
         if (typeof ack.latest_id === "string") this.noteSeen(room, ack.latest_id);
+        // A fresh join of a room that never had an event: everything it will carry comes after 0.
+        else if (ack.latest_id === null && !this.lastId.has(room)) this.lastId.set(room, 0n);
         if (since === undefined) this.handlers.onFreshJoin(room);
         else if (ack.reset === true) this.handlers.onReset(room);
         if (!this.wanted.has(room)) this.sync(room); // released while joining
