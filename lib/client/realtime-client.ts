@@ -48,6 +48,8 @@ export class RealtimeClient {
   private generation = 0;
   private seen = new Set<string>();
   private failures = 0;
+  /** Bumped by every `resync`: a join answered after it may predate what the resync is about. */
+  private resyncs = 0;
   private everConnected = false;
 
   constructor(private handlers: RealtimeHandlers) {
@@ -111,6 +113,7 @@ export class RealtimeClient {
     // The server lost touch with the other processes for a while (Redis): re-join every room with `since`
     // so the events it could not relay are replayed from the log (duplicates are dropped by id).
     const onResync = () => {
+      this.resyncs++;
       this.joined.clear();
       for (const room of this.wanted.keys()) this.sync(room);
     };
@@ -233,13 +236,17 @@ export class RealtimeClient {
       return;
     }
     const gen = this.generation;
+    const resyncs = this.resyncs;
     if (wanted && !this.joined.has(room)) {
       const since = this.lastId.get(room);
       const payload = since !== undefined ? { room, since: since.toString() } : { room };
       const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("subscribe", payload).catch(() => null);
       if (gen !== this.generation) return; // the connection changed; onConnect re-syncs every wanted room
       if (ack?.status === "success") {
+        // A resync came while this join was under way: its replay may predate what was lost, so the room is
+        // left "not joined" and the resync's own pass (queued behind this one) joins it again with `since`.
         this.joined.add(room);
+        if (resyncs !== this.resyncs && this.wanted.has(room)) this.joined.delete(room);
         // Everything up to latest_id was replayed (or deleted by retention): a later re-join starts there.
         if (typeof ack.latest_id === "string") this.noteSeen(room, ack.latest_id);
         // A fresh join of a room that never had an event: everything it will carry comes after 0.

@@ -107,7 +107,7 @@ describe("GET /api/v1/projects/{id}/feed", () => {
     expectError(await s.request("GET", `/api/v1/projects/${p.id}/feed`), 401, "UNAUTHENTICATED");
     expectError(await feed("", viewer, "not-a-uuid"), 404, "NOT_FOUND");
     const other = await s.createProject(owner);
-    const t = await s.request("POST", "/api/v1/tokens", { token: owner.token, body: { name: "scoped", project_ids: [other.id] } });
+    const t = await s.request("POST", "/api/v1/tokens", { token: owner.token, body: { name: "scoped", kind: "personal", project_ids: [other.id] } });
     expect(t.status, JSON.stringify(t.body)).toBe(201);
     expectError(await s.request("GET", `/api/v1/projects/${p.id}/feed`, { token: t.body.token }), 404, "NOT_FOUND");
     expect((await s.request("GET", `/api/v1/projects/${other.id}/feed`, { token: t.body.token })).status).toBe(200);
