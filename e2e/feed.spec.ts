@@ -10,6 +10,7 @@ test.describe("activity feed", () => {
   });
 
   test("one screen, Load older, filters, and a live run folded into one item", async ({ browser, server }) => {
+    test.setTimeout(240_000);
     const owner = await server.createUser("Fiona Feed");
     const p = await server.request(owner, "POST", "/api/v1/projects", { name: "Feed project", description: "v0" });
     expect(p.status).toBe(201);

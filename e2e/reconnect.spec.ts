@@ -10,6 +10,7 @@ test.describe("reconnect", () => {
   });
 
   test("a cut connection comes back and replays what was missed", async ({ browser, server }) => {
+    test.setTimeout(180_000);
     const owner = await server.createUser("Rita Reconnect");
     const p = await server.request(owner, "POST", "/api/v1/projects", { name: "Reconnect project", description: "start" });
     const id: string = p.body.id;
@@ -17,13 +18,14 @@ test.describe("reconnect", () => {
     const ctx = await server.newContext(browser, owner);
     let cut = false;
     const live: { close: () => Promise<void> }[] = [];
-    // Every Socket.IO WebSocket goes through this proxy; while `cut`, new ones are closed at once and polling fails.
+    // Every Socket.IO WebSocket goes through this pass-through proxy; while `cut`, new ones are closed at once.
     await ctx.routeWebSocket(/\/socket\.io\//, (ws) => {
       if (cut) return void ws.close({ code: 1001, reason: "cut" });
       const upstream = ws.connectToServer();
       live.push({ close: async () => (await ws.close({ code: 1001, reason: "cut" }), await upstream.close()) });
     });
-    await ctx.route(/\/socket\.io\/.*transport=polling/, (route) => (cut ? route.abort("internetdisconnected") : route.continue()));
+    // While cut, HTTP long-polling (Socket.IO's fallback) fails too.
+    const blockPolling = (route: import("@playwright/test").Route) => route.abort("internetdisconnected");
     const page = await openPage(ctx, `/projects/${id}`, contexts);
     const badge = page.getByTestId("connection-state");
     const updates = page.locator('[data-testid="activity-item"][data-event-type="project.updated"]');
@@ -33,6 +35,7 @@ test.describe("reconnect", () => {
     await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
 
     cut = true;
+    await ctx.route(/\/socket\.io\//, blockPolling);
     for (const c of live.splice(0)) await c.close();
     await expect(badge).toHaveAttribute("data-state", "reconnecting");
     await screenshot(page, "reconnect-reconnecting");
@@ -44,6 +47,7 @@ test.describe("reconnect", () => {
     }
     await expect(updates).toHaveCount(1); // nothing arrives while cut
     cut = false;
+    await ctx.unroute(/\/socket\.io\//, blockPolling);
 
     await expect(badge).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
     await expect(updates).toHaveCount(6);

@@ -1,6 +1,6 @@
 // The project activity feed (GET /api/v1/projects/{id}/feed): human-level items, newest first, read from the
-// event log through the (room, type, id) index — one short index range per head type, never the room's whole
-// history — with the summaries of runs, vibecode messages and workflows read from their own tables, so a
+// event log through the (room, type, id) index — one short index range per head type, merged, never the room's
+// whole history — with the summaries of runs, vibecode messages and workflows read from their own tables, so a
 // 500-test run is one item whose counts say how it went.
 import { getPrisma } from "../db";
 import { requireProjectRole } from "../auth/permissions";
@@ -10,6 +10,7 @@ import { fitBytes } from "../api/bounds";
 import { redactString } from "../redact";
 import type { PublicUser } from "../users/service";
 import { FEED_HEADS, feedKindOf, type FeedKind, type FeedSummary } from "./kinds";
+import { feedHeadsSql } from "./sql";
 
 export type FeedItem = { id: string; kind: FeedKind; envelope: Envelope; summary: FeedSummary | null };
 export type FeedPage = { items: FeedItem[]; next_before: string | null; kinds: FeedKind[]; truncated?: boolean };
@@ -19,17 +20,9 @@ const TOP = 9223372036854775807n;
 
 type Row = { id: bigint; room: string; type: string; source: string; traceId: string | null; data: unknown; createdAt: Date };
 
-/** The newest `limit` head events of a room of the given types before `before`: at most limit rows per type read. */
+/** The newest `limit` head events of a room of the given types before `before` (lib/feed/sql.ts). */
 async function heads(room: string, types: string[], before: bigint, limit: number): Promise<Row[]> {
-  return getPrisma().$queryRaw<Row[]>`
-    SELECT e.id, e.room, e.type, e.source, e.trace_id AS "traceId", e.data, e.created_at AS "createdAt"
-    FROM unnest(${types}::text[]) AS t(type)
-    CROSS JOIN LATERAL (
-      SELECT * FROM events ev WHERE ev.room = ${room} AND ev.type = t.type AND ev.id < ${before}
-      ORDER BY ev.id DESC LIMIT ${limit}
-    ) e
-    ORDER BY e.id DESC
-    LIMIT ${limit}`;
+  return getPrisma().$queryRawUnsafe<Row[]>(feedHeadsSql(types, limit), room, before);
 }
 
 const str = (v: unknown) => (typeof v === "string" ? v : null);
