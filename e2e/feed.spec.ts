@@ -80,7 +80,8 @@ test.describe("activity feed", () => {
 
     // The projects list followed live: the last run is the new one.
     await expect(row.getByTestId("project-last-run")).toContainText("Failed 1/3");
+    // Back to All: the entry kept what was loaded (42) and the live run (43).
     await page.getByTestId("feed-filter-all").click();
-    await expect(items).toHaveCount(30);
+    await expect(items).toHaveCount(43);
   });
 });

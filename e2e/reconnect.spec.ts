@@ -1,5 +1,6 @@
-// The browser's reconnect path: the socket is cut (its WebSocket closed and new connections refused) while
-// events are published; the badge goes reconnecting → connected and every missed event shows up once, in order.
+// The browser's reconnect path: the network is cut (Playwright's offline mode: the socket drops, nothing gets
+// through) while events are published; back online the badge goes reconnecting → connected and every missed
+// event shows up once, in order, replayed from the re-join's `since`.
 import type { BrowserContext } from "@playwright/test";
 import { test, expect, openPage, screenshot } from "./fixtures";
 
@@ -16,17 +17,15 @@ test.describe("reconnect", () => {
     const id: string = p.body.id;
 
     const ctx = await server.newContext(browser, owner);
-    let cut = false;
-    const live: { close: () => Promise<void> }[] = [];
-    // Every Socket.IO WebSocket goes through this pass-through proxy; while `cut`, new ones are closed at once.
-    await ctx.routeWebSocket(/\/socket\.io\//, (ws) => {
-      if (cut) return void ws.close({ code: 1001, reason: "cut" });
-      const upstream = ws.connectToServer();
-      live.push({ close: async () => (await ws.close({ code: 1001, reason: "cut" }), await upstream.close()) });
-    });
-    // While cut, HTTP long-polling (Socket.IO's fallback) fails too.
-    const blockPolling = (route: import("@playwright/test").Route) => route.abort("internetdisconnected");
     const page = await openPage(ctx, `/projects/${id}`, contexts);
+    // Every state the badge takes, recorded in the page (a state may last less than an assertion's poll).
+    await page.evaluate(() => {
+      const w = window as unknown as { __states: string[] };
+      const badge = document.querySelector('[data-testid="connection-state"]')!;
+      w.__states = [badge.getAttribute("data-state")!];
+      new MutationObserver(() => w.__states.push(badge.getAttribute("data-state")!)).observe(badge, { attributes: true, attributeFilter: ["data-state"] });
+    });
+    const states = () => page.evaluate(() => (window as unknown as { __states: string[] }).__states);
     const badge = page.getByTestId("connection-state");
     const updates = page.locator('[data-testid="activity-item"][data-event-type="project.updated"]');
 
@@ -34,10 +33,9 @@ test.describe("reconnect", () => {
     await expect(updates).toHaveCount(1);
     await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
 
-    cut = true;
-    await ctx.route(/\/socket\.io\//, blockPolling);
-    for (const c of live.splice(0)) await c.close();
-    await expect(badge).toHaveAttribute("data-state", "reconnecting");
+    // The network goes away: the socket is cut (Chromium closes it) and nothing reaches the server.
+    await ctx.setOffline(true);
+    await expect(badge).not.toHaveAttribute("data-state", "connected");
     await screenshot(page, "reconnect-reconnecting");
     const missed: string[] = [];
     for (let i = 1; i <= 5; i++) {
@@ -46,10 +44,14 @@ test.describe("reconnect", () => {
       missed.push(`missed ${i}`);
     }
     await expect(updates).toHaveCount(1); // nothing arrives while cut
-    cut = false;
-    await ctx.unroute(/\/socket\.io\//, blockPolling);
+    await ctx.setOffline(false);
 
     await expect(badge).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
+    const seen = await states();
+    const cutAt = seen.lastIndexOf("offline");
+    expect(seen.slice(0, 1)).toEqual(["connected"]);
+    expect(cutAt, JSON.stringify(seen)).toBeGreaterThan(0);
+    expect(seen.slice(cutAt + 1), JSON.stringify(seen)).toEqual(["reconnecting", "connected"]);
     await expect(updates).toHaveCount(6);
     // Each missed rename once, newest first, in the order they were made (ids ascending with them).
     await expect(updates).toHaveText([/missed 5/, /missed 4/, /missed 3/, /missed 2/, /missed 1/, /live before/]);
