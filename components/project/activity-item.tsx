@@ -1,6 +1,6 @@
 import { Activity, Bot, CircleDot, Cog, FlaskConical, FolderGit2, GitPullRequest, Sparkles, Users, Workflow } from "lucide-react";
 import clsx from "clsx";
-import type { Envelope } from "@/lib/realtime/events";
+import type { AnyEnvelope } from "@/lib/contract";
 import type { EventLine } from "@/lib/client/describe-event";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { FeedSummary } from "@/lib/feed/kinds";
@@ -40,7 +40,7 @@ const FALLBACK = { icon: Activity, className: "bg-zinc-100 text-zinc-600 dark:bg
 
 const isFailure = (type: string, summary?: FeedSummary | null) => /error|failed/.test(type) || type === "project.deleted" || (!!summary && /fail|error|timed_out/.test(summary.status));
 
-export function ActivityItem({ envelope, line, live, summary }: { envelope: Envelope; line: EventLine; live: boolean; summary?: FeedSummary | null }) {
+export function ActivityItem({ envelope, line, live, summary }: { envelope: AnyEnvelope; line: EventLine; live: boolean; summary?: FeedSummary | null }) {
   const family = FAMILIES.find((f) => f.test(envelope.type)) ?? FALLBACK;
   const Icon = family.icon;
   return (

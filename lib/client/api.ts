@@ -1,5 +1,5 @@
 // fetch wrapper for /api/v1: JSON in and out, the contract's error shape surfaced as ApiError.
-import type { Envelope } from "@/lib/realtime/events";
+import type { AnyEnvelope } from "@/lib/contract";
 import type { FeedPage } from "./feed";
 import type { Me, Member, Project, ProjectInput, ProjectPatch, ProjectRole } from "./types";
 
@@ -82,7 +82,7 @@ export const api = {
     apiFetch<void>(`/projects/${enc(id)}/members/${enc(userId)}`, { method: "DELETE" }),
 
   projectEvents: (id: string, after: string, limit: number, signal?: AbortSignal) =>
-    apiFetch<{ events: Envelope[]; next_after: string }>(`/projects/${enc(id)}/events?after=${enc(after)}&limit=${limit}`, { signal }),
+    apiFetch<{ events: AnyEnvelope[]; next_after: string }>(`/projects/${enc(id)}/events?after=${enc(after)}&limit=${limit}`, { signal }),
   projectFeed: (id: string, q: { kinds: string; limit: number; before?: string | null }, signal?: AbortSignal) =>
     apiFetch<FeedPage>(`/projects/${enc(id)}/feed?kinds=${enc(q.kinds)}&limit=${q.limit}${q.before ? `&before=${enc(q.before)}` : ""}`, { signal }),
 };

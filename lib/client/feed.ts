@@ -1,7 +1,7 @@
 // The activity feed's cache entry (GET /api/v1/projects/{id}/feed, one entry per kinds filter): items newest
 // first, "Load older" appends pages, and live envelopes either add an item (a head type of a shown kind) or
 // fold into one (a run's results, a message's chunks, a workflow's progress update its summary).
-import type { Envelope, EventData } from "@/lib/realtime/events";
+import type { AnyEnvelope as Envelope, EventData } from "@/lib/contract";
 import { feedKindOf, FEED_KINDS, type FeedKind, type FeedSummary } from "@/lib/feed/kinds";
 
 /** One feed line; `live` marks items that arrived while the page was open (they animate in). */

@@ -2,7 +2,7 @@
 // project room's envelopes: last run, running workflows, agents online, last activity. Every update is a
 // set or a max, so an envelope met twice (replay after a reconnect) changes nothing.
 import type { QueryClient } from "@tanstack/react-query";
-import type { Envelope, EventData } from "@/lib/realtime/events";
+import type { AnyEnvelope as Envelope, EventData } from "@/lib/contract";
 import type { ProjectActivity } from "@/lib/feed/kinds";
 import { keys } from "./keys";
 import type { Project } from "./types";

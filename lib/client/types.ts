@@ -1,12 +1,12 @@
 // Shapes the dashboard reads from REST and the socket (server types re-used, never re-declared).
-import type { TMember, TProject } from "@/lib/realtime/events";
-import type { ProjectActivity } from "@/lib/feed/kinds";
+import { ROLE_RANK, type ProjectRole, type ProjectView, type TMember, type User } from "@/lib/contract";
 
-export type ProjectRole = TMember["role"];
+export type { ProjectRole } from "@/lib/contract";
 /** `activity`: the live status the projects list shows (GET /api/v1/projects only; kept live by project-status.ts). */
-export type Project = TProject & { role: ProjectRole; activity?: ProjectActivity };
+export type Project = ProjectView & { activity?: ProjectActivity };
+import type { ProjectActivity } from "@/lib/feed/kinds";
 export type Member = TMember;
-export type Me = { id: string; email: string; name: string; role: "admin" | "user" };
+export type Me = User;
 
 /** What ["project", id] holds once a project.deleted event arrived. */
 export type DeletedProject = { id: string; name: string; deleted: true; deleted_by: string };
@@ -23,7 +23,7 @@ export type ProjectInput = {
 };
 export type ProjectPatch = Partial<ProjectInput> & { status?: Project["status"] };
 
-const RANK: Record<ProjectRole, number> = { viewer: 1, member: 2, owner: 3 };
+const RANK = ROLE_RANK;
 
 /** What a role may do in a project; mirrors lib/auth/permissions on the server. */
 export function can(role: ProjectRole | undefined) {

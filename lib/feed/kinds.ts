@@ -1,7 +1,7 @@
 // The activity feed's contract, browser-safe: the kinds a feed can be filtered by, which event types start a
 // feed item (the "head" of a human-level line) and which fold into an existing item's summary instead.
 import { z } from "zod";
-import { ZEventId, type EventType } from "../realtime/events";
+import { ZEventId, type EventType } from "../contract";
 
 export const FEED_KINDS = ["people", "vibecode", "tests", "workflows", "agents", "github"] as const;
 export type FeedKind = (typeof FEED_KINDS)[number];

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { appendOlder, foldEnvelope, mergeFirstPage, type FeedData, type FeedItem } from "@/lib/client/feed";
 import { nextActivity } from "@/lib/client/project-status";
 import { FEED_KINDS } from "@/lib/feed/kinds";
-import type { Envelope } from "@/lib/realtime/events";
+import type { AnyEnvelope as Envelope } from "@/lib/contract";
 
 const ROOM = "project:00000000-0000-4000-8000-000000000001";
 let nextId = 100;

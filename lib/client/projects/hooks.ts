@@ -1,15 +1,15 @@
 "use client";
 // Data hooks: REST for the first read, the realtime provider keeps the same cache entries live.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { rooms } from "@/lib/realtime/events";
-import { api } from "./api";
-import { toast, toastError } from "./toast";
-import { keys } from "./keys";
+import { rooms } from "@/lib/contract";
+import { api } from "../api";
+import { toast, toastError } from "../toast";
+import { keys } from "../keys";
 import { dropMember, markProjectDeleted, mergeProject, putMember } from "./cache";
-import { appendOlder, foldEnvelope, kindsParam, mergeFirstPage, type FeedData } from "./feed";
+import { appendOlder, foldEnvelope, kindsParam, mergeFirstPage, type FeedData } from "../feed";
 import { FEED_KINDS, type FeedKind } from "@/lib/feed/kinds";
-import { useRealtime, useRoom } from "./realtime";
-import { isDeleted, type Project, type ProjectInput, type ProjectPatch, type ProjectRole, type ProjectState } from "./types";
+import { useRealtime, useRoom } from "../realtime";
+import { isDeleted, type Project, type ProjectInput, type ProjectPatch, type ProjectRole, type ProjectState } from "../types";
 
 export const useProjects = () => useQuery({ queryKey: keys.projects, queryFn: api.listProjects });
 
