@@ -171,6 +171,7 @@ describe("REST answers parse with their declared schemas", () => {
 
     // history last: it holds the events of everything above
     await call("GET", "/api/v1/projects/{id}/events", `/api/v1/projects/${p.id}/events`, { token: t });
+    await call("GET", "/api/v1/projects/{id}/feed", `/api/v1/projects/${p.id}/feed?limit=5`, { token: t });
 
     const missing = [...declaredResponses.keys()].filter((k) => /^(get|post) /.test(k) && !seen.has(k));
     expect(missing, "GET/POST routes this test does not exercise").toEqual([]);
