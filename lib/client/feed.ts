@@ -1,7 +1,7 @@
 // The activity feed's cache entry (GET /api/v1/projects/{id}/feed, one entry per kinds filter): items newest
 // first, "Load older" appends pages, and live envelopes either add an item (a head type of a shown kind) or
 // fold into one (a run's results, a message's chunks, a workflow's progress update its summary).
-import type { AnyEnvelope as Envelope, EventData } from "@/lib/contract";
+import type { AnyEnvelope as Envelope } from "@/lib/contract";
 import { feedKindOf, FEED_KINDS, type FeedKind, type FeedSummary } from "@/lib/feed/kinds";
 
 /** One feed line; `live` marks items that arrived while the page was open (they animate in). */
@@ -45,12 +45,12 @@ export const appendOlder = (prev: FeedData, page: FeedPage): FeedData => ({ item
 /** The summary an item starts with when its head arrives live. */
 function initialSummary(env: Envelope): FeedSummary | null {
   if (env.type === "test_run.created") {
-    const d = env.data as EventData<"test_run.created">;
+    const d = env.data;
     return { kind: "run", status: d.status, passed: 0, failed: 0, skipped: 0, total: null, duration_ms: null, finished_at: null };
   }
   if (env.type === "vibecode_request") return { kind: "message", status: "pending", files_changed: 0, commit_sha: null };
   if (env.type === "workflow.started") {
-    const d = env.data as EventData<"workflow.started">;
+    const d = env.data;
     return { kind: "workflow", status: d.status, progress: d.progress, current_step: d.current_step, total_steps: d.total_steps, step_name: d.step_name, finished_at: d.finished_at };
   }
   return null;
@@ -77,7 +77,7 @@ function folder(env: Envelope): { kind: FeedSummary["kind"]; key: string; apply:
     case "test_run.cancelling":
       return { kind: "run", key: d.test_run_id as string, apply: (s) => (s.kind === "run" && !s.finished_at ? { ...s, status: "cancelling" } : s) };
     case "test_completed": {
-      const c = env.data as EventData<"test_completed">;
+      const c = env.data;
       return {
         kind: "run",
         key: c.test_run_id,
@@ -87,7 +87,7 @@ function folder(env: Envelope): { kind: FeedSummary["kind"]; key: string; apply:
     case "vibecode_chunk":
       return { kind: "message", key: d.message_id as string, apply: (s) => (s.kind === "message" && s.status === "pending" ? { ...s, status: "streaming" } : s) };
     case "vibecode_response": {
-      const r = env.data as EventData<"vibecode_response">;
+      const r = env.data;
       return { kind: "message", key: r.message_id, apply: (s) => (s.kind === "message" && !s.commit_sha ? { ...s, status: r.error ? "error" : r.status, files_changed: r.files.length } : s) };
     }
     case "vibecode_error":
@@ -99,13 +99,13 @@ function folder(env: Envelope): { kind: FeedSummary["kind"]; key: string; apply:
     case "workflow.progress":
     case "workflow.completed":
     case "workflow.failed": {
-      const w = env.data as EventData<"workflow.progress"> & { finished_at?: string | null };
+      const w = env.data;
       return {
         kind: "workflow",
         key: w.workflow_id,
         apply: (s) =>
           s.kind === "workflow" && !(s.finished_at && env.type === "workflow.progress")
-            ? { ...s, status: w.status, progress: w.progress, current_step: w.current_step, total_steps: w.total_steps, step_name: w.step_name, finished_at: w.finished_at ?? s.finished_at }
+            ? { ...s, status: w.status, progress: w.progress, current_step: w.current_step, total_steps: w.total_steps, step_name: w.step_name, finished_at: ("finished_at" in w ? w.finished_at : null) ?? s.finished_at }
             : s,
       };
     }
