@@ -47,6 +47,9 @@ export function serializeRun(r: RunRow & { starter?: { name: string } | null }) 
     exit_code: r.exitCode,
     error: r.error,
     reader: r.reader,
+    session_id: r.sessionId,
+    branch: r.branch,
+    commit: r.commit,
     started_at: r.startedAt?.toISOString() ?? null,
     finished_at: r.finishedAt?.toISOString() ?? null,
     created_at: r.createdAt.toISOString(),
@@ -61,7 +64,7 @@ async function loadRun(user: PublicUser, runId: string, min: ProjectRole) {
   return run;
 }
 
-export async function startTestRun(user: PublicUser, projectId: string, input: z.infer<typeof ZCreateTestRunSchema>) {
+export async function startTestRun(user: PublicUser, projectId: string, input: z.infer<typeof ZCreateTestRunSchema>, opts: { sessionId?: string } = {}) {
   await requireProjectRole(user, projectId, "member");
   const prisma = getPrisma();
   const project = await prisma.project.findUnique({ where: { id: projectId } });
@@ -88,6 +91,7 @@ export async function startTestRun(user: PublicUser, projectId: string, input: z
       startedBy: user.id,
       total: input.total ?? null,
       startedAt: external ? new Date() : null,
+      sessionId: external ? null : (opts.sessionId ?? null),
     },
   });
   await publish({
@@ -95,7 +99,7 @@ export async function startTestRun(user: PublicUser, projectId: string, input: z
     room: rooms.project(projectId),
     source: "test_runner",
     traceId,
-    data: { test_run_id: run.id, job_id: job.id, status: run.status, source: run.source, name: run.name, started_by: user.id, started_by_name: user.name, command: run.command },
+    data: { test_run_id: run.id, job_id: job.id, status: run.status, source: run.source, name: run.name, started_by: user.id, started_by_name: user.name, command: run.command, session_id: run.sessionId },
   });
   if (external) await createReporter(run, { seq: 0, total: run.total }).started({ command: null, started_by: user.id, source: "external" });
   else scheduleRun(run.id);

@@ -1,4 +1,8 @@
-import { authed, json } from "@/lib/api/handler";
+import { authed, json, readBody } from "@/lib/api/handler";
+import { ZApplySchema } from "@/lib/ship/schemas";
 import { applyMessage } from "@/lib/vibecode/service";
 
-export const POST = authed(async (_req, caller, { id, messageId }) => json(await applyMessage(caller, id!, messageId!)));
+export const POST = authed(async (req, caller, { id, messageId }) => {
+  const body = await readBody(req, ZApplySchema);
+  return json(await applyMessage(caller, id!, messageId!, { runTests: body.run_tests === true }));
+});
