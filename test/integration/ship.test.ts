@@ -155,7 +155,7 @@ describe("a branch per session, shipped three ways", () => {
 
     const { sid, mid } = await proposed(p.id, null, "Add a greeting --upload-pack=touch ../../refs/heads/main", c);
     let sess = await s.request("GET", `/api/v1/sessions/${sid}`, { token: viewer.token });
-    expect(sess.body.branch).toMatch(new RegExp(`^switchboard/${sid.slice(0, 8)}-add-a-greeting-upload-pack-touch-refs-heads-main$`));
+    expect(sess.body.branch).toMatch(new RegExp(`^switchboard/${sid.slice(0, 8)}-add-a-greeting-upload-pack-touch-refs-he$`));
     expect(sess.body).toMatchObject({ base_branch: base, base_commit: git(repo, "rev-parse", "HEAD").trim(), commits: [] });
 
     // Apply: a commit on the session branch, authored by the member; the default branch does not move.
