@@ -15,6 +15,7 @@ import { SessionsCard } from "@/components/vibecode/sessions-card";
 import { WorkflowsCard } from "@/components/workflows/workflows-card";
 import { PullsCard } from "@/components/github/pulls-card";
 import { WebhookCard } from "./webhook-card";
+import { WorkspaceCard } from "./workspace-card";
 import { ProjectHeader } from "./project-header";
 import { ProjectDeleted, ProjectNotFound, ProjectSkeleton } from "./project-states";
 
@@ -48,6 +49,7 @@ export function ProjectView({ id }: { id: string }) {
         </div>
         <div className="min-w-0 space-y-6">
           <SessionsCard project={data} />
+          <WorkspaceCard project={data} />
           <MembersPanel project={data} />
           <LatestRunCard project={data} />
           <AgentsCard projectId={id} />

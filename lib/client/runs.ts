@@ -25,6 +25,10 @@ export type TestRun = {
   error: string | null;
   /** What read the results ("vitest", "tap+junit", …); null until something did. */
   reader: string | null;
+  /** A run on a session's branch (apply and test), and the branch and commit it ran on. */
+  session_id?: string | null;
+  branch?: string | null;
+  commit?: string | null;
   started_at: string | null;
   finished_at: string | null;
   created_at: string;

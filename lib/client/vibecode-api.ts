@@ -1,5 +1,6 @@
 // Vibecode sessions and the project workspace over REST: the shapes the dashboard reads and the calls.
 import { apiFetch } from "./api";
+import type { SessionBranch } from "./ship-api";
 
 export type MessageStatus = "pending" | "streaming" | "proposed" | "answered" | "failed" | "applied" | "rejected";
 export type PatchFile = { path: string; additions: number; deletions: number };
@@ -57,7 +58,7 @@ export type Session = {
   user_id: string;
   created_at: string;
   messages: MessageView[];
-};
+} & Partial<SessionBranch>;
 
 export type Usage = { month: string; prompt_tokens: number; completion_tokens: number; total_tokens: number; messages: number };
 

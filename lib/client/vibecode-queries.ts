@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { keys } from "./keys";
 import { useRealtime } from "./realtime";
 import { vibecodeApi } from "./vibecode-api";
+import { shipApi } from "./ship-api";
 import { addMessage, mergeDecided, putSessionSummary, withLiveSession, withLiveSessions } from "./vibecode-cache";
 
 export const useSessions = (projectId: string, enabled = true) =>
@@ -74,5 +75,18 @@ export function useDecide(sessionId: string, messageId: string) {
   return useMutation({
     mutationFn: (action: "apply" | "reject") => (action === "apply" ? vibecodeApi.apply(sessionId, messageId) : vibecodeApi.reject(sessionId, messageId)),
     onSuccess: (m) => mergeDecided(qc, m, me),
+  });
+}
+
+/** Apply a proposed patch, then run the project's tests on the session branch (the run shows inline). */
+export function useApplyAndTest(sessionId: string) {
+  const qc = useQueryClient();
+  const { me } = useRealtime();
+  return useMutation({
+    mutationFn: (messageId: string) => shipApi.applyAndTest(sessionId, messageId),
+    onSuccess: (m) => {
+      mergeDecided(qc, m, me);
+      void qc.invalidateQueries({ queryKey: keys.session(sessionId) });
+    },
   });
 }

@@ -135,7 +135,11 @@ async function branchInfo(session: SessionRow) {
     pushed_commit: session.pushedCommit,
     pushed_at: session.pushedAt?.toISOString() ?? null,
     pull_request: session.pullRequestNumber ? { number: session.pullRequestNumber, url: session.pullRequestUrl } : null,
+    test_run_ids: [] as string[],
   };
+  // The session's test runs (apply and test), newest first: the page shows the latest inline, live.
+  const runs = await getPrisma().testRun.findMany({ where: { sessionId: session.id }, orderBy: { createdAt: "desc" }, take: 5, select: { id: true } });
+  Object.assign(shipped, { test_run_ids: runs.map((r) => r.id) });
   if (!session.branch || !session.baseCommit || !existsSync(path.join(dir, ".git"))) return { ...none, ...shipped };
   const head = (await git(dir, ["rev-parse", "--verify", "--quiet", "HEAD"])).stdout.trim() || null;
   const commits = await sessionCommits(dir, session.baseCommit);

@@ -128,9 +128,12 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
     const ev = await applied;
     expect(ev.data).toMatchObject({ message_id: r.body.message_id, commit: res.body.commit_sha, applied_by: member.id, files: [{ path: "README.md", additions: 1, deletions: 0 }] });
     expect(ev.trace_id).toBe(r.body.trace_id);
+    // On the session's branch, in its own worktree (the project's default branch does not move).
+    const diff = await s.request("GET", `/api/v1/sessions/${sid}/diff`, { token: viewer.token });
+    expect(diff.body.diff).toContain("+Added by the model: Document the apply flow");
     const file = await s.request("GET", `/api/v1/projects/${p.id}/files/content?path=README.md`, { token: viewer.token });
-    expect(file.body.content).toContain("Added by the model: Document the apply flow");
-    const dir = path.join(s.dataDir, "workspaces", p.id);
+    expect(file.body.content).not.toContain("Added by the model");
+    const dir = path.join(s.dataDir, "workspaces", `${p.id}.sessions`, sid);
     expect(git(dir, "log", "-1", "--format=%an <%ae>|%s").trim()).toBe(`Member <${member.email}>|Vibecode: Document the apply flow`);
     expect(git(dir, "status", "--porcelain").trim()).toBe("");
     expectError(await s.request("POST", `/api/v1/sessions/${sid}/messages/${r.body.message_id}/apply`, { token: member.token }), 409, "INVALID_TRANSITION");
@@ -143,7 +146,7 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
     const response = nextEvent(watcher, "vibecode_response");
     const r = await prompt(sid, member, "Append a line");
     expect((await response).data.status).toBe("proposed");
-    const dir = path.join(s.dataDir, "workspaces", p.id);
+    const dir = path.join(s.dataDir, "workspaces", `${p.id}.sessions`, sid);
     writeFileSync(path.join(dir, "README.md"), "# Rewritten elsewhere\n\nEverything changed.\n");
     git(dir, "-c", "user.name=Other", "-c", "user.email=o@example.test", "commit", "-qam", "Someone else's change");
     const head = git(dir, "rev-parse", "HEAD").trim();
