@@ -2,6 +2,7 @@ import { z } from "zod";
 import { route } from "../registry";
 import { ZFileQuerySchema, ZPostMessageSchema, ZSessionQuerySchema } from "../../vibecode/schemas";
 import { EVENTS } from "../../realtime/events";
+import { ZApplySchema } from "../../ship/schemas";
 
 const ZPatchFile = z.object({ path: z.string(), additions: z.number(), deletions: z.number() });
 const ZTokenUsage = EVENTS.vibecode_response.shape.token_usage;
@@ -77,7 +78,25 @@ route({
   responses: {
     200: {
       description: "The session",
-      schema: z.object({ id: z.string(), project_id: z.string(), title: z.string().nullable(), user_id: z.string(), created_at: z.string(), messages: z.array(ZMessage), next_before: z.string().nullable() }),
+      schema: z.object({
+        id: z.string(),
+        project_id: z.string(),
+        title: z.string().nullable(),
+        user_id: z.string(),
+        created_at: z.string(),
+        branch: z.string().nullable().describe("switchboard/<8 of the id>-<slug>, made at the first prompt (its own worktree)"),
+        base_branch: z.string().nullable(),
+        base_commit: z.string().nullable(),
+        head: z.string().nullable(),
+        commits: z.array(z.object({ sha: z.string(), subject: z.string(), author: z.string(), author_email: z.string(), date: z.string() })).describe("Newest first, at most 200"),
+        behind: z.number().describe("Commits of the base branch the session branch lacks"),
+        pushed_commit: z.string().nullable(),
+        pushed_at: z.string().nullable(),
+        pull_request: z.object({ number: z.number(), url: z.string().nullable() }).nullable(),
+        test_run_ids: z.array(z.string()).describe("The session's test runs (apply and test), newest first, at most 5"),
+        messages: z.array(ZMessage),
+        next_before: z.string().nullable(),
+      }),
     },
   },
 });
@@ -90,16 +109,24 @@ route({
   responses: { 202: { description: "Accepted", schema: z.object({ message_id: z.string(), trace_id: z.string(), status: z.literal("pending") }) } },
   errors: [403, 503],
 });
-for (const action of ["apply", "reject"] as const) {
-  route({
-    method: "post",
-    path: `/api/v1/sessions/{id}/messages/{messageId}/${action}`,
-    tag: "Vibecode",
-    summary: action === "apply" ? "Apply a proposed patch to the workspace (a git commit); publishes patch.applied" : "Reject a proposed patch; publishes patch.rejected",
-    responses: { 200: { description: "The message", schema: ZMessage } },
-    errors: [403, 409],
-  });
-}
+route({
+  method: "post",
+  path: "/api/v1/sessions/{id}/messages/{messageId}/apply",
+  tag: "Vibecode",
+  summary:
+    "Apply a proposed patch: a commit on the session's branch authored by the caller; publishes patch.applied. With run_tests: true, then runs the project's tests in the session's worktree (test_run_id in the answer; 409 NO_TEST_COMMAND first when there is no test command)",
+  body: ZApplySchema,
+  responses: { 200: { description: "The message (with test_run_id and job_id when run_tests)", schema: ZMessage.extend({ test_run_id: z.string().optional(), job_id: z.string().optional() }) } },
+  errors: [403, 409, 503],
+});
+route({
+  method: "post",
+  path: "/api/v1/sessions/{id}/messages/{messageId}/reject",
+  tag: "Vibecode",
+  summary: "Reject a proposed patch; publishes patch.rejected",
+  responses: { 200: { description: "The message", schema: ZMessage } },
+  errors: [403, 409],
+});
 route({
   method: "get",
   path: "/api/v1/projects/{id}/usage",
