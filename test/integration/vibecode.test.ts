@@ -56,8 +56,9 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
     const { p, sid } = await setup();
     const clients = [await watch(owner, p.id), await watch(member, p.id), await watch(viewer, p.id)];
     const logs = clients.map(record);
-    const responses = clients.map((c) => nextEvent(c, "vibecode_response"));
-    const workflowDone = nextEvent(clients[0]!, "workflow.completed");
+    // Generous: the first prompt of a project also makes its workspace and the session's branch (a loaded machine).
+    const responses = clients.map((c) => nextEvent(c, "vibecode_response", () => true, 30_000));
+    const workflowDone = nextEvent(clients[0]!, "workflow.completed", () => true, 30_000);
     const before = fake.requests.length;
     const r = await prompt(sid, member, "Add a greeting to the README");
     expect(r.status).toBe(202);
@@ -282,7 +283,7 @@ describe("restart", () => {
       const sid = (await one.request("POST", `/api/v1/projects/${p.id}/sessions`, { token: u.token })).body.session_id;
       const c = await one.connect({ auth: { token: u.token } });
       await c.emitWithAck("subscribe", { project_id: p.id });
-      const chunk = nextEvent(c, "vibecode_chunk");
+      const chunk = nextEvent(c, "vibecode_chunk", () => true, 30_000);
       const r = await one.request("POST", `/api/v1/sessions/${sid}/messages`, { token: u.token, body: { prompt: "[[hang]] until the end" } });
       await chunk;
       expect(await one.stop()).toBe(0);
