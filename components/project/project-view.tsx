@@ -16,6 +16,7 @@ import { WorkflowsCard } from "@/components/workflows/workflows-card";
 import { PullsCard } from "@/components/github/pulls-card";
 import { WebhookCard } from "./webhook-card";
 import { WorkspaceCard } from "./workspace-card";
+import { ShippingCard } from "./shipping-card";
 import { ProjectHeader } from "./project-header";
 import { ProjectDeleted, ProjectNotFound, ProjectSkeleton } from "./project-states";
 
@@ -56,6 +57,7 @@ export function ProjectView({ id }: { id: string }) {
           <WorkflowsCard projectId={data.id} />
           <PullsCard project={data} />
           <WebhookCard project={data} />
+          <ShippingCard project={data} />
         </div>
       </div>
     </div>
