@@ -87,5 +87,13 @@ test.describe("ship a session", () => {
     expect(execFileSync("git", ["log", "-1", "--format=%an", branch], { cwd: origin, encoding: "utf8" }).trim()).toBe("Alice");
     await expect(a.getByTestId("download-patch")).toHaveAttribute("href", `/api/v1/sessions/${session.body.session_id}/patch`);
     await screenshot(a, "ship-session-pushed");
+
+    // A repository_url that cannot be cloned: the project page shows why, live, with a Retry.
+    const missing = path.join(srv.dataDir, "repos", "not-there");
+    expect((await srv.request("PATCH", `/api/v1/projects/${project.id}`, { token: alice.token, body: { repository_url: missing } })).status).toBe(200);
+    await expect(overview.getByTestId("workspace-card")).toHaveAttribute("data-state", "failed", { timeout: 30_000 });
+    await expect(overview.getByTestId("workspace-error")).toContainText("not-there");
+    await expect(overview.getByTestId("workspace-retry")).toBeVisible();
+    await screenshot(overview, "ship-workspace-failed");
   });
 });
