@@ -300,7 +300,7 @@ describe("restart", () => {
       await db?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 90_000);
+  }, 180_000);
 });
 
 function expectError(r: { status: number; body: any }, status: number, code: string) {
