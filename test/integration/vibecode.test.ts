@@ -117,7 +117,7 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
   it("apply commits the patch in the workspace as the user; everyone sees patch.applied; then it cannot be applied again", async () => {
     const { p, sid } = await setup();
     const watcher = await watch(viewer, p.id);
-    const response = nextEvent(watcher, "vibecode_response");
+    const response = nextEvent(watcher, "vibecode_response", () => true, 30_000);
     const r = await prompt(sid, member, "Document the apply flow");
     expect((await response).data.status).toBe("proposed");
     expectError(await s.request("POST", `/api/v1/sessions/${sid}/messages/${r.body.message_id}/apply`, { token: viewer.token }), 403, "FORBIDDEN");
@@ -144,7 +144,7 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
   it("a patch that no longer applies answers 409 PATCH_CONFLICT and changes nothing", async () => {
     const { p, sid } = await setup();
     const watcher = await watch(member, p.id);
-    const response = nextEvent(watcher, "vibecode_response");
+    const response = nextEvent(watcher, "vibecode_response", () => true, 30_000);
     const r = await prompt(sid, member, "Append a line");
     expect((await response).data.status).toBe("proposed");
     const dir = path.join(s.dataDir, "workspaces", `${p.id}.sessions`, sid);
@@ -160,7 +160,7 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
   it("reject publishes patch.rejected; the patch is not applied", async () => {
     const { p, sid } = await setup();
     const watcher = await watch(owner, p.id);
-    const response = nextEvent(watcher, "vibecode_response");
+    const response = nextEvent(watcher, "vibecode_response", () => true, 30_000);
     const r = await prompt(sid, member, "Something we will not want");
     await response;
     const rejected = nextEvent(watcher, "patch.rejected");
@@ -181,7 +181,7 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
       ["[[escape]]", "PATH_OUTSIDE_WORKSPACE", /outside the workspace/i],
     ] as const) {
       const r = await prompt(sid, member, `Please ${marker}`);
-      const ev = await nextEvent(watcher, "vibecode_response", forMessage(r.body.message_id));
+      const ev = await nextEvent(watcher, "vibecode_response", forMessage(r.body.message_id), 30_000);
       expect(ev.data).toMatchObject({ patch: null, files: [], status: "answered", error_code: code, token_usage: expect.any(Object) });
       expect(ev.data.error).toMatch(pattern);
       expect(ev.data.reply.length).toBeGreaterThan(10);
@@ -202,7 +202,7 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
     expect(e2.data.code).toBe("LLM_TIMEOUT");
     const failed = nextEvent(watcher, "workflow.failed");
     const ok = await prompt(sid, member, "Now a normal request");
-    const resp = await nextEvent(watcher, "vibecode_response", forMessage(ok.body.message_id));
+    const resp = await nextEvent(watcher, "vibecode_response", forMessage(ok.body.message_id), 30_000);
     expect(resp.data.status).toBe("proposed");
     void failed.catch(() => {});
     const msgs = (await s.request("GET", `/api/v1/sessions/${sid}`, { token: member.token })).body.messages;
@@ -216,7 +216,7 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
     const log = record(watcher);
     const ids: string[] = [];
     for (const t of ["first [[slow]]", "second", "third"]) ids.push((await prompt(sid, member, t)).body.message_id);
-    await nextEvent(watcher, "vibecode_response", forMessage(ids[2]!), 20_000);
+    await nextEvent(watcher, "vibecode_response", forMessage(ids[2]!), 40_000);
     const order = log.filter((e) => e.name === "vibecode_response").map((e) => e.payload.data.message_id);
     expect(order).toEqual(ids);
   }, 30_000);
