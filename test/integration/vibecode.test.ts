@@ -1,5 +1,5 @@
 // Vibecode against a real server and a fake OpenAI-compatible model server of our own.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +7,9 @@ import path from "node:path";
 import type { Socket } from "socket.io-client";
 import { nextEvent, record, startServer, createTestDatabase, testsUsePostgres, type TestServer, type TestUser } from "../support/server";
 import { FakeOpenAI } from "../support/fake-openai";
+
+// Answers wait up to 30 s (a project's first prompt also makes its workspace and session branch): tests get room.
+vi.setConfig({ testTimeout: 90_000 });
 
 let fake: FakeOpenAI;
 let s: TestServer;
