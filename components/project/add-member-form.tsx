@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from "react";
 import { UserPlus } from "lucide-react";
 import { isApiError } from "@/lib/client/api";
-import { useAddMember } from "@/lib/client/queries";
+import { useAddMember } from "@/lib/client/projects/hooks";
 import { toast } from "@/lib/client/toast";
 import type { ProjectRole } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";

@@ -5,9 +5,9 @@ import { Check, CircleAlert, Download, FlaskConical, GitCommitHorizontal, Sparkl
 import { shipApi } from "@/lib/client/ship-api";
 import clsx from "clsx";
 import { isApiError } from "@/lib/client/api";
-import type { MessageView } from "@/lib/client/vibecode-api";
-import { isInFlight, refetchSession } from "@/lib/client/vibecode-cache";
-import { useApplyAndTest, useDecide } from "@/lib/client/vibecode-queries";
+import type { MessageView } from "@/lib/client/vibecode/api";
+import { isInFlight, refetchSession } from "@/lib/client/vibecode/cache";
+import { useApplyAndTest, useDecide } from "@/lib/client/vibecode/hooks";
 import { Avatar } from "@/components/shell/user-menu";
 import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";

@@ -7,7 +7,7 @@ import { Download, ExternalLink, GitBranch, GitCommitHorizontal, GitPullRequest,
 import { isApiError } from "@/lib/client/api";
 import { keys } from "@/lib/client/keys";
 import { shipApi } from "@/lib/client/ship-api";
-import type { Session } from "@/lib/client/vibecode-api";
+import type { Session } from "@/lib/client/vibecode/api";
 import { toast } from "@/lib/client/toast";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";

@@ -3,8 +3,8 @@
 // the page; when it fails, "Fix the failing tests" puts the failures into the prompt box as the next prompt.
 import Link from "next/link";
 import { FlaskConical, Wrench } from "lucide-react";
-import { useTestRun } from "@/lib/client/runs-queries";
-import type { TestResult } from "@/lib/client/runs";
+import { useTestRun } from "@/lib/client/runs/hooks";
+import type { TestResult } from "@/lib/client/runs/api";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { RunCounts } from "@/components/runs/run-counts";

@@ -1,6 +1,6 @@
 // Session branches, workspaces and shipping (patch, push, pull request) over REST: shapes and calls.
 import { apiFetch } from "./api";
-import type { Message } from "./vibecode-api";
+import type { Message } from "./vibecode/api";
 
 export type WorkspaceSession = { session_id: string; title: string; branch: string; head: string | null; ahead: number; behind: number; pushed_commit: string | null };
 export type Workspace = {

@@ -1,7 +1,6 @@
-import { z } from "zod";
 import { route } from "../registry";
 import { ZRegisterSchema, ZTokenRequestSchema } from "../../users/schemas";
-import { ZUserSchema } from "./common";
+import { ZTokenResponse, ZUserResponse } from "../../contract/users";
 
 route({
   method: "post",
@@ -10,7 +9,7 @@ route({
   auth: false,
   summary: "Create an account (the first account becomes admin)",
   body: ZRegisterSchema,
-  responses: { 201: { description: "The new account", schema: z.object({ user: ZUserSchema }) } },
+  responses: { 201: { description: "The new account", schema: ZUserResponse } },
   errors: [403, 409],
 });
 
@@ -26,7 +25,7 @@ route({
   responses: {
     200: {
       description: "A Bearer token",
-      schema: z.object({ token: z.string(), token_type: z.literal("Bearer"), expires_at: z.string(), user: ZUserSchema }),
+      schema: ZTokenResponse,
     },
   },
   errors: [401],
@@ -37,5 +36,5 @@ route({
   path: "/api/v1/me",
   tag: "Auth",
   summary: "The signed-in user",
-  responses: { 200: { description: "The caller", schema: z.object({ user: ZUserSchema }) } },
+  responses: { 200: { description: "The caller", schema: ZUserResponse } },
 });
