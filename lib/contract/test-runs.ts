@@ -37,9 +37,9 @@ export const ZTestRunSchema = z
       .describe(
         'What read the results of a local run: "tap", "node-spec", "vitest", "jest", "pytest", "go", "go-json", "cargo" (its output), "junit" (JUnit XML files it wrote), or both joined with "+" ("tap+junit"); null when nothing was recognised and for external runs',
       ),
-    session_id: z.string().nullable().describe("The vibecode session whose worktree the run used (apply and test); null: the project's workspace"),
-    branch: z.string().nullable().describe("The branch checked out when the run started"),
-    commit: z.string().nullable().describe("The commit the run ran on"),
+    session_id: z.string().nullable().optional().describe("The vibecode session whose worktree the run used (apply and test); null: the project's workspace"),
+    branch: z.string().nullable().optional().describe("The branch checked out when the run started"),
+    commit: z.string().nullable().optional().describe("The commit the run ran on"),
     started_at: z.string().nullable(),
     finished_at: z.string().nullable(),
     created_at: z.string(),
