@@ -4,21 +4,10 @@ import { parse as parseCookie } from "cookie";
 import { getConfig } from "../config";
 import { verifyAccessToken } from "./tokens";
 import { looksLikeApiToken, verifyApiToken } from "./api-tokens";
-import { getUserById, type PublicUser } from "../users/service";
+import { getUserById } from "./users";
+import type { Caller, IdentifyResult } from "./caller";
 
-export type Caller = PublicUser & {
-  credential: "bearer" | "cookie" | "api_token";
-  expiresAt: Date | null;
-  /** API tokens only: the token, its kind, its agent and its project scope (null = every project of the user). */
-  tokenId?: string;
-  tokenKind?: "personal" | "agent";
-  agentId?: string | null;
-  scope?: string[] | null;
-};
-
-export type IdentifyResult =
-  | { ok: true; caller: Caller }
-  | { ok: false; code: "AUTH_MISSING" | "AUTH_FAILED"; message: string };
+export type { Caller, IdentifyResult } from "./caller";
 
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 

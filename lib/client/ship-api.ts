@@ -1,6 +1,5 @@
 // Session branches, workspaces and shipping (patch, push, pull request) over REST: shapes and calls.
 import { apiFetch } from "./api";
-import type { Message } from "./vibecode/api";
 
 export type WorkspaceSession = { session_id: string; title: string; branch: string; head: string | null; ahead: number; behind: number; pushed_commit: string | null };
 export type Workspace = {
@@ -41,8 +40,6 @@ export const shipApi = {
   push: (sessionId: string) => apiFetch<{ branch: string; commit: string; remote: string }>(`/sessions/${enc(sessionId)}/push`, { method: "POST" }),
   pullRequest: (sessionId: string, body: { title?: string }) =>
     apiFetch<{ number: number; url: string; title: string; branch: string; base: string }>(`/sessions/${enc(sessionId)}/pull-request`, { method: "POST", body }),
-  applyAndTest: (sessionId: string, messageId: string) =>
-    apiFetch<Message & { test_run_id: string }>(`/sessions/${enc(sessionId)}/messages/${enc(messageId)}/apply`, { method: "POST", body: { run_tests: true } }),
   patchUrl: (sessionId: string) => `/api/v1/sessions/${enc(sessionId)}/patch`,
   messagePatchUrl: (sessionId: string, messageId: string) => `/api/v1/sessions/${enc(sessionId)}/messages/${enc(messageId)}/patch`,
 };

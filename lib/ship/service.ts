@@ -13,7 +13,7 @@ import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
 import { rooms } from "../realtime/events";
 import { requireProjectRole } from "../auth/permissions";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "../auth/users";
 import { git } from "../workspaces/git";
 import { isSafeBranchName, maskGitMessage, sessionWorktreeDir, withWorkspaceLock } from "../workspaces/service";
 import { maskRepositoryUrl, parseRepositoryUrl, planFetch } from "../projects/repository-url";

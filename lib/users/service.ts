@@ -1,14 +1,10 @@
-// Users: registration (first user is admin), credential checks, lookups.
+// Users: registration (the first user is admin). Credential checks and lookups: lib/auth/users.ts.
 import { getPrisma } from "../db";
 import { getConfig } from "../config";
 import { AppError } from "../errors";
-import { hashPassword, verifyAgainstDummy, verifyPassword } from "../auth/password";
+import { hashPassword } from "../auth/password";
+import { publicUser, type PublicUser } from "../auth/users";
 import type { TRegister } from "./schemas";
-import { isUuid } from "../ids";
-
-export type PublicUser = { id: string; email: string; name: string; role: "admin" | "user" };
-
-const pick = (u: PublicUser): PublicUser => ({ id: u.id, email: u.email, name: u.name, role: u.role });
 
 export async function registerUser(input: TRegister): Promise<PublicUser> {
   const prisma = getPrisma();
@@ -27,23 +23,10 @@ export async function registerUser(input: TRegister): Promise<PublicUser> {
       const user = await tx.user.create({
         data: { email: input.email, name: input.name, passwordHash, role: count === 0 ? "admin" : "user" },
       });
-      return pick(user);
+      return publicUser(user);
     });
   } catch (e) {
     if ((e as { code?: string }).code === "P2002") throw new AppError("EMAIL_TAKEN", 409, "An account with this email already exists");
     throw e;
   }
 }
-
-export async function verifyCredentials(email: string, password: string): Promise<PublicUser | null> {
-  const user = await getPrisma().user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  if (!user) return verifyAgainstDummy(password).then(() => null); // the same work as a wrong password
-  return (await verifyPassword(password, user.passwordHash)) ? pick(user) : null;
-}
-
-export async function getUserById(id: string): Promise<PublicUser | null> {
-  if (!isUuid(id)) return null;
-  const u = await getPrisma().user.findUnique({ where: { id } });
-  return u ? pick(u) : null;
-}
-

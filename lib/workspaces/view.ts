@@ -6,7 +6,7 @@ import path from "node:path";
 import { getPrisma } from "../db";
 import { AppError, notFound } from "../errors";
 import { requireProjectRole } from "../auth/permissions";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "../auth/users";
 import { git } from "./git";
 import { ensureWorkspace, fetchAndFastForward, headsOf, withWorkspaceLock, workspaceDir, workspaceSource, isSafeBranchName } from "./service";
 import { publish } from "../realtime/publish";

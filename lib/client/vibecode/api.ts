@@ -32,8 +32,15 @@ export const vibecodeApi = {
   getSession: (id: string, signal?: AbortSignal) => apiFetch<Session>(`/sessions/${enc(id)}`, { signal }),
   postMessage: (sessionId: string, prompt: string) =>
     apiFetch<{ message_id: string; trace_id: string; status: "pending" }>(`/sessions/${enc(sessionId)}/messages`, { method: "POST", body: { prompt } }),
-  apply: (sessionId: string, messageId: string) =>
-    apiFetch<Message>(`/sessions/${enc(sessionId)}/messages/${enc(messageId)}/apply`, { method: "POST" }),
+  /**
+   * Apply (a commit on the session's branch). With runTests, the project's tests then run in the session's
+   * worktree, in the prompt's trace (test_run; test_run_error when they could not start, the patch stays applied).
+   */
+  apply: (sessionId: string, messageId: string, opts: { runTests?: boolean } = {}) =>
+    apiFetch<Message & { test_run_id?: string; test_run?: { test_run_id: string; job_id: string; trace_id: string } | null; test_run_error?: { code: string; message: string } }>(
+      `/sessions/${enc(sessionId)}/messages/${enc(messageId)}/apply`,
+      { method: "POST", ...(opts.runTests ? { body: { run_tests: true } } : {}) },
+    ),
   reject: (sessionId: string, messageId: string) =>
     apiFetch<Message>(`/sessions/${enc(sessionId)}/messages/${enc(messageId)}/reject`, { method: "POST" }),
   usage: (projectId: string, signal?: AbortSignal) => apiFetch<Usage>(`/projects/${enc(projectId)}/usage`, { signal }),

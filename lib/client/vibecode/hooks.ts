@@ -1,11 +1,11 @@
 "use client";
 // Vibecode data hooks: REST for the first read; vibecode-cache.ts keeps the same entries live.
+import { toast } from "../toast";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { keys } from "../keys";
 import { useRealtime } from "../realtime";
 import { vibecodeApi } from "./api";
 import { addMessage, mergeDecided, putSessionSummary, withLiveSession, withLiveSessions } from "./cache";
-import { shipApi } from "../ship-api";
 
 export const useSessions = (projectId: string, enabled = true) =>
   useQuery({ queryKey: keys.sessions(projectId), queryFn: async ({ signal }) => withLiveSessions(projectId, await vibecodeApi.listSessions(projectId, signal)), enabled });
@@ -83,9 +83,11 @@ export function useApplyAndTest(sessionId: string) {
   const qc = useQueryClient();
   const { me } = useRealtime();
   return useMutation({
-    mutationFn: (messageId: string) => shipApi.applyAndTest(sessionId, messageId),
+    mutationFn: (messageId: string) => vibecodeApi.apply(sessionId, messageId, { runTests: true }),
     onSuccess: (m) => {
       mergeDecided(qc, m, me);
+      if (m.test_run) toast("Patch applied; the tests are running");
+      else if (m.test_run_error) toast(`Patch applied; the tests did not start: ${m.test_run_error.message}`, "info");
       void qc.invalidateQueries({ queryKey: keys.session(sessionId) });
     },
   });

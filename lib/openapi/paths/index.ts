@@ -11,3 +11,5 @@ import "./system";
 import "./github";
 import "./reviews";
 import "./ship";
+import "./traces";
+import "./notifications";

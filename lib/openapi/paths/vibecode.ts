@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { route } from "../registry";
+import { BUDGET_REFUSAL as budgetRefusal, ZProjectUsageSchema } from "../../budgets/schemas";
 import { ZFileQuerySchema, ZPostMessageSchema, ZSessionQuerySchema } from "../../vibecode/schemas";
 import {
   ZFileContentSchema,
@@ -9,7 +10,6 @@ import {
   ZSessionCreatedResponse,
   ZSessionListResponse,
   ZSessionSchema,
-  ZUsageSchema,
 } from "../../contract/vibecode";
 import { ZApplySchema } from "../../ship/schemas";
 
@@ -51,6 +51,7 @@ route({
   path: "/api/v1/sessions/{id}/messages",
   tag: "Vibecode",
   summary: "Ask the LLM; the answer streams as vibecode_chunk events and ends with vibecode_response",
+  description: budgetRefusal,
   body: ZPostMessageSchema,
   responses: { 202: { description: "Accepted", schema: ZMessageAcceptedResponse } },
   errors: [403, 503],
@@ -60,9 +61,19 @@ route({
   path: "/api/v1/sessions/{id}/messages/{messageId}/apply",
   tag: "Vibecode",
   summary:
-    "Apply a proposed patch: a commit on the session's branch authored by the caller; publishes patch.applied. With run_tests: true, then runs the project's tests in the session's worktree (test_run_id in the answer; 409 NO_TEST_COMMAND first when there is no test command)",
+    "Apply a proposed patch: a commit on the session's branch authored by the caller; publishes patch.applied. With run_tests: true (409 NO_TEST_COMMAND first when the project has no test command), a test run of the project's command then starts in the session's worktree and in the prompt's trace (test_run; test_run_id and job_id repeat it; test_run_error when it could not start, the patch stays applied)",
   body: ZApplySchema,
-  responses: { 200: { description: "The message (with test_run_id and job_id when run_tests)", schema: ZMessage.extend({ test_run_id: z.string().optional(), job_id: z.string().optional() }) } },
+  responses: {
+    200: {
+      description: "The message (with the run when run_tests)",
+      schema: ZMessage.extend({
+        test_run_id: z.string().optional(),
+        job_id: z.string().optional(),
+        test_run: z.object({ test_run_id: z.string(), job_id: z.string(), trace_id: z.string() }).nullable().optional(),
+        test_run_error: z.object({ code: z.string(), message: z.string() }).optional(),
+      }),
+    },
+  },
   errors: [403, 409, 503],
 });
 route({
@@ -77,13 +88,8 @@ route({
   method: "get",
   path: "/api/v1/projects/{id}/usage",
   tag: "Vibecode",
-  summary: "LLM token usage of the project this month",
-  responses: {
-    200: {
-      description: "Usage",
-      schema: ZUsageSchema,
-    },
-  },
+  summary: "Model token usage of the project this month (vibecode answers and AI reviews), per day, and its monthly budget (viewers and up)",
+  responses: { 200: { description: "Usage", schema: ZProjectUsageSchema } },
 });
 route({
   method: "get",
