@@ -292,9 +292,14 @@ describe("apply and test", () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: "applied", test_run_id: expect.any(String) });
     const runId = r.body.test_run_id;
+    // One path with traces (#16): the run is in the prompt's trace, and so are its events.
+    const traceId = r.body.trace_id;
+    expect(r.body.test_run).toEqual({ test_run_id: runId, job_id: r.body.job_id, trace_id: traceId });
     expect((await created).data.test_run_id).toBe(runId);
+    expect((await created).trace_id).toBe(traceId);
     const sess = (await s.request("GET", `/api/v1/sessions/${sid}`, { token: viewer.token })).body;
     expect((await started).data).toMatchObject({ test_run_id: runId, branch: sess.branch, commit: r.body.commit_sha });
+    expect((await started).trace_id).toBe(traceId);
     const failedResult = nextEvent(c, "test_result", (e: any) => e.data.test_run_id === runId && e.data.status === "failed", 60_000);
     const done = nextEvent(c, "test_completed", (e: any) => e.data.test_run_id === runId, 90_000);
     expect((await failedResult).data.name).toContain("readme is fine");
