@@ -78,8 +78,8 @@ test.describe("traces and notifications", () => {
     await otherPage.keyboard.press("Escape");
     await expect(otherPage.getByTestId("notification-panel")).toHaveCount(0);
 
-    // Apply in tab 1: the run starts in the prompt's trace.
-    await sessionPage.getByTestId("apply-button").click();
+    // "Apply & test" in tab 1: the run starts in the prompt's trace.
+    await sessionPage.getByTestId("apply-test-button").click();
     await expect(message).toHaveAttribute("data-status", "applied");
 
     // Tab 2 follows it live: the patch, the run, each result, the failure — without a reload.

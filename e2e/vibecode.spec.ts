@@ -148,9 +148,15 @@ test.describe("vibecode", () => {
     expect(sha).toMatch(/^[0-9a-f]{40}$/);
     await screenshot(ownerPage, "vibecode-applied");
 
-    await expect(filesPage.getByTestId("file-content")).toContainText(`Added by the model: ${request}`);
-    await expect(filesPage.getByTestId("head-commit")).toHaveAttribute("data-sha", sha!);
-    await expect(filesPage.getByTestId("head-commit")).toContainText("Vibecode:");
+    // The commit is on the session's branch (issue #13): the session page lists it and its diff against the
+    // base; the project's default branch (the files page) is left as it was until the branch is shipped.
+    await expect(memberPage.getByTestId("session-commits")).toContainText("Vibecode:");
+    await expect(memberPage.getByTestId("session-commits").locator(`code[title="${sha}"]`)).toHaveCount(1);
+    await memberPage.getByTestId("session-diff-toggle").click();
+    await expect(memberPage.getByTestId("session-diff")).toContainText(`Added by the model: ${request}`);
+    await filesPage.reload();
+    await expect(filesPage.getByTestId("head-commit")).toContainText("Initial commit");
+    await expect(filesPage.getByTestId("file-content")).not.toContainText("Added by the model");
     await screenshot(filesPage, "files-page");
 
     // Back on the project page: the session has its title and the month's tokens are counted.

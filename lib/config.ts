@@ -60,6 +60,7 @@ const EnvSchema = z.object({
   TEST_RUN_TIMEOUT_MS: z.coerce.number({ message: "must be a number" }).int().min(1000).max(86_400_000).default(600_000),
   TEST_RUN_CONCURRENCY: z.coerce.number({ message: "must be a number" }).int().min(1).max(32).default(2),
   GITHUB_WEBHOOK_SECRET: z.string().optional(),
+  GITHUB_API_URL: z.url({ message: "must be a URL like https://api.github.com" }).default("https://api.github.com"),
   SOCKET_MAX_ROOMS: z.coerce.number({ message: "must be a number" }).int().min(3).max(100_000).default(200),
   SOCKET_MAX_BUFFER_BYTES: z.coerce.number({ message: "must be a number" }).int().min(16_384).max(1_073_741_824).default(4 * 1024 * 1024),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
@@ -164,6 +165,8 @@ export type AppConfig = {
   /** A running workflow without an update for this long ends failed (reason `stale`). */
   workflowStaleAfterMs: number;
   githubWebhookSecret?: string;
+  /** Where pull requests are opened (GitHub's REST API; GitHub Enterprise or a test server). */
+  githubApiUrl: string;
   metricsToken?: string;
   /** A socket with more than this many bytes waiting to be sent is disconnected (slow client). */
   socketMaxBufferBytes: number;
@@ -230,6 +233,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     },
     repoRoots: (e.REPO_ROOTS ?? path.join(dataDir, "repos")).split(",").map((s) => path.resolve(s.trim())).filter(Boolean),
     githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
+    githubApiUrl: e.GITHUB_API_URL.replace(/\/+$/, ""),
     metricsToken: e.METRICS_TOKEN,
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : undefined,
     trustProxy: e.TRUST_PROXY,

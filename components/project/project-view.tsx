@@ -16,6 +16,8 @@ import { WorkflowsCard } from "@/components/workflows/workflows-card";
 import { UsageCard } from "@/components/budgets/usage-card";
 import { PullsCard } from "@/components/github/pulls-card";
 import { WebhookCard } from "./webhook-card";
+import { WorkspaceCard } from "./workspace-card";
+import { ShippingCard } from "./shipping-card";
 import { ProjectHeader } from "./project-header";
 import { ProjectDeleted, ProjectNotFound, ProjectSkeleton } from "./project-states";
 
@@ -49,6 +51,7 @@ export function ProjectView({ id }: { id: string }) {
         </div>
         <div className="min-w-0 space-y-6">
           <SessionsCard project={data} />
+          <WorkspaceCard project={data} />
           <UsageCard project={data} />
           <MembersPanel project={data} />
           <LatestRunCard project={data} />
@@ -56,6 +59,7 @@ export function ProjectView({ id }: { id: string }) {
           <WorkflowsCard projectId={data.id} />
           <PullsCard project={data} />
           <WebhookCard project={data} />
+          <ShippingCard project={data} />
         </div>
       </div>
     </div>

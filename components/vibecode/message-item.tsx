@@ -3,12 +3,13 @@ import { memo, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useParams } from "next/navigation";
-import { Check, CircleAlert, GitCommitHorizontal, Sparkles, TriangleAlert, X } from "lucide-react";
+import { Check, CircleAlert, Download, FlaskConical, GitCommitHorizontal, Sparkles, TriangleAlert, X } from "lucide-react";
+import { shipApi } from "@/lib/client/ship-api";
 import clsx from "clsx";
 import { isApiError } from "@/lib/client/api";
 import type { MessageView } from "@/lib/client/vibecode/api";
 import { isInFlight, refetchSession } from "@/lib/client/vibecode/cache";
-import { useDecide } from "@/lib/client/vibecode/hooks";
+import { useApplyAndTest, useDecide } from "@/lib/client/vibecode/hooks";
 import { Avatar } from "@/components/shell/user-menu";
 import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -117,23 +118,34 @@ function TokenUsage({ m }: { m: MessageView }) {
   );
 }
 
-type Props = { message: MessageView; me: string; canAct: boolean };
+type Props = { message: MessageView; me: string; canAct: boolean; canTest?: boolean };
 
 /** One exchange: the prompt, the answer (live while it streams), its patch and what became of it. */
-export const MessageItem = memo(function MessageItem({ message: m, me, canAct }: Props) {
+export const MessageItem = memo(function MessageItem({ message: m, me, canAct, canTest = false }: Props) {
   const qc = useQueryClient();
   const projectId = useParams<{ id?: string }>()?.id;
   const decide = useDecide(m.session_id, m.id);
+  const applyTest = useApplyAndTest(m.session_id);
   const [failure, setFailure] = useState<DecideError | null>(null);
   const inFlight = isInFlight(m.status);
   // While it streams: the text so far (REST's `reply` then is that too, continued by live chunks).
   const text = (inFlight ? (m.stream ?? m.reply) : (m.reply ?? m.stream)) ?? "";
-  const busy = decide.isPending ? decide.variables : null;
+  const busy = decide.isPending ? decide.variables : applyTest.isPending ? "apply-test" : null;
   const author = m.user_id === me ? "You" : (m.user_name ?? "Someone");
 
   const run = (action: "apply" | "reject") => {
     setFailure(null);
     decide.mutate(action, {
+      onError: (e) => {
+        setFailure(decideError(e));
+        if (isApiError(e) && e.code === "INVALID_TRANSITION") void refetchSession(qc, m.session_id);
+      },
+    });
+  };
+
+  const runApplyTest = () => {
+    setFailure(null);
+    applyTest.mutate(m.id, {
       onError: (e) => {
         setFailure(decideError(e));
         if (isApiError(e) && e.code === "INVALID_TRANSITION") void refetchSession(qc, m.session_id);
@@ -225,16 +237,28 @@ export const MessageItem = memo(function MessageItem({ message: m, me, canAct }:
             <div className="flex flex-wrap items-center justify-between gap-3 border-t border-zinc-100 pt-3 dark:border-zinc-800">
               <TokenUsage m={m} />
               {(m.status === "applied" || m.status === "rejected") && <Decision m={m} me={me} />}
+              {m.status === "applied" && m.commit_sha && (
+                <a href={shipApi.messagePatchUrl(m.session_id, m.id)} download className="inline-flex items-center gap-1 text-xs font-medium text-indigo-600 hover:underline dark:text-indigo-400" data-testid="message-patch-link">
+                  <Download className="size-3.5" />
+                  Patch
+                </a>
+              )}
               {m.status === "proposed" && canAct && (
                 <div className="ml-auto flex gap-2">
                   <Button size="sm" variant="secondary" onClick={() => run("reject")} disabled={decide.isPending} loading={busy === "reject"} data-testid="reject-button">
                     {busy !== "reject" && <X className="size-3.5" />}
                     Reject
                   </Button>
-                  <Button size="sm" variant="primary" onClick={() => run("apply")} disabled={decide.isPending} loading={busy === "apply"} data-testid="apply-button">
+                  <Button size="sm" variant={canTest ? "secondary" : "primary"} onClick={() => run("apply")} disabled={decide.isPending || applyTest.isPending} loading={busy === "apply"} data-testid="apply-button">
                     {busy !== "apply" && <Check className="size-3.5" />}
                     Apply
                   </Button>
+                  {canTest && (
+                    <Button size="sm" variant="primary" onClick={runApplyTest} disabled={decide.isPending || applyTest.isPending} loading={busy === "apply-test"} data-testid="apply-test-button" title="Apply, then run the project's tests on the session branch">
+                      {busy !== "apply-test" && <FlaskConical className="size-3.5" />}
+                      Apply and test
+                    </Button>
+                  )}
                 </div>
               )}
               {m.status === "proposed" && !canAct && <p className="text-xs text-zinc-500 dark:text-zinc-400">Members and owners can apply or reject this patch.</p>}

@@ -1,5 +1,5 @@
 "use client";
-import { useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useState, type FormEvent, type KeyboardEvent } from "react";
 import { SendHorizontal, ServerCrash } from "lucide-react";
 import clsx from "clsx";
 import { isApiError } from "@/lib/client/api";
@@ -28,9 +28,29 @@ export function LlmNotConfigured({ message }: { message: string }) {
 const VIEWER_REASON = "You are a viewer in this project: ask an owner to make you a member to send prompts and apply patches.";
 
 /** `canSend` null: the caller's role is not known yet. */
-export function PromptBox({ sessionId, canSend: allowed, onLlmMissing }: { sessionId: string; canSend: boolean | null; onLlmMissing: (message: string) => void }) {
+export function PromptBox({
+  sessionId,
+  canSend: allowed,
+  onLlmMissing,
+  draft,
+}: {
+  sessionId: string;
+  canSend: boolean | null;
+  onLlmMissing: (message: string) => void;
+  /** Text put into the box from outside ("Fix the failing tests"); a new `n` puts it again. */
+  draft?: { text: string; n: number } | null;
+}) {
   const canSend = allowed === true;
   const [prompt, setPrompt] = useState("");
+  // A new draft replaces the text (during render, React's way to follow a prop), then takes the focus.
+  const [draftSeen, setDraftSeen] = useState<number | null>(null);
+  if (draft && draft.n !== draftSeen) {
+    setDraftSeen(draft.n);
+    setPrompt(draft.text.slice(0, MAX_PROMPT));
+  }
+  useEffect(() => {
+    if (draft) document.getElementById("vibecode-prompt")?.focus();
+  }, [draft]);
   const [error, setError] = useState<string | null>(null);
   const send = useSendPrompt(sessionId);
   const empty = !prompt.trim();

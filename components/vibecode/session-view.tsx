@@ -18,6 +18,8 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { ProjectDeleted, ProjectNotFound } from "@/components/project/project-states";
 import { MessageItem } from "./message-item";
 import { LlmNotConfigured, PromptBox } from "./prompt-box";
+import { SessionBranch } from "./session-branch";
+import { SessionRun } from "./session-run";
 
 /** Keep the newest message in view while it grows, unless the reader scrolled up. */
 function useFollowBottom(signal: string) {
@@ -75,6 +77,7 @@ export function SessionView({ projectId, sessionId }: { projectId: string; sessi
   const session = useSession(sessionId);
   const { data: members } = useMembers(projectId, !isDeleted(project.data) && !project.error);
   const [llmMissing, setLlmMissing] = useState<string | null>(null);
+  const [draft, setDraft] = useState<{ text: string; n: number } | null>(null);
 
   const messages = session.data?.messages;
   const last = messages?.[messages.length - 1];
@@ -122,6 +125,8 @@ export function SessionView({ projectId, sessionId }: { projectId: string; sessi
         </p>
       </header>
 
+      <SessionBranch session={s} canAct={canAct} />
+
       {llmMissing && <LlmNotConfigured message={llmMissing} />}
 
       {s.messages.length === 0 ? (
@@ -135,13 +140,17 @@ export function SessionView({ projectId, sessionId }: { projectId: string; sessi
       ) : (
         <div className="space-y-8" data-testid="messages" aria-live="polite">
           {s.messages.map((m) => (
-            <MessageItem key={m.id} message={m} me={me} canAct={canAct} />
+            <MessageItem key={m.id} message={m} me={me} canAct={canAct} canTest={!!p?.test_command} />
           ))}
         </div>
       )}
 
+      {s.test_run_ids?.[0] && (
+        <SessionRun key={s.test_run_ids[0]} runId={s.test_run_ids[0]} projectId={projectId} canAct={canAct} onFix={(text) => setDraft((d) => ({ text, n: (d?.n ?? 0) + 1 }))} />
+      )}
+
       <div className="sticky bottom-0 -mx-2 bg-zinc-50/95 px-2 pt-2 pb-4 backdrop-blur-sm dark:bg-zinc-950/90">
-        <PromptBox sessionId={s.id} canSend={p ? canAct : null} onLlmMissing={setLlmMissing} />
+        <PromptBox sessionId={s.id} canSend={p ? canAct : null} onLlmMissing={setLlmMissing} draft={draft} />
       </div>
     </div>
   );

@@ -101,6 +101,22 @@ export function describeEvent(env: AnyEnvelope, nameOf: (userId: string) => stri
       return { actor: null, summary: `${str(d.agent_name) || "The agent"} of a workflow is ${str(d.agent_status)}` };
     case "session.created":
       return { actor: actor(d.user_id), summary: "started a vibecode session" };
+    case "session.branch_created":
+      return { actor: null, summary: `Session branch \`${str(d.branch)}\` made from ${str(d.base_branch)}` };
+    case "session.pushed":
+      return { actor: (nameOf(str(d.pushed_by)) ?? (str(d.pushed_by_name) || "Someone")), summary: `pushed \`${str(d.branch)}\` to the origin` };
+    case "session.pull_request":
+      return { actor: (nameOf(str(d.opened_by)) ?? (str(d.opened_by_name) || "Someone")), summary: `opened pull request #${String(d.number)} for \`${str(d.branch)}\`` };
+    case "workspace.cloning":
+      return { actor: null, summary: d.reclone ? "The workspace is being cloned again (the repository changed)" : "The workspace is being cloned" };
+    case "workspace.ready":
+      return { actor: null, summary: `The workspace is ready on ${str(d.default_branch) || "its default branch"}` };
+    case "workspace.failed":
+      return { actor: null, summary: `The workspace could not be cloned: ${str(d.error)}` };
+    case "workspace.synced":
+      return { actor: actor(d.synced_by), summary: `synced the workspace (${str(d.default_branch)} at ${str(d.head).slice(0, 7)})` };
+    case "project.shipping_updated":
+      return { actor: actor(d.updated_by), summary: `changed the shipping settings (${Array.isArray(d.fields) ? d.fields.join(", ") : ""})` };
     case "vibecode_request":
       return { actor: actor(d.user_id), summary: `asked the model: ${quote(str(d.prompt))}` };
     case "vibecode_chunk":

@@ -18,4 +18,7 @@ export const keys = {
   /** The workspace tree; file contents live under it, so invalidating it refreshes both. */
   files: (projectId: string) => ["files", projectId] as const,
   fileContent: (projectId: string, path: string) => ["files", projectId, "content", path] as const,
+  workspace: (projectId: string) => ["workspace", projectId] as const,
+  shipping: (projectId: string) => ["shipping", projectId] as const,
+  sessionDiff: (sessionId: string) => ["session-diff", sessionId] as const,
 };

@@ -37,6 +37,9 @@ export const ZTestRunSchema = z
       .describe(
         'What read the results of a local run: "tap", "node-spec", "vitest", "jest", "pytest", "go", "go-json", "cargo" (its output), "junit" (JUnit XML files it wrote), or both joined with "+" ("tap+junit"); null when nothing was recognised and for external runs',
       ),
+    session_id: z.string().nullable().optional().describe("The vibecode session whose worktree the run used (apply and test); null: the project's workspace"),
+    branch: z.string().nullable().optional().describe("The branch checked out when the run started"),
+    commit: z.string().nullable().optional().describe("The commit the run ran on"),
     started_at: z.string().nullable(),
     finished_at: z.string().nullable(),
     created_at: z.string(),
@@ -60,9 +63,22 @@ export const testRunEvents = {
     started_by: z.string().nullable(),
     started_by_name: z.string().nullable(),
     command: z.string().nullable(),
+    /** A run in a session's worktree (apply and test). */
+    session_id: z.string().nullable().optional(),
   }),
   "test_run.cancelling": z.object({ test_run_id: z.string(), job_id: z.string(), cancelled_by: z.string(), cancelled_by_name: z.string() }),
-  test_started: z.object({ test_run_id: z.string(), job_id: z.string(), total: z.number().nullable(), command: z.string().nullable(), started_by: z.string().nullable(), source: z.string() }),
+  test_started: z.object({
+    test_run_id: z.string(),
+    job_id: z.string(),
+    total: z.number().nullable(),
+    command: z.string().nullable(),
+    started_by: z.string().nullable(),
+    source: z.string(),
+    /** The branch and commit the command runs on (local runs). */
+    branch: z.string().nullable().optional(),
+    commit: z.string().nullable().optional(),
+    session_id: z.string().nullable().optional(),
+  }),
   test_result: z.object({
     test_run_id: z.string(),
     seq: z.number(),

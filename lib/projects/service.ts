@@ -12,7 +12,7 @@ import { checkRepositoryUrl, maskRepositoryUrl } from "./repository-url";
 import { fitBytes } from "../api/bounds";
 import type { TAddMember, TCreateProject, TUpdateProject } from "./schemas";
 import { rm } from "node:fs/promises";
-import { workspaceDir, withWorkspaceLock } from "../workspaces/service";
+import { ensureWorkspace, sessionsDir, workspaceDir, withWorkspaceLock } from "../workspaces/service";
 import { logPath } from "../test-runs/runner";
 import { stopProjectRuns } from "../test-runs/service";
 import { projectActivity } from "../feed/status";
@@ -138,6 +138,8 @@ export async function updateProject(user: PublicUser, id: string, input: TUpdate
   }
   if (changed.length === 0) return { ...serializeProject(before), role };
   const after = await prisma.project.update({ where: { id }, data });
+  // A new repository_url: the workspace is cloned again, in the background (workspace.* events say how it goes).
+  if (changed.includes("repository_url")) void ensureWorkspace(id).catch(() => {});
   const view = serializeProject(after);
   // Seed 004's shape too (project_id, project_name, changes.status) and its rooms: the project's and the updater's.
   const event = { ...view, project_id: view.id, project_name: view.name, changes: { status: "updated" as const, fields: changed }, updated_by: user.id };
@@ -178,7 +180,10 @@ async function purgeProjectData(projectId: string, roomNames: string[], runIds: 
     for (let i = 0; i < roomNames.length; i += 500) await prisma.event.deleteMany({ where: { room: { in: roomNames.slice(i, i + 500) } } });
     await prisma.webhookDelivery.deleteMany({ where: { projectId } });
     await Promise.all(runIds.map((r) => rm(logPath(r), { force: true })));
-    await withWorkspaceLock(projectId, () => rm(workspaceDir(projectId), { recursive: true, force: true }));
+    await withWorkspaceLock(projectId, async () => {
+      await rm(workspaceDir(projectId), { recursive: true, force: true });
+      await rm(sessionsDir(projectId), { recursive: true, force: true });
+    });
   } catch (e) {
     console.error(`[projects] cleaning up after deleting project ${projectId} failed`, e);
   }

@@ -43,7 +43,7 @@ export function createReporter(run: RunRef, start: { seq: number; total: number 
 
   return {
     counts,
-    started: (extra: { command: string | null; started_by: string | null; source: string }) =>
+    started: (extra: { command: string | null; started_by: string | null; source: string; branch?: string | null; commit?: string | null; session_id?: string | null }) =>
       serial(async () => {
         await prisma.job.update({ where: { id: run.jobId }, data: { status: "running" } });
         await toBoth("test_started", { test_run_id: run.id, job_id: run.jobId, total, ...extra });

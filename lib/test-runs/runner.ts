@@ -11,6 +11,8 @@ import { getConfig, type AppConfig } from "../config";
 import { getPrisma } from "../db";
 import { part } from "../runtime";
 import { ensureWorkspace } from "../workspaces/service";
+import { ensureSessionWorktree } from "../workspaces/sessions";
+import { git } from "../workspaces/git";
 import { createReporter, type RunOutcome } from "./report";
 import { createRunReaders } from "./readers";
 import { redactString } from "../redact";
@@ -97,12 +99,16 @@ async function execute(runId: string) {
   if (!command) return finish("error", null, "The project has no test command");
   let dir: string;
   try {
-    dir = await ensureWorkspace(run.projectId);
+    // A session's run: in its worktree, on its branch; otherwise the project's workspace (its default branch).
+    const session = run.sessionId ? await prisma.session.findUnique({ where: { id: run.sessionId } }) : null;
+    dir = session ? (await ensureSessionWorktree(session)).dir : await ensureWorkspace(run.projectId);
   } catch (e) {
     return finish("error", null, `The workspace could not be prepared: ${(e as Error).message}`);
   }
-  await prisma.testRun.update({ where: { id: runId }, data: { status: "running", startedAt: new Date(t0) } });
-  await reporter.started({ command, started_by: run.startedBy, source: run.source });
+  const branch = (await git(dir, ["symbolic-ref", "--quiet", "--short", "HEAD"])).stdout.trim().slice(0, 250) || null;
+  const commit = (await git(dir, ["rev-parse", "--verify", "--quiet", "HEAD"])).stdout.trim() || null;
+  await prisma.testRun.update({ where: { id: runId }, data: { status: "running", startedAt: new Date(t0), branch, commit } });
+  await reporter.started({ command, started_by: run.startedBy, source: run.source, branch, commit, session_id: run.sessionId });
 
   mkdirSync(path.dirname(logPath(runId)), { recursive: true, mode: 0o700 });
   const log = createWriteStream(logPath(runId), { mode: 0o600 });

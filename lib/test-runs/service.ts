@@ -49,6 +49,9 @@ export function serializeRun(r: RunRow & { starter?: { name: string } | null }):
     exit_code: r.exitCode,
     error: r.error,
     reader: r.reader,
+    session_id: r.sessionId,
+    branch: r.branch,
+    commit: r.commit,
     started_at: r.startedAt?.toISOString() ?? null,
     finished_at: r.finishedAt?.toISOString() ?? null,
     created_at: r.createdAt.toISOString(),
@@ -63,8 +66,9 @@ async function loadRun(user: PublicUser, runId: string, min: ProjectRole) {
   return run;
 }
 
-/** `opts.traceId`: the run belongs to an existing trace (a run started by applying a prompt's patch). */
-export async function startTestRun(user: PublicUser, projectId: string, input: z.infer<typeof ZCreateTestRunSchema>, opts: { traceId?: string } = {}) {
+/** `opts.traceId`: the run belongs to an existing trace (a run started by applying a prompt's patch);
+ * `opts.sessionId`: the run is of that session's worktree (its branch and commit are recorded). */
+export async function startTestRun(user: PublicUser, projectId: string, input: z.infer<typeof ZCreateTestRunSchema>, opts: { traceId?: string; sessionId?: string } = {}) {
   await requireProjectRole(user, projectId, "member");
   const prisma = getPrisma();
   const project = await prisma.project.findUnique({ where: { id: projectId } });
@@ -91,6 +95,7 @@ export async function startTestRun(user: PublicUser, projectId: string, input: z
       startedBy: user.id,
       total: input.total ?? null,
       startedAt: external ? new Date() : null,
+      sessionId: external ? null : (opts.sessionId ?? null),
     },
   });
   await publish({
@@ -98,7 +103,7 @@ export async function startTestRun(user: PublicUser, projectId: string, input: z
     room: rooms.project(projectId),
     source: "test_runner",
     traceId,
-    data: { test_run_id: run.id, job_id: job.id, status: run.status as RunStatus, source: input.source, name: run.name, started_by: user.id, started_by_name: user.name, command: run.command },
+    data: { test_run_id: run.id, job_id: job.id, status: run.status as RunStatus, source: input.source, name: run.name, started_by: user.id, started_by_name: user.name, command: run.command, session_id: run.sessionId },
   });
   if (external) await createReporter(run, { seq: 0, total: run.total }).started({ command: null, started_by: user.id, source: "external" });
   else scheduleRun(run.id);

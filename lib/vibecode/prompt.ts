@@ -45,6 +45,8 @@ export function buildMessages(input: {
   files: FileEntry[];
   contents: { path: string; content: string }[];
   history: { prompt: string; reply: string }[];
+  /** The session branch: its name, what it started from and its commits so far (newest first). */
+  branchState?: { branch: string; base: string | null; commits: string[] };
 }): ChatMessage[] {
   const listed = input.files.slice(0, MAX_LISTED_FILES).map((f) => f.path);
   const more = input.files.length - listed.length;
@@ -58,6 +60,14 @@ export function buildMessages(input: {
     role: "user",
     content: [
       `Request:\n${input.prompt}`,
+      ...(input.branchState
+        ? [
+            `You work on branch ${input.branchState.branch}${input.branchState.base ? ` (from ${input.branchState.base})` : ""}; the files below are as they are on it. ` +
+              (input.branchState.commits.length
+                ? `Changes already committed in this session (newest first):\n${input.branchState.commits.map((c) => `- ${c}`).join("\n")}`
+                : "Nothing has been committed in this session yet."),
+          ]
+        : []),
       `Files in the repository (${input.files.length}):\n${listed.join("\n")}${more > 0 ? `\n… and ${more} more` : ""}`,
       context ? `Relevant files (current content):\n\n${context}` : "No file content is included.",
     ].join("\n\n"),

@@ -1,6 +1,8 @@
 // Vibecode sessions: a prompt becomes an LLM answer streamed to the project room, a checked patch,
 // and, when a member applies it, a commit in the project's workspace.
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { getPrisma } from "../db";
 import { getConfig } from "../config";
 import { AppError, notFound } from "../errors";
@@ -9,8 +11,10 @@ import { publish } from "../realtime/publish";
 import { rooms } from "../realtime/events";
 import { requireProjectRole, requireRoleForChild, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../auth/users";
-import { ensureWorkspace, listFiles, readWorkspaceFile, withWorkspaceLock } from "../workspaces/service";
+import { listFiles, readWorkspaceFile, sessionWorktreeDir, withWorkspaceLock } from "../workspaces/service";
 import { git } from "../workspaces/git";
+import { ensureSessionWorktree, sessionCommits } from "../workspaces/sessions";
+import { startTestRun } from "../test-runs/service";
 import { buildMessages, pickContextFiles } from "./prompt";
 import { LlmError, requireLlm, streamChat, type TokenUsage } from "../llm/client";
 import { checkPatch, extractDiff, type PatchFile } from "./patch";
@@ -18,7 +22,6 @@ import { enqueue, requireLlmQueueRoom } from "../llm/queue";
 import { createAgentReporter } from "./agent";
 import { metrics } from "../metrics";
 import { fitBytes } from "../api/bounds";
-import { startTestRun } from "../test-runs/service";
 import { withModelBudget } from "../budgets/service";
 import type { Message, MessageStatus } from "../contract/vibecode";
 
@@ -53,7 +56,7 @@ export function serializeMessage(m: MessageRow & { user?: { name: string; email:
   };
 }
 
-async function loadSession(user: PublicUser, sessionId: string, min: ProjectRole) {
+export async function loadSession(user: PublicUser, sessionId: string, min: ProjectRole) {
   if (!isUuid(sessionId)) throw notFound("Session");
   const session = await getPrisma().session.findUnique({ where: { id: sessionId } });
   if (!session) throw notFound("Session");
@@ -117,9 +120,66 @@ export async function getSession(user: PublicUser, sessionId: string, q: { limit
     title: session.title,
     user_id: session.userId,
     created_at: session.createdAt.toISOString(),
+    ...(await branchInfo(session)),
     messages: messages.map((m) => serializeMessage(m, m.decidedById ? (deciders.get(m.decidedById) ?? null) : null)),
     /** Older messages: GET /sessions/{id}?before=<this>; null when these are all of them. */
     next_before: more && messages.length ? messages[0]!.createdAt.toISOString() : null,
+  };
+}
+
+type SessionRow = Awaited<ReturnType<typeof loadSession>>;
+
+/** The session branch as the session page shows it: where it started, its commits, how far behind its base it is. */
+async function branchInfo(session: SessionRow) {
+  const dir = sessionWorktreeDir(session.projectId, session.id);
+  const none = { branch: session.branch, base_branch: session.baseBranch, base_commit: session.baseCommit, head: null as string | null, commits: [] as Awaited<ReturnType<typeof sessionCommits>>, behind: 0 };
+  const shipped = {
+    pushed_commit: session.pushedCommit,
+    pushed_at: session.pushedAt?.toISOString() ?? null,
+    pull_request: session.pullRequestNumber ? { number: session.pullRequestNumber, url: session.pullRequestUrl } : null,
+    test_run_ids: [] as string[],
+  };
+  // The session's test runs (apply and test), newest first: the page shows the latest inline, live.
+  const runs = await getPrisma().testRun.findMany({ where: { sessionId: session.id }, orderBy: { createdAt: "desc" }, take: 5, select: { id: true } });
+  Object.assign(shipped, { test_run_ids: runs.map((r) => r.id) });
+  if (!session.branch || !session.baseCommit || !existsSync(path.join(dir, ".git"))) return { ...none, ...shipped };
+  const head = (await git(dir, ["rev-parse", "--verify", "--quiet", "HEAD"])).stdout.trim() || null;
+  const commits = await sessionCommits(dir, session.baseCommit);
+  const behindOut = session.baseBranch ? await git(dir, ["rev-list", "--count", `HEAD..refs/heads/${session.baseBranch}`]) : null;
+  return { ...none, head, commits, behind: behindOut?.code === 0 ? Number(behindOut.stdout.trim()) || 0 : 0, ...shipped };
+}
+
+/** The session branch's changes against its base: a unified diff (at most MAX_DIFF_BYTES) and per-file counts. */
+export const MAX_DIFF_BYTES = 1024 * 1024;
+
+export async function sessionDiff(user: PublicUser, sessionId: string) {
+  const session = await loadSession(user, sessionId, "viewer");
+  const dir = sessionWorktreeDir(session.projectId, session.id);
+  if (!session.branch || !session.baseCommit || !existsSync(path.join(dir, ".git"))) {
+    return { session_id: sessionId, branch: session.branch, base_commit: session.baseCommit, head: null, diff: "", truncated: false, files: [] };
+  }
+  const head = (await git(dir, ["rev-parse", "--verify", "--quiet", "HEAD"])).stdout.trim() || null;
+  const [diff, stat] = await Promise.all([
+    git(dir, ["diff", "--no-color", "--no-ext-diff", `${session.baseCommit}..HEAD`, "--"]),
+    git(dir, ["diff", "--numstat", "-z", `${session.baseCommit}..HEAD`, "--"]),
+  ]);
+  const files = stat.stdout
+    .split("\0")
+    .filter(Boolean)
+    .map((l) => l.split("\t"))
+    .filter((p) => p.length >= 3)
+    .slice(0, 5000)
+    .map(([a, d, p]) => ({ path: p!, additions: Number(a) || 0, deletions: Number(d) || 0 }));
+  const bytes = Buffer.from(diff.stdout);
+  const truncated = bytes.length > MAX_DIFF_BYTES;
+  return {
+    session_id: sessionId,
+    branch: session.branch,
+    base_commit: session.baseCommit,
+    head,
+    diff: truncated ? bytes.subarray(0, MAX_DIFF_BYTES).toString("utf8") : diff.stdout,
+    truncated,
+    files,
   };
 }
 
@@ -195,8 +255,10 @@ async function runMessage(messageId: string) {
   await prisma.message.update({ where: { id: messageId }, data: { status: "streaming", workflowId: agent.workflowId } });
   const chunks = chunkBatcher(projectId, base, message.traceId);
   try {
-    await agent.thought("Reading the workspace to pick the files that matter for this request");
-    const dir = await ensureWorkspace(projectId);
+    await agent.thought("Reading the session branch to pick the files that matter for this request");
+    const { dir, branch } = await ensureSessionWorktree(session, message.prompt);
+    const fresh = await prisma.session.findUnique({ where: { id: session.id } });
+    const commits = fresh?.baseCommit ? await sessionCommits(dir, fresh.baseCommit, 20) : [];
     const files = await listFiles(dir);
     const picked = pickContextFiles(message.prompt, files);
     const contents = await Promise.all(picked.map(async (f) => ({ path: f.path, content: (await readWorkspaceFile(dir, f.path)).content ?? "" })));
@@ -207,7 +269,8 @@ async function runMessage(messageId: string) {
 
     const model = getConfig().openai.model;
     await agent.toolCall("llm.chat", "in_progress", `Asking ${model}`, { model, context_files: picked.map((f) => f.path) });
-    const result = await streamChat(buildMessages({ prompt: message.prompt, files, contents, history }), (d) => chunks.push(d));
+    const branchState = { branch, base: fresh?.baseBranch ?? null, commits: commits.map((c) => c.subject) };
+    const result = await streamChat(buildMessages({ prompt: message.prompt, files, contents, history, branchState }), (d) => chunks.push(d));
     await chunks.done();
     await agent.toolCall("llm.chat", "completed", `${result.model} answered (${result.usage?.total_tokens ?? "unreported"} tokens)`);
     await agent.progress(75, 3, ["Checking the proposed patch with git apply --check"]);
@@ -303,14 +366,17 @@ async function loadDecidable(user: PublicUser, sessionId: string, messageId: str
 }
 
 /**
- * Apply a proposed patch. With `runTests`, a test run of the project's command starts right after, in the
- * prompt's trace (its events carry the message's trace_id); when it cannot start (no test command, no
- * sandbox, queue full) the patch stays applied and `test_run_error` says why.
+ * Apply a proposed patch: a commit on the session's branch (its worktree). With `runTests`, a test run of the project's command starts right after, in the
+ * prompt's trace (its events carry the message's trace_id), in the session's worktree (the run records its branch and commit).
+ * No test command: 409 NO_TEST_COMMAND before anything is applied; when the run cannot start for another
+ * reason (no sandbox, queue full) the patch stays applied and `test_run_error` says why.
  */
 export async function applyMessage(user: PublicUser, sessionId: string, messageId: string, opts: { runTests?: boolean } = {}) {
   const { session, m } = await loadDecidable(user, sessionId, messageId);
   const projectId = session.projectId;
-  const dir = await ensureWorkspace(projectId);
+  if (opts.runTests) await requireRunnable(projectId);
+  // The commit goes on the session's branch, in its worktree (made now for a session from before branches).
+  const { dir } = await ensureSessionWorktree(session, m.prompt);
   const sha = await withWorkspaceLock(projectId, async () => {
     const check = await checkPatch(dir, m.patch);
     if (!check.ok) throw new AppError("PATCH_CONFLICT", 409, `The patch no longer applies to the workspace: ${check.error}`);
@@ -339,12 +405,20 @@ export async function applyMessage(user: PublicUser, sessionId: string, messageI
   });
   const message = serializeMessage(updated, user.name);
   if (!opts.runTests) return message;
+  // Then the project's tests on the session branch as it is now (sandboxed like every run), in the prompt's trace.
   try {
-    return { ...message, test_run: await startTestRun(user, projectId, { source: "local" }, { traceId: m.traceId }) };
+    const run = await startTestRun(user, projectId, { source: "local" }, { traceId: m.traceId, sessionId });
+    return { ...message, test_run_id: run.test_run_id, job_id: run.job_id, test_run: run };
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
     return { ...message, test_run: null, test_run_error: { code: e.code, message: e.message } };
   }
+}
+
+/** Before applying with run_tests: a project without a test command is refused before the patch lands. */
+async function requireRunnable(projectId: string) {
+  const project = await getPrisma().project.findUnique({ where: { id: projectId }, select: { testCommand: true } });
+  if (!project?.testCommand) throw new AppError("NO_TEST_COMMAND", 409, "This project has no test command; apply without run_tests, or ask an owner to set one");
 }
 
 export async function rejectMessage(user: PublicUser, sessionId: string, messageId: string) {

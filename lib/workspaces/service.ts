@@ -3,7 +3,9 @@
 import { constants, existsSync } from "node:fs";
 import { fitBytes } from "../api/bounds";
 import { mkdir, open, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { publish } from "../realtime/publish";
+import { rooms } from "../realtime/events";
 import path from "node:path";
 import { getConfig } from "../config";
 import { getPrisma } from "../db";
@@ -46,44 +48,158 @@ async function cloneRepository(url: string, cwd: string, dest: string): Promise<
   return r.code === 0 ? null : r.stderr.trim().split("\n").pop() || `git exited with ${r.code}`;
 }
 
-/** Create the workspace if it does not exist yet; returns its directory. */
-export async function ensureWorkspace(projectId: string): Promise<string> {
+/** Where the sessions' worktrees of a project live (one directory per session, beside the workspace). */
+export const sessionsDir = (projectId: string) => `${workspaceDir(projectId)}.sessions`;
+export const sessionWorktreeDir = (projectId: string, sessionId: string) => path.join(sessionsDir(projectId), sessionId);
+
+/** What a workspace was made from: a hash of repository_url (the URL itself may hold credentials). */
+export const workspaceSource = (url: string | null) => createHash("sha256").update(url ?? "").digest("hex").slice(0, 32);
+
+/** A git message as shown to people: masked, credentials in URLs replaced, one bounded line. */
+export function maskGitMessage(text: string): string {
+  return redactString(text)
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, "$1***@")
+    .slice(0, 1000);
+}
+
+export type WorkspaceEvent = "workspace.cloning" | "workspace.ready" | "workspace.failed" | "workspace.synced";
+
+async function workspaceEvent(projectId: string, type: WorkspaceEvent, data: Record<string, unknown>) {
+  await publish({ type, room: rooms.project(projectId), source: "workspace_service", data: { project_id: projectId, ...data } } as Parameters<typeof publish>[0]);
+}
+
+/** The branch the workspace has checked out (the repository's default branch), or null. */
+export async function defaultBranch(dir: string): Promise<string | null> {
+  const r = await git(dir, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
+  const name = r.stdout.trim();
+  return r.code === 0 && isSafeBranchName(name) ? name : null;
+}
+
+/** A branch name we pass to git: no option look-alike, no `..`, no control characters (git's own check comes on top). */
+export function isSafeBranchName(name: string): boolean {
+  return /^[A-Za-z0-9._/-]{1,200}$/.test(name) && !name.startsWith("-") && !name.includes("..") && !name.startsWith("/") && !name.endsWith("/") && !name.endsWith(".lock") && !name.includes("//");
+}
+
+/**
+ * Create the workspace if it does not exist yet, or again when repository_url changed since it was made;
+ * returns its directory. A clone that fails leaves the workspace `failed` with its reason (masked) and throws
+ * 409 WORKSPACE_FAILED; POST /projects/{id}/workspace/sync retries it.
+ */
+export async function ensureWorkspace(projectId: string, opts: { retry?: boolean } = {}): Promise<string> {
   const dir = workspaceDir(projectId);
-  if (existsSync(path.join(dir, ".git"))) return dir;
-  return withWorkspaceLock(projectId, async () => {
-    if (existsSync(path.join(dir, ".git"))) return dir;
-    const project = await getPrisma().project.findUnique({ where: { id: projectId } });
-    if (!project) throw notFound("Project");
-    await mkdir(path.dirname(dir), { recursive: true });
-    // Built beside its final place and renamed in at the end: `.git` exists from the first moment of a clone,
-    // so a workspace must never be visible at `dir` before its files are checked out (a test run starting
-    // meanwhile would find an empty tree).
-    const tmp = `${dir}.partial-${randomBytes(4).toString("hex")}`;
-    try {
-      const url = project.repositoryUrl;
-      let cloned = false;
-      if (url) {
-        const failed = await cloneRepository(url, path.dirname(dir), tmp);
-        cloned = failed === null;
-        if (!cloned) {
-          console.warn(`[workspace] clone of ${maskRepositoryUrl(url)} for project ${projectId} failed (${redactString(failed!)}); starting an empty repository`);
-          await rm(tmp, { recursive: true, force: true });
-        }
-      }
-      if (!cloned) {
-        await mkdir(tmp, { recursive: true });
-        await gitOk(tmp, ["init", "--quiet", "--initial-branch=main"]);
-        await writeFile(path.join(tmp, "README.md"), `# ${project.name}\n\n${project.description || "A Switchboard project."}\n`);
-        await gitOk(tmp, ["add", "-A"]);
-        await gitOk(tmp, ["commit", "--quiet", "-m", "Initial commit"]);
-      }
-      await rm(dir, { recursive: true, force: true });
-      await rename(tmp, dir);
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
+  const project = await getPrisma().project.findUnique({ where: { id: projectId } });
+  if (!project) throw notFound("Project");
+  const want = workspaceSource(project.repositoryUrl);
+  const exists = existsSync(path.join(dir, ".git"));
+  if (exists && project.workspaceState === "ready" && project.workspaceSource === want) return dir;
+  if (project.workspaceState === "failed" && project.workspaceSource === want && !opts.retry) throw workspaceFailed(project.workspaceError);
+  return withWorkspaceLock(projectId, () => prepareWorkspace(projectId, opts));
+}
+
+const workspaceFailed = (why: string | null) =>
+  new AppError("WORKSPACE_FAILED", 409, `The project's repository could not be cloned (${why ?? "unknown reason"}); fix repository_url or retry with POST /api/v1/projects/{id}/workspace/sync`);
+
+async function prepareWorkspace(projectId: string, opts: { retry?: boolean }): Promise<string> {
+  const prisma = getPrisma();
+  const dir = workspaceDir(projectId);
+  const project = await prisma.project.findUnique({ where: { id: projectId } });
+  if (!project) throw notFound("Project");
+  const want = workspaceSource(project.repositoryUrl);
+  const exists = existsSync(path.join(dir, ".git"));
+  if (exists && project.workspaceState === "ready" && project.workspaceSource === want) return dir;
+  // A workspace made before its state was kept: adopt it as it is.
+  if (exists && project.workspaceSource === null && project.workspaceState === null) {
+    await prisma.project.update({ where: { id: projectId }, data: { workspaceState: "ready", workspaceSource: want, workspaceError: null } });
     return dir;
+  }
+  if (project.workspaceState === "failed" && project.workspaceSource === want && !opts.retry) throw workspaceFailed(project.workspaceError);
+  await mkdir(path.dirname(dir), { recursive: true });
+  const url = project.repositoryUrl;
+  await prisma.project.update({ where: { id: projectId }, data: { workspaceState: "cloning", workspaceError: null, workspaceSource: want } });
+  await workspaceEvent(projectId, "workspace.cloning", { repository_url: maskRepositoryUrl(url), reclone: exists });
+  // Built beside its final place and renamed in at the end: `.git` exists from the first moment of a clone,
+  // so a workspace must never be visible at `dir` before its files are checked out (a test run starting
+  // meanwhile would find an empty tree).
+  const tmp = `${dir}.partial-${randomBytes(4).toString("hex")}`;
+  try {
+    if (url) {
+      const failed = await cloneRepository(url, path.dirname(dir), tmp);
+      if (failed !== null) {
+        const why = maskGitMessage(failed);
+        console.warn(`[workspace] clone of ${maskRepositoryUrl(url)} for project ${projectId} failed (${why})`);
+        await prisma.project.update({ where: { id: projectId }, data: { workspaceState: "failed", workspaceError: why } });
+        await workspaceEvent(projectId, "workspace.failed", { repository_url: maskRepositoryUrl(url), error: why });
+        throw workspaceFailed(why);
+      }
+    } else {
+      await mkdir(tmp, { recursive: true });
+      await gitOk(tmp, ["init", "--quiet", "--initial-branch=main"]);
+      await writeFile(path.join(tmp, "README.md"), `# ${project.name}\n\n${project.description || "A Switchboard project."}\n`);
+      await gitOk(tmp, ["add", "-A"]);
+      await gitOk(tmp, ["commit", "--quiet", "-m", "Initial commit"]);
+    }
+    // A new repository: the sessions' worktrees (and branches) of the old one go with it.
+    await rm(dir, { recursive: true, force: true });
+    await rm(sessionsDir(projectId), { recursive: true, force: true });
+    if (exists) await prisma.session.updateMany({ where: { projectId }, data: { branch: null, baseBranch: null, baseCommit: null, pushedCommit: null, pushedAt: null } });
+    await rename(tmp, dir);
+  } catch (e) {
+    if (!(e instanceof AppError)) {
+      const why = maskGitMessage((e as Error).message);
+      await prisma.project.update({ where: { id: projectId }, data: { workspaceState: "failed", workspaceError: why } }).catch(() => {});
+      await workspaceEvent(projectId, "workspace.failed", { repository_url: maskRepositoryUrl(url), error: why }).catch(() => {});
+    }
+    throw e;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  await prisma.project.update({ where: { id: projectId }, data: { workspaceState: "ready", workspaceError: null } });
+  const view = await headsOf(dir);
+  await workspaceEvent(projectId, "workspace.ready", { repository_url: maskRepositoryUrl(url), ...view });
+  return dir;
+}
+
+/** Default branch, its head, the upstream's head (as last fetched) and how far the workspace is behind it. */
+export async function headsOf(dir: string) {
+  const branch = await defaultBranch(dir);
+  const head = (await git(dir, ["rev-parse", "--verify", "--quiet", "HEAD"])).stdout.trim() || null;
+  const up = branch ? (await git(dir, ["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}`])).stdout.trim() || null : null;
+  const behind = head && up ? Number((await git(dir, ["rev-list", "--count", `${head}..${up}`])).stdout.trim()) || 0 : 0;
+  return { default_branch: branch, head, upstream_head: up, behind };
+}
+
+/**
+ * Fetch the default branch from repository_url (the same checks and limits as a clone, re-planned now) into
+ * refs/remotes/origin/<branch>, then fast-forward the workspace to it. Caller holds the workspace lock.
+ * Session branches are not touched.
+ */
+export async function fetchAndFastForward(projectId: string, dir: string, url: string | null): Promise<void> {
+  const branch = await defaultBranch(dir);
+  if (!url || !branch) return;
+  const { git: limits } = getConfig();
+  let plan;
+  try {
+    plan = await planFetch(url);
+  } catch (e) {
+    throw new AppError("WORKSPACE_SYNC_FAILED", 422, `The repository cannot be fetched: ${maskGitMessage((e as Error).message)}`);
+  }
+  const config: [string, string][] =
+    plan.kind === "local" ? [["protocol.file.allow", "always"]] : [["protocol.https.allow", "always"], ["http.curloptResolve", plan.pin]];
+  const source = plan.kind === "local" ? plan.path : plan.url;
+  const r = await git(dir, ["fetch", "--quiet", "--no-tags", "--no-recurse-submodules", "--", source, `+refs/heads/${branch}:refs/remotes/origin/${branch}`], {
+    timeoutMs: limits.cloneTimeoutMs,
+    config,
+    env: { GIT_ALLOW_PROTOCOL: plan.kind === "local" ? "file" : "https" },
+    watch: { dir: path.join(dir, ".git"), maxBytes: limits.cloneMaxBytes },
   });
+  if (r.code !== 0) throw new AppError("WORKSPACE_SYNC_FAILED", 422, `Fetching ${branch} failed: ${maskGitMessage(r.stderr.trim().split("\n").pop() || `git exited with ${r.code}`)}`);
+  const up = `refs/remotes/origin/${branch}`;
+  const ff = await git(dir, ["merge-base", "--is-ancestor", "HEAD", up]);
+  if (ff.code !== 0) {
+    throw new AppError("WORKSPACE_DIVERGED", 409, `The workspace's ${branch} has commits that ${branch} upstream does not have; it cannot be fast-forwarded`);
+  }
+  // A fast-forward: what test runs left in tracked files goes, untracked files stay.
+  await gitOk(dir, ["reset", "--hard", "--quiet", up]);
 }
 
 /**

@@ -4,16 +4,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z, type ZodType } from "zod";
 import { startServer, type TestServer, type TestUser } from "../support/server";
+import path from "node:path";
 import { FakeOpenAI } from "../support/fake-openai";
+import { FakeGitHub } from "../support/fake-github";
+import { makeRepo } from "../support/repos";
 import { deliver, example, projectSecret, signed } from "../support/github";
 import { openApiDocument } from "../../lib/openapi/document";
 import { declaredResponses } from "../../lib/openapi/registry";
 import { ZTestRunSchema } from "../../lib/contract";
 
 const SECRET = "instance-webhook-secret-for-contract-test";
-const TEXT_ROUTES = new Set(["get /api/metrics", "get /api/v1/test-runs/{id}/log"]);
+const TEXT_ROUTES = new Set(["get /api/metrics", "get /api/v1/test-runs/{id}/log", "get /api/v1/sessions/{id}/patch", "get /api/v1/sessions/{id}/messages/{messageId}/patch"]);
 
 let fake: FakeOpenAI;
+let gh: FakeGitHub;
 let s: TestServer;
 let admin: TestUser;
 let owner: TestUser;
@@ -22,8 +26,9 @@ const seen = new Set<string>();
 beforeAll(async () => {
   openApiDocument(); // registers every route
   fake = await new FakeOpenAI().start();
+  gh = await new FakeGitHub().start();
   s = await startServer({
-    env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "fake-model", LLM_TIMEOUT_MS: "5000", GITHUB_WEBHOOK_SECRET: SECRET },
+    env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "sk-test", OPENAI_MODEL: "fake-model", LLM_TIMEOUT_MS: "5000", GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_API_URL: gh.url },
   });
   admin = await s.createUser("Admin");
   owner = await s.createUser("Owner");
@@ -31,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.stop();
   await fake?.stop();
+  await gh?.stop();
 });
 
 /** The answer must parse with the declared schema and lose nothing in the parse. */
@@ -125,15 +131,19 @@ describe("REST answers parse with their declared schemas", () => {
     await call("POST", "/api/v1/test-runs/{id}/cancel", `/api/v1/test-runs/${run2.test_run_id}/cancel`, { token: t });
     await call("GET", "/api/v1/projects/{id}/test-runs", `/api/v1/projects/${p.id}/test-runs`, { token: t });
 
-    // vibecode: a session, a prompt answered by the fake model, apply / reject, usage, files
-    const sid = (await call("POST", "/api/v1/projects/{id}/sessions", `/api/v1/projects/${p.id}/sessions`, { token: t })).body.session_id;
+    // vibecode: a session, a prompt answered by the fake model, apply / reject, usage, files. Its project's
+    // repository is a local one inside REPO_ROOTS (DATA_DIR/repos) so the workspace clones and the model's
+    // patches apply (the GitHub project above has no reachable repository: its prompts get no patch).
+    const origin = makeRepo(path.join(s.dataDir, "repos", "contract-origin"), { "README.md": "# Contract\n\nA test repository.\n" });
+    const vp = (await call("POST", "/api/v1/projects", "/api/v1/projects", { token: t, body: { name: "Contract vibecode", repository_url: origin } })).body;
+    const sid = (await call("POST", "/api/v1/projects/{id}/sessions", `/api/v1/projects/${vp.id}/sessions`, { token: t })).body.session_id;
     const m1 = (await call("POST", "/api/v1/sessions/{id}/messages", `/api/v1/sessions/${sid}/messages`, { token: t, body: { prompt: "Add a greeting to the README" } })).body;
     const m2 = (await call("POST", "/api/v1/sessions/{id}/messages", `/api/v1/sessions/${sid}/messages`, { token: t, body: { prompt: "Add a farewell to the README" } })).body;
     const settled = (r: { body: any }) => ["proposed", "answered", "failed"].includes(r.body.messages?.find((m: any) => m.id === m2.message_id)?.status) && ["proposed", "answered", "failed"].includes(r.body.messages?.find((m: any) => m.id === m1.message_id)?.status);
     await until(() => s.request("GET", `/api/v1/sessions/${sid}`, { token: t }), settled);
     await call("GET", "/api/v1/sessions/{id}", `/api/v1/sessions/${sid}`, { token: t });
-    await call("GET", "/api/v1/projects/{id}/sessions", `/api/v1/projects/${p.id}/sessions`, { token: t });
-    await call("GET", "/api/v1/projects/{id}/usage", `/api/v1/projects/${p.id}/usage`, { token: t });
+    await call("GET", "/api/v1/projects/{id}/sessions", `/api/v1/projects/${vp.id}/sessions`, { token: t });
+    await call("GET", "/api/v1/projects/{id}/usage", `/api/v1/projects/${vp.id}/usage`, { token: t });
     await call("GET", "/api/v1/admin/usage", "/api/v1/admin/usage", { token: admin.token });
     await call("POST", "/api/v1/sessions/{id}/messages/{messageId}/reject", `/api/v1/sessions/${sid}/messages/${m2.message_id}/reject`, { token: t });
     const review = (await call("POST", "/api/v1/sessions/{id}/messages/{messageId}/review", `/api/v1/sessions/${sid}/messages/${m1.message_id}/review`, { token: t })).body;
@@ -141,8 +151,19 @@ describe("REST answers parse with their declared schemas", () => {
     await call("GET", "/api/v1/reviews/{id}", `/api/v1/reviews/${review.review_id}`, { token: t });
     await call("GET", "/api/v1/sessions/{id}/messages/{messageId}/reviews", `/api/v1/sessions/${sid}/messages/${m1.message_id}/reviews`, { token: t });
     await call("POST", "/api/v1/sessions/{id}/messages/{messageId}/apply", `/api/v1/sessions/${sid}/messages/${m1.message_id}/apply`, { token: t });
-    await call("GET", "/api/v1/projects/{id}/files", `/api/v1/projects/${p.id}/files`, { token: t });
-    await call("GET", "/api/v1/projects/{id}/files/content", `/api/v1/projects/${p.id}/files/content?path=README.md`, { token: t });
+    await call("GET", "/api/v1/projects/{id}/files", `/api/v1/projects/${vp.id}/files`, { token: t });
+    await call("GET", "/api/v1/projects/{id}/files/content", `/api/v1/projects/${vp.id}/files/content?path=README.md`, { token: t });
+
+    // shipping (issue #13): the session branch, its patch, the workspace, push and a pull request
+    await call("GET", "/api/v1/sessions/{id}/diff", `/api/v1/sessions/${sid}/diff`, { token: t });
+    await call("GET", "/api/v1/sessions/{id}/patch", `/api/v1/sessions/${sid}/patch`, { token: t });
+    await call("GET", "/api/v1/sessions/{id}/messages/{messageId}/patch", `/api/v1/sessions/${sid}/messages/${m1.message_id}/patch`, { token: t });
+    await call("GET", "/api/v1/projects/{id}/workspace", `/api/v1/projects/${vp.id}/workspace`, { token: t });
+    await call("POST", "/api/v1/projects/{id}/workspace/sync", `/api/v1/projects/${vp.id}/workspace/sync`, { token: t });
+    expect((await s.request("PUT", `/api/v1/projects/${vp.id}/shipping`, { token: t, body: { github_token: "ghp_contract_test_token", github_repository: "acme/widgets" } })).status).toBe(200);
+    await call("GET", "/api/v1/projects/{id}/shipping", `/api/v1/projects/${vp.id}/shipping`, { token: t });
+    await call("POST", "/api/v1/sessions/{id}/push", `/api/v1/sessions/${sid}/push`, { token: t });
+    await call("POST", "/api/v1/sessions/{id}/pull-request", `/api/v1/sessions/${sid}/pull-request`, { token: t, body: { title: "Contract" } });
 
     // GitHub: webhook settings, a delivery to the project's own endpoint and to the instance-wide one
     await call("GET", "/api/v1/projects/{id}/webhook", `/api/v1/projects/${p.id}/webhook`, { token: t });

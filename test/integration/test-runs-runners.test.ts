@@ -59,6 +59,17 @@ def test_prints(): print("hello from a test")
 def test_slow(): time.sleep(1.5)
 `;
 
+// A JUnit report written in two pieces 3 s apart: the first testcase must be read before the second is written.
+const JUNIT_SLOW = `
+const fs = require("node:fs");
+fs.mkdirSync("reports", { recursive: true });
+const f = "reports/junit.xml";
+fs.writeFileSync(f, '<?xml version="1.0"?>\\n<testsuites><testsuite name="slow">\\n<testcase name="first" time="0.01"/>\\n');
+setTimeout(() => {
+  fs.appendFileSync(f, '<testcase name="second" time="0.01"><failure message="boom">stack</failure></testcase>\\n</testsuite></testsuites>\\n');
+}, 3000);
+`;
+
 function git(dir: string, ...args: string[]) {
   return execFileSync("git", args, { cwd: dir, encoding: "utf8" });
 }
@@ -71,6 +82,7 @@ beforeAll(async () => {
   writeFileSync(path.join(repo, "nt", "math.test.js"), NODE_SUITE);
   writeFileSync(path.join(repo, "vt", "math.test.mjs"), VITEST_SUITE);
   writeFileSync(path.join(repo, "py", "test_math.py"), PYTEST_SUITE);
+  writeFileSync(path.join(repo, "junit-slow.js"), JUNIT_SLOW);
   git(repo, "init", "-q");
   git(repo, "add", "-A");
   git(repo, "-c", "user.name=T", "-c", "user.email=t@example.test", "commit", "-qm", "suites");
@@ -169,6 +181,18 @@ describe("real runners, live", () => {
     expect(got.completed).toMatchObject({ status: "failed", passed: 4, failed: 1, skipped: 1, reader: "pytest" });
     expect(got.run.reader).toBe("pytest");
     expect(got.arrived.at(-2)! - got.arrived[0]!).toBeGreaterThanOrEqual(1000);
+  }, 90_000);
+
+  it("a JUnit file is read while it is written: each testcase as it closes, the run says junit", async () => {
+    const got = await runLive("node junit-slow.js");
+    expect(summary(got.results)).toEqual([
+      ["slow > first", "passed"],
+      ["slow > second", "failed"],
+    ]);
+    expect(got.results.every((x) => x.reader === "junit")).toBe(true);
+    expect(got.completed).toMatchObject({ status: "failed", passed: 1, failed: 1, reader: "junit" });
+    expect(got.run.reader).toBe("junit");
+    expect(got.arrived[1]! - got.arrived[0]!).toBeGreaterThanOrEqual(1500);
   }, 90_000);
 
   it("a command whose output no reader knows records no reader", async () => {

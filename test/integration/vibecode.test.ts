@@ -1,5 +1,5 @@
 // Vibecode against a real server and a fake OpenAI-compatible model server of our own.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +7,9 @@ import path from "node:path";
 import type { Socket } from "socket.io-client";
 import { nextEvent, record, startServer, createTestDatabase, testsUsePostgres, type TestServer, type TestUser } from "../support/server";
 import { FakeOpenAI } from "../support/fake-openai";
+
+// Answers wait up to 30 s (a project's first prompt also makes its workspace and session branch): tests get room.
+vi.setConfig({ testTimeout: 90_000 });
 
 let fake: FakeOpenAI;
 let s: TestServer;
@@ -56,8 +59,9 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
     const { p, sid } = await setup();
     const clients = [await watch(owner, p.id), await watch(member, p.id), await watch(viewer, p.id)];
     const logs = clients.map(record);
-    const responses = clients.map((c) => nextEvent(c, "vibecode_response"));
-    const workflowDone = nextEvent(clients[0]!, "workflow.completed");
+    // Generous: the first prompt of a project also makes its workspace and the session's branch (a loaded machine).
+    const responses = clients.map((c) => nextEvent(c, "vibecode_response", () => true, 30_000));
+    const workflowDone = nextEvent(clients[0]!, "workflow.completed", () => true, 30_000);
     const before = fake.requests.length;
     const r = await prompt(sid, member, "Add a greeting to the README");
     expect(r.status).toBe(202);
@@ -116,7 +120,7 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
   it("apply commits the patch in the workspace as the user; everyone sees patch.applied; then it cannot be applied again", async () => {
     const { p, sid } = await setup();
     const watcher = await watch(viewer, p.id);
-    const response = nextEvent(watcher, "vibecode_response");
+    const response = nextEvent(watcher, "vibecode_response", () => true, 30_000);
     const r = await prompt(sid, member, "Document the apply flow");
     expect((await response).data.status).toBe("proposed");
     expectError(await s.request("POST", `/api/v1/sessions/${sid}/messages/${r.body.message_id}/apply`, { token: viewer.token }), 403, "FORBIDDEN");
@@ -128,9 +132,12 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
     const ev = await applied;
     expect(ev.data).toMatchObject({ message_id: r.body.message_id, commit: res.body.commit_sha, applied_by: member.id, files: [{ path: "README.md", additions: 1, deletions: 0 }] });
     expect(ev.trace_id).toBe(r.body.trace_id);
+    // On the session's branch, in its own worktree (the project's default branch does not move).
+    const diff = await s.request("GET", `/api/v1/sessions/${sid}/diff`, { token: viewer.token });
+    expect(diff.body.diff).toContain("+Added by the model: Document the apply flow");
     const file = await s.request("GET", `/api/v1/projects/${p.id}/files/content?path=README.md`, { token: viewer.token });
-    expect(file.body.content).toContain("Added by the model: Document the apply flow");
-    const dir = path.join(s.dataDir, "workspaces", p.id);
+    expect(file.body.content).not.toContain("Added by the model");
+    const dir = path.join(s.dataDir, "workspaces", `${p.id}.sessions`, sid);
     expect(git(dir, "log", "-1", "--format=%an <%ae>|%s").trim()).toBe(`Member <${member.email}>|Vibecode: Document the apply flow`);
     expect(git(dir, "status", "--porcelain").trim()).toBe("");
     expectError(await s.request("POST", `/api/v1/sessions/${sid}/messages/${r.body.message_id}/apply`, { token: member.token }), 409, "INVALID_TRANSITION");
@@ -140,10 +147,10 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
   it("a patch that no longer applies answers 409 PATCH_CONFLICT and changes nothing", async () => {
     const { p, sid } = await setup();
     const watcher = await watch(member, p.id);
-    const response = nextEvent(watcher, "vibecode_response");
+    const response = nextEvent(watcher, "vibecode_response", () => true, 30_000);
     const r = await prompt(sid, member, "Append a line");
     expect((await response).data.status).toBe("proposed");
-    const dir = path.join(s.dataDir, "workspaces", p.id);
+    const dir = path.join(s.dataDir, "workspaces", `${p.id}.sessions`, sid);
     writeFileSync(path.join(dir, "README.md"), "# Rewritten elsewhere\n\nEverything changed.\n");
     git(dir, "-c", "user.name=Other", "-c", "user.email=o@example.test", "commit", "-qam", "Someone else's change");
     const head = git(dir, "rev-parse", "HEAD").trim();
@@ -156,7 +163,7 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
   it("reject publishes patch.rejected; the patch is not applied", async () => {
     const { p, sid } = await setup();
     const watcher = await watch(owner, p.id);
-    const response = nextEvent(watcher, "vibecode_response");
+    const response = nextEvent(watcher, "vibecode_response", () => true, 30_000);
     const r = await prompt(sid, member, "Something we will not want");
     await response;
     const rejected = nextEvent(watcher, "patch.rejected");
@@ -177,7 +184,7 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
       ["[[escape]]", "PATH_OUTSIDE_WORKSPACE", /outside the workspace/i],
     ] as const) {
       const r = await prompt(sid, member, `Please ${marker}`);
-      const ev = await nextEvent(watcher, "vibecode_response", forMessage(r.body.message_id));
+      const ev = await nextEvent(watcher, "vibecode_response", forMessage(r.body.message_id), 30_000);
       expect(ev.data).toMatchObject({ patch: null, files: [], status: "answered", error_code: code, token_usage: expect.any(Object) });
       expect(ev.data.error).toMatch(pattern);
       expect(ev.data.reply.length).toBeGreaterThan(10);
@@ -198,7 +205,7 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
     expect(e2.data.code).toBe("LLM_TIMEOUT");
     const failed = nextEvent(watcher, "workflow.failed");
     const ok = await prompt(sid, member, "Now a normal request");
-    const resp = await nextEvent(watcher, "vibecode_response", forMessage(ok.body.message_id));
+    const resp = await nextEvent(watcher, "vibecode_response", forMessage(ok.body.message_id), 30_000);
     expect(resp.data.status).toBe("proposed");
     void failed.catch(() => {});
     const msgs = (await s.request("GET", `/api/v1/sessions/${sid}`, { token: member.token })).body.messages;
@@ -212,7 +219,7 @@ describe("a prompt becomes a streamed answer with a checked patch", () => {
     const log = record(watcher);
     const ids: string[] = [];
     for (const t of ["first [[slow]]", "second", "third"]) ids.push((await prompt(sid, member, t)).body.message_id);
-    await nextEvent(watcher, "vibecode_response", forMessage(ids[2]!), 20_000);
+    await nextEvent(watcher, "vibecode_response", forMessage(ids[2]!), 40_000);
     const order = log.filter((e) => e.name === "vibecode_response").map((e) => e.payload.data.message_id);
     expect(order).toEqual(ids);
   }, 30_000);
@@ -279,7 +286,7 @@ describe("restart", () => {
       const sid = (await one.request("POST", `/api/v1/projects/${p.id}/sessions`, { token: u.token })).body.session_id;
       const c = await one.connect({ auth: { token: u.token } });
       await c.emitWithAck("subscribe", { project_id: p.id });
-      const chunk = nextEvent(c, "vibecode_chunk");
+      const chunk = nextEvent(c, "vibecode_chunk", () => true, 30_000);
       const r = await one.request("POST", `/api/v1/sessions/${sid}/messages`, { token: u.token, body: { prompt: "[[hang]] until the end" } });
       await chunk;
       expect(await one.stop()).toBe(0);
@@ -296,7 +303,7 @@ describe("restart", () => {
       await db?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 90_000);
+  }, 180_000);
 });
 
 function expectError(r: { status: number; body: any }, status: number, code: string) {

@@ -6,7 +6,7 @@
 // to nobody.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -104,10 +104,14 @@ describe("attack 8: repository URLs cannot make the server fetch what it should 
     symlinkSync(secretRepo, link);
     // now the same URL is refused when saved …
     expectRefused(await create(link), link);
-    // … and the fetch refuses it too: the workspace starts empty, without the repository's files
+    // … and the fetch refuses it too: the workspace is `failed` with the reason, without the repository's files
     const files = await s.request("GET", `/api/v1/projects/${p.id}/files`, { token: owner.token });
-    expect(files.status).toBe(200);
-    expect(files.body.files.map((f: { path: string }) => f.path)).not.toContain("secret.txt");
+    expect(files.status).toBe(409);
+    expect(files.body.error.code).toBe("WORKSPACE_FAILED");
+    expect(JSON.stringify(files.body)).not.toContain("secret.txt");
+    const ws = await s.request("GET", `/api/v1/projects/${p.id}/workspace`, { token: owner.token });
+    expect(ws.body).toMatchObject({ state: "failed", error: expect.stringContaining("must be inside") });
+    expect(existsSync(path.join(s.dataDir, "workspaces", p.id, "secret.txt"))).toBe(false);
     expect(s.logs.join("\n")).toMatch(/clone of .* failed \(refused: repository_url local repositories must be inside/);
   });
 

@@ -1,6 +1,7 @@
 // Vibecode sessions and the project workspace over REST: the shapes the dashboard reads and the calls.
 import type { FileContent, FileTree, Message, SessionSummary, Session as SessionRead, Usage } from "@/lib/contract";
 import { apiFetch } from "../api";
+import type { SessionBranch } from "../ship-api";
 
 export type { FileContent, FileTree, HeadCommit, Message, MessageStatus, PatchFile, SessionSummary, TokenUsage, Usage, WorkspaceFile } from "@/lib/contract";
 
@@ -19,7 +20,7 @@ export type MessageView = Omit<Message, "decided_by" | "decided_by_name"> & {
 };
 
 /** A session as the page holds it: its messages carry what live events added. */
-export type Session = Omit<SessionRead, "messages" | "next_before"> & { messages: MessageView[]; next_before?: string | null };
+export type Session = Omit<SessionRead, "messages" | "next_before" | keyof SessionBranch> & { messages: MessageView[]; next_before?: string | null } & Partial<SessionBranch>;
 
 const enc = encodeURIComponent;
 
@@ -31,11 +32,14 @@ export const vibecodeApi = {
   getSession: (id: string, signal?: AbortSignal) => apiFetch<Session>(`/sessions/${enc(id)}`, { signal }),
   postMessage: (sessionId: string, prompt: string) =>
     apiFetch<{ message_id: string; trace_id: string; status: "pending" }>(`/sessions/${enc(sessionId)}/messages`, { method: "POST", body: { prompt } }),
-  /** Apply, and start the project's tests in the prompt's trace (test_run_error when they could not start). */
-  apply: (sessionId: string, messageId: string) =>
-    apiFetch<Message & { test_run?: { test_run_id: string } | null; test_run_error?: { code: string; message: string } }>(
+  /**
+   * Apply (a commit on the session's branch). With runTests, the project's tests then run in the session's
+   * worktree, in the prompt's trace (test_run; test_run_error when they could not start, the patch stays applied).
+   */
+  apply: (sessionId: string, messageId: string, opts: { runTests?: boolean } = {}) =>
+    apiFetch<Message & { test_run_id?: string; test_run?: { test_run_id: string; job_id: string; trace_id: string } | null; test_run_error?: { code: string; message: string } }>(
       `/sessions/${enc(sessionId)}/messages/${enc(messageId)}/apply`,
-      { method: "POST", body: { run_tests: true } },
+      { method: "POST", ...(opts.runTests ? { body: { run_tests: true } } : {}) },
     ),
   reject: (sessionId: string, messageId: string) =>
     apiFetch<Message>(`/sessions/${enc(sessionId)}/messages/${enc(messageId)}/reject`, { method: "POST" }),

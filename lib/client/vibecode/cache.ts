@@ -257,6 +257,9 @@ export function applyVibecodeEnvelope(qc: QueryClient, env: AnyEnvelope) {
       const d = env.data;
       live.know(d.message_id, 3, { status: "applied", commit_sha: d.commit, decided_by: d.applied_by, decided_by_name: d.applied_by_name });
       if (projectId) void qc.invalidateQueries({ queryKey: keys.files(projectId) });
+      // The branch moved: its commits and diff on the session page.
+      void qc.invalidateQueries({ queryKey: keys.session(d.session_id) });
+      void qc.invalidateQueries({ queryKey: keys.sessionDiff(d.session_id) });
       return refreshMessage(qc, d.session_id, d.message_id);
     }
     case "patch.rejected": {
@@ -264,6 +267,33 @@ export function applyVibecodeEnvelope(qc: QueryClient, env: AnyEnvelope) {
       live.know(d.message_id, 3, { status: "rejected", decided_by: d.rejected_by, decided_by_name: d.rejected_by_name });
       return refreshMessage(qc, d.session_id, d.message_id);
     }
+    case "session.branch_created":
+    case "session.pushed":
+    case "session.pull_request": {
+      const d = env.data;
+      void qc.invalidateQueries({ queryKey: keys.session(d.session_id) });
+      void qc.invalidateQueries({ queryKey: keys.sessionDiff(d.session_id) });
+      if (projectId) void qc.invalidateQueries({ queryKey: keys.workspace(projectId) });
+      return;
+    }
+    case "test_run.created": {
+      // A run on a session's branch (apply and test): the session page shows it inline.
+      const d = env.data;
+      if (d.session_id) void qc.invalidateQueries({ queryKey: keys.session(d.session_id) });
+      return;
+    }
+    case "workspace.cloning":
+    case "workspace.ready":
+    case "workspace.failed":
+    case "workspace.synced":
+      if (projectId) {
+        void qc.invalidateQueries({ queryKey: keys.workspace(projectId) });
+        void qc.invalidateQueries({ queryKey: keys.files(projectId) });
+      }
+      return;
+    case "project.shipping_updated":
+      if (projectId) void qc.invalidateQueries({ queryKey: keys.shipping(projectId) });
+      return;
     case "agent:thought":
     case "agent:tool_call":
     case "agent:result":
@@ -282,4 +312,5 @@ export const vibecodeQueriesBehindProject = (projectId: string): QueryKey[] => [
   keys.usage(projectId),
   keys.files(projectId),
   keys.allSessions,
+  keys.workspace(projectId),
 ];

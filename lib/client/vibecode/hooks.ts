@@ -74,11 +74,21 @@ export function useDecide(sessionId: string, messageId: string) {
   const { me } = useRealtime();
   return useMutation({
     mutationFn: (action: "apply" | "reject") => (action === "apply" ? vibecodeApi.apply(sessionId, messageId) : vibecodeApi.reject(sessionId, messageId)),
+    onSuccess: (m) => mergeDecided(qc, m, me),
+  });
+}
+
+/** Apply a proposed patch, then run the project's tests on the session branch (the run shows inline). */
+export function useApplyAndTest(sessionId: string) {
+  const qc = useQueryClient();
+  const { me } = useRealtime();
+  return useMutation({
+    mutationFn: (messageId: string) => vibecodeApi.apply(sessionId, messageId, { runTests: true }),
     onSuccess: (m) => {
       mergeDecided(qc, m, me);
-      const r = m as { test_run?: { test_run_id: string } | null; test_run_error?: { code: string; message: string } };
-      if (r.test_run) toast("Patch applied; the tests are running");
-      else if (r.test_run_error && r.test_run_error.code !== "NO_TEST_COMMAND") toast(`Patch applied; the tests did not start: ${r.test_run_error.message}`, "info");
+      if (m.test_run) toast("Patch applied; the tests are running");
+      else if (m.test_run_error) toast(`Patch applied; the tests did not start: ${m.test_run_error.message}`, "info");
+      void qc.invalidateQueries({ queryKey: keys.session(sessionId) });
     },
   });
 }

@@ -10,5 +10,6 @@ import "./workflows";
 import "./system";
 import "./github";
 import "./reviews";
+import "./ship";
 import "./traces";
 import "./notifications";

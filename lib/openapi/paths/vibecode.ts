@@ -11,6 +11,7 @@ import {
   ZSessionListResponse,
   ZSessionSchema,
 } from "../../contract/vibecode";
+import { ZApplySchema } from "../../ship/schemas";
 
 route({
   method: "get",
@@ -55,31 +56,34 @@ route({
   responses: { 202: { description: "Accepted", schema: ZMessageAcceptedResponse } },
   errors: [403, 503],
 });
-for (const action of ["apply", "reject"] as const) {
-  route({
-    method: "post",
-    path: `/api/v1/sessions/{id}/messages/{messageId}/${action}`,
-    tag: "Vibecode",
-    summary:
-      action === "apply"
-        ? "Apply a proposed patch to the workspace (a git commit); publishes patch.applied. With run_tests: true a test run of the project's command starts in the prompt's trace (test_run; test_run_error when it could not start, the patch stays applied)"
-        : "Reject a proposed patch; publishes patch.rejected",
-    ...(action === "apply" ? { body: z.object({ run_tests: z.boolean().optional() }) } : {}),
-    responses: {
-      200: {
-        description: "The message",
-        schema:
-          action === "apply"
-            ? ZMessage.extend({
-                test_run: z.object({ test_run_id: z.string(), job_id: z.string(), trace_id: z.string() }).nullable().optional(),
-                test_run_error: z.object({ code: z.string(), message: z.string() }).optional(),
-              })
-            : ZMessage,
-      },
+route({
+  method: "post",
+  path: "/api/v1/sessions/{id}/messages/{messageId}/apply",
+  tag: "Vibecode",
+  summary:
+    "Apply a proposed patch: a commit on the session's branch authored by the caller; publishes patch.applied. With run_tests: true (409 NO_TEST_COMMAND first when the project has no test command), a test run of the project's command then starts in the session's worktree and in the prompt's trace (test_run; test_run_id and job_id repeat it; test_run_error when it could not start, the patch stays applied)",
+  body: ZApplySchema,
+  responses: {
+    200: {
+      description: "The message (with the run when run_tests)",
+      schema: ZMessage.extend({
+        test_run_id: z.string().optional(),
+        job_id: z.string().optional(),
+        test_run: z.object({ test_run_id: z.string(), job_id: z.string(), trace_id: z.string() }).nullable().optional(),
+        test_run_error: z.object({ code: z.string(), message: z.string() }).optional(),
+      }),
     },
-    errors: [403, 409],
-  });
-}
+  },
+  errors: [403, 409, 503],
+});
+route({
+  method: "post",
+  path: "/api/v1/sessions/{id}/messages/{messageId}/reject",
+  tag: "Vibecode",
+  summary: "Reject a proposed patch; publishes patch.rejected",
+  responses: { 200: { description: "The message", schema: ZMessage } },
+  errors: [403, 409],
+});
 route({
   method: "get",
   path: "/api/v1/projects/{id}/usage",
