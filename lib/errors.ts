@@ -1,4 +1,5 @@
 // AppError and the one mapper from any error to the contract's JSON shape.
+import { errInfo, logger } from "./logger";
 import { ZodError } from "zod";
 
 export class AppError extends Error {
@@ -51,7 +52,7 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   // Prisma: record not found / unique violation surface as contract errors rather than 500s.
   if (code === "P2025") return toErrorResponse(notFound());
   if (code === "P2002") return toErrorResponse(new AppError("CONFLICT", 409, "That already exists"));
-  console.error("[error]", err);
+  logger().error(errInfo(err), "[error]");
   return { status: 500, body: { error: { code: "INTERNAL", message: "Something went wrong on the server" } } };
 }
 

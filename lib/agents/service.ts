@@ -2,6 +2,7 @@
 // agent (`presence:<agent id>`, not joinable by clients) across every process (fetchSockets goes through the
 // Redis adapter), and flipped in the database with conditional updates, so exactly one process announces
 // an agent's first connection and its last disconnection.
+import { errInfo, logger } from "../logger";
 import { z } from "zod";
 import { getPrisma } from "../db";
 import { AppError, forbidden, notFound } from "../errors";
@@ -245,7 +246,7 @@ export async function sweepPresence(): Promise<number> {
       await agentSocketDisconnected(id, "stale");
       n++;
     } catch (e) {
-      console.error("[agents] presence sweep failed for", id, e);
+      logger().error({ ...errInfo(e), agent_id: id }, "[agents] presence sweep failed");
     }
   }
   return n;

@@ -1,9 +1,11 @@
 // A socket's credential over its life: the internal rooms it implies (token:<id>, presence:<agent id>),
 // disconnection with AUTH_FAILED when it expires, and auth:refresh to extend it.
+import { errInfo, logger } from "../logger";
 import { identify, type Caller } from "../auth/identify";
 import { tokenRoom } from "../auth/api-tokens";
 import { presenceRoom, agentSocketConnected, agentSocketDisconnected } from "../agents/service";
 import type { AppSocket } from "./handlers";
+import { refuseCredential } from "../auth/refusals";
 
 const MAX_TIMER_MS = 2_147_000_000; // setTimeout's limit (~24.8 days); longer expiries re-arm
 
@@ -38,15 +40,18 @@ export function trackCredential(socket: AppSocket) {
   socket.on("disconnect", (reason) => {
     const t = timers.get(socket);
     if (t) clearTimeout(t);
-    if (agentId) void agentSocketDisconnected(agentId, reason).catch((e) => console.error("[agents] disconnect presence failed", e));
+    if (agentId) void agentSocketDisconnected(agentId, reason).catch((e) => logger().error(errInfo(e), "[agents] disconnect presence failed"));
   });
-  if (agentId) void agentSocketConnected(agentId).catch((e) => console.error("[agents] connect presence failed", e));
+  if (agentId) void agentSocketConnected(agentId).catch((e) => logger().error(errInfo(e), "[agents] connect presence failed"));
 }
 
 /** auth:refresh: a new credential for the same user (and the same agent); the old one stays on failure. */
 export async function refreshCredential(socket: AppSocket, token: string): Promise<{ ok: true; expiresAt: Date | null } | { ok: false; message: string }> {
   const r = await identify({ token });
-  if (!r.ok) return { ok: false, message: r.message };
+  if (!r.ok) {
+    refuseCredential(r.reason, "socket_refresh", { user_id: socket.data.user.id });
+    return { ok: false, message: r.message };
+  }
   const old = socket.data.user;
   if (r.caller.id !== old.id) return { ok: false, message: "The new token belongs to another user" };
   if ((r.caller.agentId ?? null) !== (old.agentId ?? null)) return { ok: false, message: "The new token belongs to another agent" };

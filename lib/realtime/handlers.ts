@@ -1,4 +1,5 @@
 // Client commands: validate → authorise → act → ack. Listeners are attached synchronously on connection.
+import { errInfo, logger } from "../logger";
 import type { Socket } from "socket.io";
 import { z } from "zod";
 import { COMMANDS, MAX_PAYLOAD_BYTES, parseRoom, rooms, type AckError, type CommandAcks, type CommandName, type CommandPayload, type ClientToServerEvents, type ServerToClientEvents } from "./events";
@@ -197,7 +198,7 @@ async function dispatch(socket: AppSocket, name: CommandName, args: unknown[]) {
     const key = (parsed.data as { idempotency_key?: string }).idempotency_key;
     ack(key === undefined ? await run() : await runCommandOnce(socket, name, key, parsed.data as Record<string, unknown>, run));
   } catch (e) {
-    console.error(`[socket] ${name} failed`, e);
+    logger().error(errInfo(e), `[socket] ${name} failed`);
     ack(err("INTERNAL", "The server could not complete this command"));
   }
 }

@@ -18,6 +18,10 @@ import { slowClientGuard } from "./slow-clients";
 import { startThroughputSampler } from "../admin/metrics";
 import { trackCredential } from "./credentials";
 import { sweepPresence } from "../agents/service";
+import { refuseCredential } from "../auth/refusals";
+import { errInfo, log, logger } from "../logger";
+
+const socketLog = log("socket");
 
 export const NAMESPACES = ["/", "/ws"] as const;
 /** Frames above this close the transport; commands between 1 MiB and this get a PAYLOAD_TOO_LARGE ack. */
@@ -81,13 +85,16 @@ export function createRealtime(
         const query = socket.handshake.query.token;
         const token = typeof auth.token === "string" && auth.token ? auth.token : typeof query === "string" ? query : null;
         const r = await identify({ token, cookie: socket.handshake.headers.cookie });
-        if (!r.ok) return next(connectError(r.code, r.message));
+        if (!r.ok) {
+          refuseCredential(r.reason, "socket", { namespace: nsp.name, ip: socket.handshake.address });
+          return next(connectError(r.code, r.message));
+        }
         socket.data = { user: r.caller, connectionId: randomUUID() };
         next();
       } catch (e) {
         // The database is away: not the credential's fault (a client must not sign out); it may retry.
         if (isDatabaseUnavailable(e)) return next(connectError("SERVICE_UNAVAILABLE", "The database is not reachable right now; try again shortly"));
-        console.error("[socket] auth failed", e);
+        logger().error(errInfo(e), "[socket] auth failed");
         next(connectError("AUTH_FAILED", "Could not verify the credential"));
       }
     });
@@ -96,6 +103,14 @@ export function createRealtime(
       attachHandlers(socket); // synchronously, so the client's first emits are not lost
       const { user, connectionId } = socket.data;
       void socket.join([rooms.user(user.id), rooms.global]);
+      // Opened and closed connections: counted and logged (who, which credential; never the credential).
+      metrics().connectionsOpened.inc();
+      const who = { connection_id: connectionId, user_id: user.id, credential: user.credential, token_id: user.tokenId ?? null, agent_id: user.agentId ?? null, namespace: nsp.name, ip: socket.handshake.address, transport: socket.conn.transport.name };
+      socketLog.info(who, "socket connected");
+      socket.on("disconnect", (reason) => {
+        metrics().connectionsClosed.inc({ reason });
+        socketLog.info({ ...who, reason }, "socket disconnected");
+      });
       trackCredential(socket); // internal token/presence rooms, expiry, agent presence
       socket.emit("connection_established", {
         type: "connection.established",
@@ -122,7 +137,7 @@ export function createRealtime(
   const hub: Hub = { io, namespaces, redis: redisClient ? { ok: () => !!redisClient?.isReady } : null, afterLocalEmit: slow.afterLocalEmit };
   setHub(hub);
   // Agents left "online" by a process that died: offline unless some process still holds a connection.
-  setTimeout(() => void sweepPresence().catch((e) => console.error("[agents] presence sweep failed", e)), 2000).unref();
+  setTimeout(() => void sweepPresence().catch((e) => logger().error(errInfo(e), "[agents] presence sweep failed")), 2000).unref();
 
   return {
     io,

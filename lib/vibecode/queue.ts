@@ -1,6 +1,7 @@
 // Work after the response: one chain per session (its messages in order), and at most
 // LLM_CONCURRENCY model calls at once across sessions. On globalThis: route handlers enqueue.
 // Per project, at most LLM_QUEUE_PER_PROJECT model calls may wait or run (requireLlmQueueRoom).
+import { errInfo, logger } from "../logger";
 import { getConfig } from "../config";
 import { getPrisma } from "../db";
 import { AppError } from "../errors";
@@ -57,7 +58,7 @@ export function enqueue(sessionId: string, job: () => Promise<void>): void {
     try {
       await job();
     } catch (e) {
-      console.error("[vibecode] job failed", e);
+      logger().error(errInfo(e), "[vibecode] job failed");
     } finally {
       release();
     }

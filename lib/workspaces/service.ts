@@ -1,5 +1,6 @@
 // Each project's workspace: a git repository in DATA_DIR/workspaces/<project id>, cloned from
 // repository_url when possible, else initialised with one commit. Paths never escape it.
+import { logger } from "../logger";
 import { constants, existsSync } from "node:fs";
 import { fitBytes } from "../api/bounds";
 import { mkdir, open, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -66,7 +67,7 @@ export async function ensureWorkspace(projectId: string): Promise<string> {
         const failed = await cloneRepository(url, path.dirname(dir), tmp);
         cloned = failed === null;
         if (!cloned) {
-          console.warn(`[workspace] clone of ${maskRepositoryUrl(url)} for project ${projectId} failed (${redactString(failed!)}); starting an empty repository`);
+          logger().warn(`[workspace] clone of ${maskRepositoryUrl(url)} for project ${projectId} failed (${redactString(failed!)}); starting an empty repository`);
           await rm(tmp, { recursive: true, force: true });
         }
       }
