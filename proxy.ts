@@ -5,7 +5,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { pageCsp } from "./lib/security/headers";
 
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
-const PUBLIC_PAGES = /^\/(signin|signup|docs)(\/|$)/;
+const PUBLIC_PAGES = /^\/(signin|signup|reset-password|docs)(\/|$)/;
 
 export function proxy(req: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");

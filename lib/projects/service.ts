@@ -270,7 +270,7 @@ export async function inviteMember(user: Caller, projectId: string, input: TAddM
   await requireProjectRole(user, projectId, "member.manage");
   if (await getPrisma().user.findUnique({ where: { email: input.email }, select: { id: true } })) return null;
   if (user.role !== "admin") throw noAccount(user, input.email);
-  return createInvite(user, { email: input.email, role: "user", expires_in_hours: 72, project_id: projectId, project_role: input.role }, origin);
+  return createInvite(user, { email: input.email, role: "user", project_id: projectId, project_role: input.role }, origin);
 }
 
 async function ensureAnotherOwner(projectId: string, leavingUserId: string) {

@@ -44,10 +44,18 @@ export const ZCreateInvite = z
   .object({
     email: email.nullable().optional(),
     role: z.enum(["admin", "user"]).default("user"),
-    expires_in_hours: z.number().int().min(1).max(24 * 30).default(72),
+    expires_in_hours: z.number().int().min(1).max(24 * 30).optional(),
+    /** Instead of hours, for short-lived links (at most 30 days). */
+    expires_in_seconds: z.number().int().min(1).max(30 * 86_400).optional(),
   })
   .strict();
-export const ZCreateReset = z.object({ expires_in_hours: z.number().int().min(1).max(24 * 7).default(24) }).strict();
+export const ZCreateReset = z
+  .object({ expires_in_hours: z.number().int().min(1).max(24 * 7).optional(), expires_in_seconds: z.number().int().min(1).max(7 * 86_400).optional() })
+  .strict();
+
+/** A link's lifetime: seconds if given, else hours, else the default hours. */
+const lifetimeMs = (i: { expires_in_hours?: number; expires_in_seconds?: number }, defaultHours: number) =>
+  i.expires_in_seconds !== undefined ? i.expires_in_seconds * 1000 : (i.expires_in_hours ?? defaultHours) * HOUR_MS;
 export const ZUseReset = z.object({ token: z.string().min(1).max(200), password }).strict();
 export const ZUpdateProfile = z
   .object({ name: name.optional(), password: password.optional(), current_password: z.string().max(200).optional() })
@@ -191,7 +199,7 @@ export async function createInvite(
       projectId: input.project_id ?? null,
       projectRole: input.project_role ?? null,
       createdBy: caller.id,
-      expiresAt: new Date(Date.now() + input.expires_in_hours * HOUR_MS),
+      expiresAt: new Date(Date.now() + lifetimeMs(input, 72)),
     },
   });
   await audit({
@@ -321,7 +329,7 @@ export async function createPasswordReset(caller: Caller, userId: string, input:
   // One live link per account: older unused ones stop working.
   await prisma.accountLink.updateMany({ where: { kind: "reset", userId, usedAt: null, revokedAt: null }, data: { revokedAt: new Date() } });
   const row = await prisma.accountLink.create({
-    data: { kind: "reset", tokenHash: linkHash(token), userId, email: user.email, createdBy: caller.id, expiresAt: new Date(Date.now() + input.expires_in_hours * HOUR_MS) },
+    data: { kind: "reset", tokenHash: linkHash(token), userId, email: user.email, createdBy: caller.id, expiresAt: new Date(Date.now() + lifetimeMs(input, 24)) },
   });
   await audit({ action: "password_reset.create", actor: actorOf(caller), target: { type: "user", id: userId }, details: { email: user.email, expires_at: row.expiresAt.toISOString() } });
   return { id: row.id, user_id: userId, url: `${baseUrl(origin)}/reset-password?token=${encodeURIComponent(token)}`, token, expires_at: row.expiresAt.toISOString() };

@@ -10,3 +10,4 @@ import "./workflows";
 import "./system";
 import "./github";
 import "./reviews";
+import "./accounts";
