@@ -11,6 +11,7 @@ import { isUuid } from "../ids";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { requireAction, requireAdmin } from "../auth/permissions";
 import { kickSockets } from "../auth/api-tokens";
+import { getHub } from "../realtime/hub";
 import { guardSignIn, recordSignIn } from "../auth/signin-guard";
 import { refuseCredential } from "../auth/refusals";
 import { audit } from "../audit";
@@ -146,12 +147,20 @@ export async function updateUser(caller: Caller, id: string, input: z.infer<type
   } else if (before.disabledAt && !after.disabledAt) {
     await audit({ action: "user.enable", actor: actorOf(caller), target, details: { email: after.email } });
   }
-  if (before.role === "admin" && after.role !== "admin") {
-    // Admin-only rooms a socket may hold through the admin role (projects it is no member of) are left.
-    const { revalidateUserRooms } = await import("../realtime/rooms");
-    await revalidateUserRooms(id).catch(() => 0);
+  if (before.role !== after.role && !after.disabledAt) {
+    // A socket keeps the caller it authenticated as (role included): the user's sockets on every process are
+    // disconnected (no auth_error: the credential is still good) and reconnect as the new role — a demoted
+    // admin keeps no admin-only room or command. Clients resubscribe with `since`, so nothing is missed.
+    reconnectSockets(rooms.user(id));
   }
   return serializeUser(after);
+}
+
+/** Disconnect every socket of an internal room on every process, without auth_error (they reconnect). */
+function reconnectSockets(room: string) {
+  const hub = getHub();
+  if (!hub) return;
+  for (const nsp of hub.namespaces) nsp.in(room).disconnectSockets(true);
 }
 
 /* ---------- one-time links ---------- */

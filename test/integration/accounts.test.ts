@@ -180,10 +180,23 @@ describe("accounts with sign-up closed", () => {
     expect(up.status).toBe(200);
     expect(up.body.role).toBe("admin");
     expect((await s.request("GET", "/api/v1/users", { token: second.token })).status).toBe(200); // at once, same token
-    // Now the first admin may step down; the second demotes them back... and cannot then demote themself.
+    // As an admin, a socket may follow a project it is no member of.
+    const foreign = await s.createProject(alice);
+    const sock = await s.connect({ auth: { token: second.token } });
+    expect((await sock.emitWithAck("subscribe", { project_id: foreign.id })).status).toBe("success");
+    // Now there are two admins: the second may step down. Its socket (which authenticated as an admin) is
+    // disconnected without auth_error, and once reconnected it is a plain user: the foreign project is refused.
+    const dropped = new Promise<string>((resolve) => sock.once("disconnect", (reason) => resolve(reason)));
+    let authError = false;
+    sock.on("auth_error", () => (authError = true));
     const down = await s.request("PATCH", `/api/v1/users/${second.id}`, { token: second.token, body: { role: "user" } });
     expect(down.status).toBe(200);
+    expect(await dropped).toBe("io server disconnect");
+    expect(authError).toBe(false);
     expect((await s.request("GET", "/api/v1/users", { token: second.token })).status).toBe(403);
+    const again = await s.connect({ auth: { token: second.token } });
+    const refused = await again.emitWithAck("subscribe", { project_id: foreign.id });
+    expect(refused).toMatchObject({ status: "error", code: "ROOM_ACCESS_DENIED" });
   });
 
   it("disabling a user: their socket is disconnected, their JWT, API token and session stop working at once; enabling restores them", async () => {
