@@ -14,7 +14,6 @@ import type { PublicUser } from "./users/service";
 export const AUDIT_ACTIONS = [
   "auth.sign_in",
   "auth.sign_in_failed",
-  "auth.credential_refused",
   "token.create",
   "token.revoke",
   "member.add",
