@@ -38,6 +38,7 @@ test("sign-up is closed without an invite; an admin's invite link registers a ne
   await page.getByTestId("invite-submit").click();
   const url = await page.getByTestId("one-time-link-url").inputValue();
   expect(url).toMatch(/\/signup\?invite=sb_inv_/);
+  expect(url.startsWith(`${s.url.replace("127.0.0.1", new URL(page.url()).hostname)}/`), url).toBe(true); // the origin the admin uses
   await expect(page.getByTestId("invites-list")).toContainText(email);
   await screenshot(page, "admin-users-invite");
 

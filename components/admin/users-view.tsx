@@ -4,6 +4,7 @@ import { KeyRound, MailPlus, Search, ShieldCheck, ShieldOff, UserPlus, Users } f
 import { isApiError } from "@/lib/client/api";
 import { accountsApi, useCreateInvite, useCreateUser, useInvites, useRevokeInvite, useUpdateUser, useUsers, type AdminUser, type NewLink } from "@/lib/client/accounts";
 import { toastError } from "@/lib/client/toast";
+import { formatAbsolute } from "@/lib/client/time";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -224,7 +225,7 @@ export function UsersView({ me }: { me: string }) {
               <li key={i.id} className="flex items-center gap-3 px-4 py-2">
                 <span className="min-w-0 flex-1 truncate">{i.email ?? <span className="text-zinc-500">anyone with the link</span>}</span>
                 <Badge tone={i.status === "pending" ? "indigo" : i.status === "used" ? "green" : "neutral"}>{i.status}</Badge>
-                <span className="text-xs text-zinc-500">{i.status === "pending" ? <>expires <RelativeTime iso={i.expires_at} /></> : <RelativeTime iso={i.created_at} />}</span>
+                <span className="text-xs text-zinc-500">{i.status === "pending" ? `expires ${formatAbsolute(i.expires_at)}` : <RelativeTime iso={i.created_at} />}</span>
                 {i.status === "pending" && (
                   <Button size="sm" variant="danger" onClick={() => revoke.mutate(i)}>Revoke</Button>
                 )}

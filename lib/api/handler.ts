@@ -112,6 +112,16 @@ async function idempotent(req: Request, caller: Caller, key: string, run: (req: 
 /** The client's address as the server saw it (set by server.ts; a client cannot forge it). */
 export const clientIp = (req: Request) => req.headers.get("x-switchboard-client-ip") ?? "unknown";
 
+/**
+ * The origin the client used (links handed out point there when PUBLIC_URL is unset): the Host header, or a
+ * trusted proxy's X-Forwarded-Host/-Proto (server.ts drops untrusted ones). Next's req.url has its own.
+ */
+export function requestOrigin(req: Request): string {
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  const proto = req.headers.get("x-forwarded-proto") === "https" ? "https" : "http";
+  return host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:.]+\](:\d{1,5})?$/.test(host) ? `${proto}://${host}` : new URL(req.url).origin;
+}
+
 /** Limit unauthenticated credential endpoints (sign-up, token) per client address. */
 export const limitAuth = (req: Request) => enforce("auth", `ip:${clientIp(req)}`, "sign-in attempts");
 

@@ -92,6 +92,7 @@ describe("accounts with sign-up closed", () => {
 
     const inv = await s.request("POST", "/api/v1/invites", { token: admin.token, body: { email } });
     expect(inv.status, JSON.stringify(inv.body)).toBe(201);
+    expect(inv.body.url.startsWith(`${s.url}/signup?invite=sb_inv_`), inv.body.url).toBe(true); // the origin the admin used
     expect(inv.body).toMatchObject({ url: expect.stringContaining("/signup?invite=sb_inv_"), token: expect.stringMatching(/^sb_inv_[A-Za-z0-9_-]{40,}$/), expires_at: expect.any(String), email, status: "pending" });
     expect(new Date(inv.body.expires_at).getTime()).toBeGreaterThan(Date.now() + 71 * 3600_000);
     const token = inv.body.token as string;

@@ -1,4 +1,4 @@
-import { authed, json, readBody } from "@/lib/api/handler";
+import { authed, requestOrigin, json, readBody } from "@/lib/api/handler";
 import { ZAddMemberSchema } from "@/lib/projects/schemas";
 import { addMember, getProject, inviteMember, listMembers } from "@/lib/projects/service";
 
@@ -9,7 +9,7 @@ export const POST = authed(async (req, caller, { id }) => {
   const input = await readBody(req, ZAddMemberSchema);
   if (input.invite) {
     // No account yet: 202 with the invite link (shown once); an existing account is simply added.
-    const invite = await inviteMember(caller, id!, input, new URL(req.url).origin);
+    const invite = await inviteMember(caller, id!, input, requestOrigin(req));
     if (invite) return json({ invite }, 202);
   }
   const { member, created } = await addMember(caller, id!, input);
