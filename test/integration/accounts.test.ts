@@ -28,7 +28,8 @@ async function makeUser(s: TestServer, admin: TestUser, name: string, role: "adm
 
 const signIn = (s: TestServer, email: string, password: string) => s.request("POST", "/api/v1/auth/token", { body: { email, password } });
 
-describe("accounts with sign-up closed", () => {
+// Generous: bcrypt and a loaded machine make a registration or sign-in take seconds.
+describe("accounts with sign-up closed", { timeout: 180_000 }, () => {
   let s: TestServer;
   let admin: TestUser;
   let alice: TestUser;
@@ -375,7 +376,7 @@ describe("accounts with sign-up closed", () => {
 
 const pairEnabled = process.env.TEST_DB === "postgres" && !!process.env.TEST_REDIS;
 
-describe.runIf(pairEnabled)("disabling a user across two processes behind Redis", () => {
+describe.runIf(pairEnabled)("disabling a user across two processes behind Redis", { timeout: 180_000 }, () => {
   let pair: Awaited<ReturnType<typeof startPair>>;
   beforeAll(async () => {
     pair = await startPair();
