@@ -37,7 +37,7 @@ function create(): Logger {
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
     // The request/socket context of the line, when there is one.
-    mixin: () => logContext() ?? {},
+    mixin: () => ({ ...logContext() }), // a copy: pino merges the line's fields into what mixin returns
   };
   if (process.env.NODE_ENV === "development" && process.env.LOG_FORMAT !== "json") {
     try {

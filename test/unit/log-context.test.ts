@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { Writable } from "node:stream";
 import pino from "pino";
-import { REDACT_PATHS } from "@/lib/logger";
+import { REDACT_PATHS, logger } from "@/lib/logger";
 import { logContext, requestIdFrom, runWithContext, setContext, traceIdFrom } from "@/lib/log-context";
 
 const headers = (h: Record<string, string>) => ({ get: (k: string) => h[k.toLowerCase()] ?? null });
@@ -37,6 +37,15 @@ describe("request and trace ids", () => {
     );
     expect(seen).toEqual(expect.arrayContaining([{ request_id: "a", user_id: "u-a" }, { request_id: "b", user_id: "u-b" }]));
     expect(logContext()).toBeUndefined();
+  });
+});
+
+describe("the logger and the context", () => {
+  it("a line's own fields do not stick to the request's context", () => {
+    runWithContext({ request_id: "r-1" }, () => {
+      logger().warn({ reason: "only-this-line" }, "test line");
+      expect(logContext()).toEqual({ request_id: "r-1" });
+    });
   });
 });
 
