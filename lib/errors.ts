@@ -1,6 +1,8 @@
-// AppError and the one mapper from any error to the contract's JSON shape.
+// AppError and the one mapper from any error to the contract's error shape: REST (lib/api/handler.ts), socket
+// acks (toAckError, lib/realtime/handlers.ts) and the GitHub webhook all answer through toErrorResponse.
 import { errInfo, logger } from "./logger";
-import { ZodError } from "zod";
+import { ZodError, type z } from "zod";
+import { ERROR_CODES, statusOf, type CommandErrorCode, type ErrorBody, type FieldError } from "./contract/errors";
 
 export class AppError extends Error {
   constructor(
@@ -9,21 +11,34 @@ export class AppError extends Error {
     message: string,
     public details?: unknown,
     public headers?: Record<string, string>,
+    /** The request field this error is about (not sent over REST; a socket ack names it in `details`). */
+    public field?: string,
   ) {
     super(message);
   }
 }
 
-export const notFound = (what = "Resource") => new AppError("NOT_FOUND", 404, `${what} not found`);
+/** An error of the contract's table (lib/contract/errors.ts): the status comes from the table. */
+export const contractError = (code: string, message: string, details?: unknown, headers?: Record<string, string>) =>
+  new AppError(code, statusOf(code), message, details, headers);
+
+/** 404. With `field`: the request field that named the missing thing (a socket ack reports it as a field error). */
+export const notFound = (what = "Resource", field?: string) => {
+  const e = new AppError("NOT_FOUND", 404, `${what} not found`);
+  if (field) e.field = field;
+  return e;
+};
 export const forbidden = (message = "You do not have permission to do this") => new AppError("FORBIDDEN", 403, message);
 export const unauthenticated = (message = "Sign in or send a valid Bearer token") =>
   new AppError("UNAUTHENTICATED", 401, message);
 
-export function zodDetails(err: ZodError) {
-  return err.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message }));
+/** Zod issues → the contract's field errors; the field is the issue's path (under `prefix`), `root` when empty. */
+export function zodDetails(err: ZodError | z.core.$ZodIssue[], opts: { prefix?: (string | number)[]; root?: string } = {}): FieldError[] {
+  const issues = Array.isArray(err) ? err : err.issues;
+  return issues.map((i) => ({ field: [...(opts.prefix ?? []), ...i.path.map(String)].join(".") || (opts.root ?? "(body)"), message: i.message }));
 }
 
-export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+export type { ErrorBody };
 
 /** Map any thrown value to {status, body}; unknown errors are logged and answered as 500 without internals. */
 export function toErrorResponse(err: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
@@ -41,7 +56,7 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     };
   }
   if (isDatabaseUnavailable(err)) {
-    console.error("[db] unavailable:", String((err as Error)?.message ?? err).split("\n")[0]);
+    logger().error("[db] unavailable: " + String((err as Error)?.message ?? err).split("\n")[0]);
     return {
       status: 503,
       body: { error: { code: "DATABASE_UNAVAILABLE", message: "The database is not reachable right now; try again shortly" } },
@@ -54,6 +69,26 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   if (code === "P2002") return toErrorResponse(new AppError("CONFLICT", 409, "That already exists"));
   logger().error(errInfo(err), "[error]");
   return { status: 500, body: { error: { code: "INTERNAL", message: "Something went wrong on the server" } } };
+}
+
+export type AckErrorBody = { status: "error"; code: CommandErrorCode; message: string; details?: unknown };
+const ACK_CODES = new Set<string>(ERROR_CODES);
+
+/**
+ * The same mapping for a socket command's ack. Codes outside the commands' list become the nearest command
+ * code: 403 → FORBIDDEN, 400/404 → VALIDATION_FAILED (a NOT_FOUND names its field, e.g. workflow_id,
+ * taken from the error), 401 → AUTH_FAILED, anything else → INTERNAL.
+ */
+export function toAckError(err: unknown): AckErrorBody {
+  const { status, body } = toErrorResponse(err);
+  const { code, message, details } = body.error;
+  const ack = (c: CommandErrorCode, d: unknown = details): AckErrorBody => ({ status: "error", code: c, message, ...(d !== undefined ? { details: d } : {}) });
+  if (ACK_CODES.has(code)) return ack(code as CommandErrorCode);
+  const field = err instanceof AppError ? err.field : undefined;
+  if (status === 403) return ack("FORBIDDEN");
+  if (status === 401) return ack("AUTH_FAILED");
+  if (status === 400 || status === 404) return ack("VALIDATION_FAILED", field ? [{ field, message }] : details);
+  return { status: "error", code: "INTERNAL", message: "The server could not complete this command" };
 }
 
 // Connection-level failures (not query errors): Prisma's own codes, Node socket errors, PostgreSQL's

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Activity } from "lucide-react";
 import { apiFetch } from "@/lib/client/api";
-import type { AdminMetrics } from "@/lib/admin/metrics";
+import type { AdminMetrics } from "@/lib/contract";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { ErrorState } from "@/components/ui/error-state";

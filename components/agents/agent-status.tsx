@@ -1,7 +1,8 @@
 "use client";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { STATUS_TONE, type Agent } from "@/lib/client/agents";
+import { STATUS_TONE } from "@/lib/client/agents/status";
+import { type Agent } from "@/lib/client/agents/api";
 
 export function AgentStatusBadge({ status }: { status: Agent["status"] }) {
   return (

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { ArrowRight, Bot } from "lucide-react";
-import { useProjectAgents } from "@/lib/client/agents";
+import { useProjectAgents } from "@/lib/client/agents/hooks";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { AgentSeen, AgentStatusBadge } from "./agent-status";

@@ -2,8 +2,9 @@
 import { useState } from "react";
 import { Check, Copy, KeyRound } from "lucide-react";
 import { isApiError } from "@/lib/client/api";
-import { useCreateToken, useRevokeToken, useTokens, type ApiToken, type NewToken } from "@/lib/client/agents";
-import { useProjects } from "@/lib/client/queries";
+import { useCreateToken, useRevokeToken, useTokens } from "@/lib/client/agents/hooks";
+import { type ApiToken, type NewToken } from "@/lib/client/agents/api";
+import { useProjects } from "@/lib/client/projects/hooks";
 import { formatAbsolute } from "@/lib/client/time";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";

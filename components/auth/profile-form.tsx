@@ -64,7 +64,7 @@ function PasswordForm() {
       form.reset();
       toast("Password changed");
     } catch (err) {
-      if (isApiError(err) && err.code === "INVALID_CREDENTIALS") setErrors({ current_password: err.message });
+      if (isApiError(err) && err.code === "CURRENT_PASSWORD_WRONG") setErrors({ current_password: err.message });
       else if (isApiError(err)) setErrors({ ...err.fieldErrors(), form: Object.keys(err.fieldErrors()).length ? undefined : err.message });
       else setErrors({ form: "Could not change the password" });
     } finally {

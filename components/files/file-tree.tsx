@@ -2,8 +2,8 @@
 import { useMemo, useState } from "react";
 import { ChevronRight, File, Folder, FolderOpen } from "lucide-react";
 import clsx from "clsx";
-import { ancestorsOf, buildTree, type DirNode, type TreeNode } from "@/lib/client/vibecode-files";
-import type { WorkspaceFile } from "@/lib/client/vibecode-api";
+import { ancestorsOf, buildTree, type DirNode, type TreeNode } from "@/lib/client/vibecode/files";
+import type { WorkspaceFile } from "@/lib/client/vibecode/api";
 
 /** Big trees start with their folders closed; small ones open. */
 const OPEN_ALL_UP_TO = 150;

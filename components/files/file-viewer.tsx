@@ -2,8 +2,8 @@
 import { useMemo } from "react";
 import { FileQuestion, FileWarning, MousePointerClick } from "lucide-react";
 import { isApiError } from "@/lib/client/api";
-import { formatBytes } from "@/lib/client/vibecode-files";
-import { useFileContent } from "@/lib/client/vibecode-queries";
+import { formatBytes } from "@/lib/client/vibecode/files";
+import { useFileContent } from "@/lib/client/vibecode/hooks";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";

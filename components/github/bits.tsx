@@ -2,7 +2,7 @@
 import { useSyncExternalStore } from "react";
 import { CircleDot, GitMerge, GitPullRequest, GitPullRequestClosed, CircleCheck } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
-import type { Issue, PullRequest } from "@/lib/client/github";
+import type { Issue, PullRequest } from "@/lib/client/github/types";
 
 export function PrStatusBadge({ status }: { status: PullRequest["status"] }) {
   const [tone, Icon, label] =

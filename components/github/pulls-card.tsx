@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { ArrowRight, GitPullRequest } from "lucide-react";
 import type { Project } from "@/lib/client/types";
-import { useIssues, usePullRequests } from "@/lib/client/github";
+import { useIssues, usePullRequests } from "@/lib/client/github/hooks";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { IssueStatusBadge, PrStatusBadge } from "./bits";

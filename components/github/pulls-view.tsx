@@ -1,8 +1,9 @@
 "use client";
 import Link from "next/link";
 import { ArrowLeft, CircleDot, ExternalLink, GitBranch, GitPullRequest } from "lucide-react";
-import { useProject } from "@/lib/client/queries";
-import { useIssues, usePullRequests, type Issue, type PullRequest } from "@/lib/client/github";
+import { useProject } from "@/lib/client/projects/hooks";
+import { useIssues, usePullRequests } from "@/lib/client/github/hooks";
+import { type Issue, type PullRequest } from "@/lib/client/github/types";
 import { isDeleted } from "@/lib/client/types";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";

@@ -2,7 +2,8 @@
 import { AlertTriangle, Info, OctagonAlert, Sparkles } from "lucide-react";
 import clsx from "clsx";
 import { isApiError } from "@/lib/client/api";
-import { useReviews, useStartReview, type Review, type ReviewTarget, type Suggestion } from "@/lib/client/github";
+import { useReviews, useStartReview } from "@/lib/client/github/hooks";
+import { type Review, type ReviewTarget, type Suggestion } from "@/lib/client/github/types";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
 import { Spinner } from "@/components/ui/spinner";

@@ -3,7 +3,7 @@ import { useMemo } from "react";
 import { Activity } from "lucide-react";
 import type { FeedItem, Member } from "@/lib/client/types";
 import { describeEvent } from "@/lib/client/describe-event";
-import { useMembers, useProjectFeed } from "@/lib/client/queries";
+import { useMembers, useProjectFeed } from "@/lib/client/projects/hooks";
 import { useConnectionState, useRealtime } from "@/lib/client/realtime";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";

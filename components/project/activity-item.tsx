@@ -1,6 +1,6 @@
 import { Activity, Bot, CircleDot, Cog, FlaskConical, FolderGit2, GitPullRequest, Sparkles, Users, Workflow } from "lucide-react";
 import clsx from "clsx";
-import type { Envelope } from "@/lib/realtime/events";
+import type { AnyEnvelope } from "@/lib/contract";
 import type { EventLine } from "@/lib/client/describe-event";
 import { RelativeTime } from "@/components/ui/relative-time";
 
@@ -20,7 +20,7 @@ const FALLBACK = { icon: Activity, className: "bg-zinc-100 text-zinc-600 dark:bg
 
 const isFailure = (type: string) => /error|failed/.test(type) || type === "project.deleted";
 
-export function ActivityItem({ envelope, line, live }: { envelope: Envelope; line: EventLine; live: boolean }) {
+export function ActivityItem({ envelope, line, live }: { envelope: AnyEnvelope; line: EventLine; live: boolean }) {
   const family = FAMILIES.find((f) => f.test(envelope.type)) ?? FALLBACK;
   const Icon = family.icon;
   return (

@@ -4,7 +4,7 @@ import { UserPlus } from "lucide-react";
 import { isApiError } from "@/lib/client/api";
 import { accountsApi, type NewLink } from "@/lib/client/accounts";
 import { OneTimeLink } from "@/components/admin/one-time-link";
-import { useAddMember } from "@/lib/client/queries";
+import { useAddMember } from "@/lib/client/projects/hooks";
 import { toast } from "@/lib/client/toast";
 import type { ProjectRole } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";

@@ -1,7 +1,7 @@
 "use client";
 import { X } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useChangeMemberRole, useRemoveMember } from "@/lib/client/queries";
+import { useChangeMemberRole, useRemoveMember } from "@/lib/client/projects/hooks";
 import { toast } from "@/lib/client/toast";
 import type { Member, ProjectRole } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Users } from "lucide-react";
-import { useMembers } from "@/lib/client/queries";
+import { useMembers } from "@/lib/client/projects/hooks";
 import { useRealtime } from "@/lib/client/realtime";
 import { can, type Project } from "@/lib/client/types";
 import { Card, CardHeader } from "@/components/ui/card";

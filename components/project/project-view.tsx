@@ -1,6 +1,6 @@
 "use client";
 import { isApiError } from "@/lib/client/api";
-import { useProject } from "@/lib/client/queries";
+import { useProject } from "@/lib/client/projects/hooks";
 import { useRealtime } from "@/lib/client/realtime";
 import { useQueryClient } from "@tanstack/react-query";
 import { keys } from "@/lib/client/keys";

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { Copy, Eye, EyeOff, RefreshCw, Webhook } from "lucide-react";
 import type { Project } from "@/lib/client/types";
-import { useLinkInstanceWebhook, useMe, useRotateWebhookSecret, useWebhookSettings } from "@/lib/client/webhook";
+import { useLinkInstanceWebhook, useMe, useRotateWebhookSecret, useWebhookSettings } from "@/lib/client/github/webhook";
 import { toast, toastError } from "@/lib/client/toast";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Archive, ArchiveRestore, Pencil, Trash2 } from "lucide-react";
-import { useSetProjectStatus } from "@/lib/client/queries";
+import { useSetProjectStatus } from "@/lib/client/projects/hooks";
 import { can, type Project } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
 import { DeleteProjectDialog, EditProjectDialog } from "./project-dialogs";

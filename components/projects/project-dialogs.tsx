@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { useCreateProject, useDeleteProject, useUpdateProject } from "@/lib/client/queries";
+import { useCreateProject, useDeleteProject, useUpdateProject } from "@/lib/client/projects/hooks";
 import { useRealtime } from "@/lib/client/realtime";
 import { toast } from "@/lib/client/toast";
 import { can, type Project, type ProjectInput, type ProjectPatch } from "@/lib/client/types";

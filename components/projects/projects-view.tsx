@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Archive, FolderKanban, Plus } from "lucide-react";
-import { useProjects } from "@/lib/client/queries";
+import { useProjects } from "@/lib/client/projects/hooks";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";

@@ -2,8 +2,8 @@
 import Link from "next/link";
 import { ArrowRight, FlaskConical } from "lucide-react";
 import { useRealtime } from "@/lib/client/realtime";
-import { isFinished, runTitle, type TestRun } from "@/lib/client/runs";
-import { useRunCounts, useTestRuns } from "@/lib/client/runs-queries";
+import { isFinished, runTitle, type TestRun } from "@/lib/client/runs/api";
+import { useRunCounts, useTestRuns } from "@/lib/client/runs/hooks";
 import type { Project } from "@/lib/client/types";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import Link from "next/link";
 import { ArrowLeft } from "lucide-react";
 import { isApiError } from "@/lib/client/api";
-import { useProject } from "@/lib/client/queries";
+import { useProject } from "@/lib/client/projects/hooks";
 import { useRealtime } from "@/lib/client/realtime";
 import { isDeleted, type Project } from "@/lib/client/types";
 import { Card } from "@/components/ui/card";

@@ -1,7 +1,7 @@
 import { Ban, CircleCheck, CircleX, TimerOff, TriangleAlert } from "lucide-react";
 import clsx from "clsx";
-import { formatDuration, type RunStatus } from "@/lib/client/runs";
-import type { LiveRun } from "@/lib/client/runs-queries";
+import { formatDuration, type RunStatus } from "@/lib/client/runs/api";
+import type { LiveRun } from "@/lib/client/runs/hooks";
 
 const LOOK: Partial<Record<RunStatus, { icon: typeof Ban; className: string }>> = {
   passed: { icon: CircleCheck, className: "border-emerald-200 bg-emerald-50 text-emerald-900 dark:border-emerald-500/25 dark:bg-emerald-500/10 dark:text-emerald-200" },

@@ -2,8 +2,8 @@
 import { memo, useLayoutEffect, useRef, useState } from "react";
 import { ArrowDown, ExternalLink, ScrollText } from "lucide-react";
 import clsx from "clsx";
-import { logUrl } from "@/lib/client/runs";
-import type { LogLine } from "@/lib/client/use-job";
+import { logUrl } from "@/lib/client/runs/api";
+import type { LogLine } from "@/lib/client/runs/use-job";
 import { Card, CardHeader } from "@/components/ui/card";
 
 /** The command's output as it streams: follows the end unless you scroll up; stderr tinted. */

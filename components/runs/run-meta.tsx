@@ -2,7 +2,7 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { Bot } from "lucide-react";
 import { useConnectionState } from "@/lib/client/realtime";
-import { formatDuration, isFinished, type TestRun } from "@/lib/client/runs";
+import { formatDuration, isFinished, type TestRun } from "@/lib/client/runs/api";
 import { Badge } from "@/components/ui/badge";
 
 /** Re-render every `ms` while `active` (a run's elapsed time). */

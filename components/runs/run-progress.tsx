@@ -1,6 +1,6 @@
 import clsx from "clsx";
-import type { RunStatus } from "@/lib/client/runs";
-import type { RunProgress } from "@/lib/client/runs-queries";
+import type { RunStatus } from "@/lib/client/runs/api";
+import type { RunProgress } from "@/lib/client/runs/hooks";
 
 /** Keyframes for the indeterminate bar (React hoists and dedupes this <style>; globals.css stays shared). */
 const KEYFRAMES = "@keyframes run-indeterminate { 0% { left: -35%; } 100% { left: 100%; } }";

@@ -2,7 +2,7 @@
 import { memo, useMemo, useState } from "react";
 import { ChevronRight, ListChecks } from "lucide-react";
 import clsx from "clsx";
-import { countsOf, formatDuration, type ResultStatus, type TestResult } from "@/lib/client/runs";
+import { countsOf, formatDuration, type ResultStatus, type TestResult } from "@/lib/client/runs/api";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";

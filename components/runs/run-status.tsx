@@ -2,7 +2,7 @@ import { Ban, CircleCheck, CircleMinus, CircleX, Clock, TimerOff, TriangleAlert 
 import clsx from "clsx";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Spinner } from "@/components/ui/spinner";
-import { STATUS_LABEL, type ResultStatus, type RunStatus } from "@/lib/client/runs";
+import { STATUS_LABEL, type ResultStatus, type RunStatus } from "@/lib/client/runs/api";
 
 export const STATUS_TONE: Record<RunStatus, Tone> = {
   queued: "neutral",

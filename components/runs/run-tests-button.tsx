@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { Play } from "lucide-react";
 import clsx from "clsx";
-import { startErrorMessage, useStartRun } from "@/lib/client/runs-queries";
+import { startErrorMessage, useStartRun } from "@/lib/client/runs/hooks";
 import { toast } from "@/lib/client/toast";
 import { can, type Project } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";

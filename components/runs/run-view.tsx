@@ -2,8 +2,8 @@
 import { CircleStop, FlaskConical, SearchX, Terminal } from "lucide-react";
 import { isApiError } from "@/lib/client/api";
 import { useRealtime } from "@/lib/client/realtime";
-import { runTitle, shortId } from "@/lib/client/runs";
-import { useCancelRun, useTestRun, type LiveRun } from "@/lib/client/runs-queries";
+import { runTitle, shortId } from "@/lib/client/runs/api";
+import { useCancelRun, useTestRun, type LiveRun } from "@/lib/client/runs/hooks";
 import { can, type Project } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { ChevronRight } from "lucide-react";
-import { useProject } from "@/lib/client/queries";
+import { useProject } from "@/lib/client/projects/hooks";
 import { Logo } from "./logo";
 
 /** The project's name, live (the page reads the same cache entry, so no extra request). */

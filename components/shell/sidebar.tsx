@@ -4,7 +4,7 @@ import { usePathname } from "next/navigation";
 import { Bot, FolderKanban, KeyRound, ScrollText, Shield, UserRound, Users } from "lucide-react";
 import clsx from "clsx";
 import type { ReactNode } from "react";
-import { useProjects } from "@/lib/client/queries";
+import { useProjects } from "@/lib/client/projects/hooks";
 import { Logo } from "./logo";
 
 function NavItem({ href, icon, children, active, disabled }: { href: string; icon: ReactNode; children: ReactNode; active?: boolean; disabled?: boolean }) {

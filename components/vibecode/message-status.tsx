@@ -1,5 +1,5 @@
 import { Badge, type Tone } from "@/components/ui/badge";
-import type { MessageStatus } from "@/lib/client/vibecode-api";
+import type { MessageStatus } from "@/lib/client/vibecode/api";
 
 const LOOK: Record<MessageStatus, { label: string; tone: Tone; title: string }> = {
   pending: { label: "Queued", tone: "neutral", title: "Waiting for the model" },

@@ -5,8 +5,8 @@ import clsx from "clsx";
 import { Decoration, Diff, Hunk, findChangeByNewLineNumber, getChangeKey, type ViewType } from "react-diff-view";
 import "react-diff-view/style/index.css";
 import "./patch-diff.css";
-import { parsePatch, type DiffFile } from "@/lib/client/vibecode-diff";
-import type { Suggestion } from "@/lib/client/github";
+import { parsePatch, type DiffFile } from "@/lib/client/vibecode/diff";
+import type { Suggestion } from "@/lib/client/github/types";
 import { SuggestionCard } from "@/components/github/review-panel";
 
 /** AI suggestions of one file: under the line they name (react-diff-view widgets), or above the file. */

@@ -3,7 +3,7 @@ import { useState, type FormEvent, type KeyboardEvent } from "react";
 import { SendHorizontal, ServerCrash } from "lucide-react";
 import clsx from "clsx";
 import { isApiError } from "@/lib/client/api";
-import { useSendPrompt } from "@/lib/client/vibecode-queries";
+import { useSendPrompt } from "@/lib/client/vibecode/hooks";
 import { Button } from "@/components/ui/button";
 import { FormError, Textarea } from "@/components/ui/field";
 

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { ChevronRight, Coins, FolderTree, Plus, Sparkles } from "lucide-react";
 import { toastError } from "@/lib/client/toast";
 import { can, type Project } from "@/lib/client/types";
-import { useCreateSession, useSessions, useUsage } from "@/lib/client/vibecode-queries";
+import { useCreateSession, useSessions, useUsage } from "@/lib/client/vibecode/hooks";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";

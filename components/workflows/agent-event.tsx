@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { Brain, ChevronRight, CircleCheck, TriangleAlert, Wrench } from "lucide-react";
 import clsx from "clsx";
-import type { Envelope } from "@/lib/realtime/events";
+import type { AnyEnvelope } from "@/lib/contract";
 import { RelativeTime } from "@/components/ui/relative-time";
 
 type Data = Record<string, unknown>;
@@ -22,7 +22,7 @@ function Collapsible({ label, children, testId }: { label: string; children: Rea
 }
 
 /** One agent:* event, written for a person following the agent: thoughts as text, tool calls folded. */
-export function AgentEvent({ env }: { env: Envelope }) {
+export function AgentEvent({ env }: { env: AnyEnvelope }) {
   const d = env.data as Data;
   let icon: React.ReactNode;
   let body: React.ReactNode;

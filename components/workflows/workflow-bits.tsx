@@ -2,7 +2,7 @@ import { CircleCheck, CircleX } from "lucide-react";
 import clsx from "clsx";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Spinner } from "@/components/ui/spinner";
-import type { Workflow, WorkflowStatus } from "@/lib/client/workflows";
+import type { Workflow, WorkflowStatus } from "@/lib/contract";
 
 const TONE: Record<WorkflowStatus, Tone> = { running: "indigo", completed: "green", failed: "red" };
 const LABEL: Record<WorkflowStatus, string> = { running: "Running", completed: "Completed", failed: "Failed" };

@@ -2,7 +2,8 @@
 import { useEffect, useRef } from "react";
 import { Bot, ListChecks, ScrollText, SearchX, TriangleAlert } from "lucide-react";
 import { isApiError } from "@/lib/client/api";
-import { useWorkflow, type WorkflowDetail } from "@/lib/client/workflows";
+import type { WorkflowDetail } from "@/lib/contract";
+import { useWorkflow } from "@/lib/client/workflows/hooks";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";

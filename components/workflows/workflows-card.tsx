@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { ArrowRight, Workflow as WorkflowIcon } from "lucide-react";
-import { useWorkflows } from "@/lib/client/workflows";
+import { useWorkflows } from "@/lib/client/workflows/hooks";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { Workflow as WorkflowIcon } from "lucide-react";
-import { useWorkflows } from "@/lib/client/workflows";
+import { useWorkflows } from "@/lib/client/workflows/hooks";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";

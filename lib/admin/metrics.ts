@@ -1,6 +1,5 @@
 // Numbers for the admin page: read from this process's prom-client registry (counters are per process),
 // connections and rooms summed over every process (through the adapter), a sampled throughput history.
-import { z } from "zod";
 import { metrics } from "../metrics";
 import { connectionStats } from "../realtime/stats";
 import { getHub } from "../realtime/hub";
@@ -69,29 +68,9 @@ export function histogramQuantile(buckets: { le: number; count: number }[], q: n
   return prevLe;
 }
 
-export const AdminMetricsSchema = z.object({
-    generated_at: z.string(),
-    scope: z.object({ connections: z.enum(["cluster", "this_process"]), counters: z.literal("this_process") }),
-    connections: z.number().int(),
-    rooms: z.number().int().describe("rooms with at least one member (excluding user: rooms)"),
-    events: z.object({
-      published_total: z.number(),
-      delivered_total: z.number(),
-      published_per_second: z.number(),
-      delivered_per_second: z.number(),
-      replayed_total: z.number(),
-    }),
-    publish_latency_ms: z.object({ p50: z.number().nullable(), p99: z.number().nullable(), count: z.number() }),
-    rate_limit_refusals: z.record(z.string(), z.number()),
-    slow_client_disconnects: z.number(),
-    resyncs: z.number(),
-    llm_tokens: z.record(z.string(), z.number()),
-    health: z.object({ database: z.enum(["ok", "down"]), redis: z.enum(["ok", "down", "disabled"]) }),
-    memory: z.object({ rss_bytes: z.number(), heap_used_bytes: z.number() }),
-    throughput: z.array(z.object({ t: z.string(), published_per_second: z.number(), delivered_per_second: z.number() })),
-  });
+export { ZAdminMetricsSchema as AdminMetricsSchema, type AdminMetrics } from "../contract/admin";
+import type { AdminMetrics } from "../contract/admin";
 
-export type AdminMetrics = z.infer<typeof AdminMetricsSchema>;
 
 export async function adminMetrics(): Promise<AdminMetrics> {
   startThroughputSampler();

@@ -3,15 +3,16 @@
 // client's), masked once (lib/redact.ts) and fanned out to the workflow's project room and workflow:<id>.
 import { z } from "zod";
 import { getPrisma } from "../db";
-import { AppError, forbidden, notFound } from "../errors";
+import { AppError, forbidden, notFound, zodDetails } from "../errors";
 import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
-import { AGENT_WORK_DATA, rooms, type AgentWorkType } from "../realtime/events";
+import { AGENT_WORK_DATA, AGENT_WORK_TYPES, type AgentWorkType } from "../contract/agents";
+import { rooms } from "../contract/rooms";
 import { projectRole, requireRoleForChild } from "../auth/permissions";
 import type { Caller } from "../auth/identify";
 import { redact } from "../redact";
 
-export const AGENT_WORK_TYPES = Object.keys(AGENT_WORK_DATA) as AgentWorkType[];
+export { AGENT_WORK_TYPES };
 
 export const ZAgentEventBody = z.object({
   type: z.enum(AGENT_WORK_TYPES as [AgentWorkType, ...AgentWorkType[]]),
@@ -27,15 +28,15 @@ export async function publishAgentEvent(caller: Caller, workflowId: string, type
       "VALIDATION_FAILED",
       400,
       `Invalid ${type} data`,
-      parsed.error.issues.map((i) => ({ field: ["data", ...i.path].join("."), message: i.message })),
+      zodDetails(parsed.error, { prefix: ["data"] }),
     );
   }
   const prisma = getPrisma();
   const w = isUuid(workflowId) ? await prisma.workflow.findUnique({ where: { id: workflowId }, select: { id: true, projectId: true } }) : null;
-  if (!w || !(await projectRole(caller, w.projectId))) throw notFound("Workflow");
+  if (!w || !(await projectRole(caller, w.projectId))) throw notFound("Workflow", "workflow_id");
   const agent = await prisma.agent.findUnique({ where: { id: caller.agentId } });
   if (!agent) throw forbidden("This token's agent no longer exists");
-  if (agent.projectIds.length && !agent.projectIds.includes(w.projectId)) throw notFound("Workflow");
+  if (agent.projectIds.length && !agent.projectIds.includes(w.projectId)) throw notFound("Workflow", "workflow_id");
   // The table's agent.event: an agent token whose user is at least a member of the workflow's project.
   await requireRoleForChild(caller, w.projectId, "agent.event", "Workflow");
   // Client-sent workflow_id, agent_id, timestamp or source inside data are replaced by the server's.

@@ -15,11 +15,12 @@ import { checkProjectScope, kickSockets, tokenRoom } from "../auth/api-tokens";
 import type { Caller } from "../auth/identify";
 import type { PublicUser } from "../users/service";
 import { redact } from "../redact";
+import { AGENT_STATUSES, type Agent, type AgentStatus } from "../contract/agents";
+import { internalRooms } from "../contract/rooms";
 
-export const presenceRoom = (agentId: string) => `presence:${agentId}`;
+export const presenceRoom = internalRooms.presence;
 
-export const AGENT_STATUSES = ["online", "offline", "busy", "idle", "error"] as const;
-export type AgentStatus = (typeof AGENT_STATUSES)[number];
+export { AGENT_STATUSES, type AgentStatus };
 
 export const ZCreateAgent = z
   .object({
@@ -51,7 +52,7 @@ type AgentRow = {
   updatedAt: Date;
 };
 
-export function serializeAgent(a: AgentRow, connections = 0) {
+export function serializeAgent(a: AgentRow, connections = 0): Agent {
   const meta = (a.metadata && typeof a.metadata === "object" ? a.metadata : {}) as Record<string, unknown>;
   const { availability, ...metadata } = meta;
   return {

@@ -9,12 +9,14 @@ import { projectRole, requireAction } from "./permissions";
 import type { Caller } from "./identify";
 import { getHub } from "../realtime/hub";
 import { audit } from "../audit";
+import type { ApiToken } from "../contract/users";
+import { internalRooms } from "../contract/rooms";
 
 export const TOKEN_PREFIX = { personal: "sb_pat_", agent: "sb_agt_" } as const;
 export type TokenKind = keyof typeof TOKEN_PREFIX;
 
 /** Internal room of every socket authenticated with a token (not a contract room: clients cannot join it). */
-export const tokenRoom = (id: string) => `token:${id}`;
+export const tokenRoom = internalRooms.token;
 
 export const hashToken = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
 export const looksLikeApiToken = (s: string) => s.startsWith("sb_pat_") || s.startsWith("sb_agt_");
@@ -43,7 +45,7 @@ type TokenRow = {
   createdAt: Date;
 };
 
-export function serializeToken(t: TokenRow) {
+export function serializeToken(t: TokenRow): ApiToken {
   const now = Date.now();
   return {
     id: t.id,

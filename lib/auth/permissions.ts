@@ -12,8 +12,9 @@ import { AppError, forbidden, notFound } from "../errors";
 import { isUuid } from "../ids";
 import type { PublicUser } from "../users/service";
 
-export type ProjectRole = "owner" | "member" | "viewer";
-const RANK: Record<ProjectRole, number> = { viewer: 1, member: 2, owner: 3 };
+import { ROLE_RANK as RANK, type ProjectRole } from "../contract/users";
+
+export type { ProjectRole };
 
 /** What an action needs: a role in the project, any signed-in user (`user`) or an instance admin (`admin`). */
 export type Level = ProjectRole | "user" | "admin";

@@ -1,5 +1,5 @@
 // fetch wrapper for /api/v1: JSON in and out, the contract's error shape surfaced as ApiError.
-import type { Envelope } from "@/lib/realtime/events";
+import type { AnyEnvelope } from "@/lib/contract";
 import type { Me, Member, Project, ProjectInput, ProjectPatch, ProjectRole } from "./types";
 
 export type FieldError = { field: string; message: string };
@@ -81,5 +81,5 @@ export const api = {
     apiFetch<void>(`/projects/${enc(id)}/members/${enc(userId)}`, { method: "DELETE" }),
 
   projectEvents: (id: string, after: string, limit: number, signal?: AbortSignal) =>
-    apiFetch<{ events: Envelope[]; next_after: string }>(`/projects/${enc(id)}/events?after=${enc(after)}&limit=${limit}`, { signal }),
+    apiFetch<{ events: AnyEnvelope[]; next_after: string }>(`/projects/${enc(id)}/events?after=${enc(after)}&limit=${limit}`, { signal }),
 };

@@ -1,71 +1,19 @@
 // Envelopes → React Query cache. The socket never drives component state directly: it edits the cache.
-import { applyWorkflowEnvelope, workflowQueriesBehindRoom } from "./workflows";
+// Each domain's reducer (lib/client/<domain>/cache.ts, React-free) switches on env.type and ignores the rest.
+import { applyWorkflowEnvelope, workflowQueriesBehindRoom } from "./workflows/cache";
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
-import { parseRoom, type Envelope, type EventData } from "@/lib/realtime/events";
+import { parseRoom, type AnyEnvelope } from "@/lib/contract";
 import { keys } from "./keys";
 import { mergeFeed, type FeedBuffer, type FeedData } from "./feed";
-import { applyVibecodeEnvelope, vibecodeQueriesBehindProject } from "./vibecode-cache";
-import { applyRunEnvelope, runQueriesBehindProject } from "./runs-cache";
-import { agentQueriesBehindProject, applyAgentEnvelope } from "./agents";
-import { applyGithubEnvelope, githubQueriesBehindProject } from "./github";
-import { isDeleted, type DeletedProject, type Member, type Project, type ProjectState } from "./types";
+import { applyVibecodeEnvelope, vibecodeQueriesBehindProject } from "./vibecode/cache";
+import { applyRunEnvelope, runQueriesBehindProject } from "./runs/cache";
+import { agentQueriesBehindProject, applyAgentEnvelope } from "./agents/cache";
+import { applyGithubEnvelope, githubQueriesBehindProject } from "./github/cache";
+import { applyProjectEnvelope } from "./projects/cache";
 
 export type CacheContext = { qc: QueryClient; me: string; feedBuffer: FeedBuffer };
 
-const stripProject = <T extends Record<string, unknown>>(d: T) => {
-  const { changes: _c, updated_by: _u, created_by: _cr, ...rest } = d;
-  return rest as unknown as Omit<Project, "role">;
-};
-
-function updateList(qc: QueryClient, fn: (list: Project[]) => Project[]) {
-  qc.setQueryData<Project[]>(keys.projects, (old) => (old ? fn(old) : old));
-}
-
-/** Merge project fields into the list and the project's own entry (the caller's `role` is kept). */
-export function mergeProject(qc: QueryClient, fields: Omit<Project, "role"> & { role?: Project["role"] }, addIfMissing = false) {
-  updateList(qc, (list) => {
-    if (list.some((p) => p.id === fields.id)) return list.map((p) => (p.id === fields.id ? { ...p, ...fields } : p));
-    return addIfMissing && fields.role ? [{ ...fields, role: fields.role }, ...list] : list;
-  });
-  qc.setQueryData<ProjectState>(keys.project(fields.id), (old) => {
-    if (old && !isDeleted(old)) return { ...old, ...fields };
-    return !old && fields.role ? { ...fields, role: fields.role } : old;
-  });
-}
-
-/** The project is gone: out of the list; its page shows the "deleted" state. */
-export function markProjectDeleted(qc: QueryClient, d: { id: string; name: string; deleted_by: string }) {
-  updateList(qc, (list) => list.filter((p) => p.id !== d.id));
-  void qc.cancelQueries({ queryKey: keys.members(d.id) });
-  void qc.cancelQueries({ queryKey: keys.events(d.id) });
-  const marker: DeletedProject = { id: d.id, name: d.name, deleted: true, deleted_by: d.deleted_by };
-  qc.setQueryData<ProjectState>(keys.project(d.id), () => marker);
-}
-
-function updateMembers(qc: QueryClient, projectId: string, fn: (list: Member[]) => Member[]) {
-  qc.setQueryData<Member[]>(keys.members(projectId), (old) => (old ? fn(old) : old));
-}
-
-export function putMember(qc: QueryClient, m: Member) {
-  updateMembers(qc, m.project_id, (list) =>
-    list.some((x) => x.user_id === m.user_id) ? list.map((x) => (x.user_id === m.user_id ? m : x)) : [...list, m],
-  );
-}
-
-export function dropMember(qc: QueryClient, projectId: string, userId: string) {
-  updateMembers(qc, projectId, (list) => list.filter((m) => m.user_id !== userId));
-}
-
-const pickMember = (d: Member & Record<string, unknown>): Member => ({
-  project_id: d.project_id,
-  user_id: d.user_id,
-  email: d.email,
-  name: d.name,
-  role: d.role,
-  created_at: d.created_at,
-});
-
-function appendToFeed({ qc, feedBuffer }: CacheContext, projectId: string, env: Envelope) {
+function appendToFeed({ qc, feedBuffer }: CacheContext, projectId: string, env: AnyEnvelope) {
   const key = keys.events(projectId);
   const state = qc.getQueryState<FeedData>(key);
   if (state?.data) qc.setQueryData<FeedData>(key, (old) => old && { ...old, items: mergeFeed(old.items, [env], true) });
@@ -73,7 +21,7 @@ function appendToFeed({ qc, feedBuffer }: CacheContext, projectId: string, env: 
   // no feed query yet: its history fetch will include this (events are persisted before they are sent)
 }
 
-export function applyEnvelope(ctx: CacheContext, env: Envelope) {
+export function applyEnvelope(ctx: CacheContext, env: AnyEnvelope) {
   const { qc, me } = ctx;
   const room = parseRoom(env.room);
   if (room?.kind === "project" && room.id) appendToFeed(ctx, room.id, env);
@@ -82,41 +30,7 @@ export function applyEnvelope(ctx: CacheContext, env: Envelope) {
   applyAgentEnvelope(qc, env);
   applyWorkflowEnvelope(qc, env);
   applyGithubEnvelope(qc, env);
-
-  switch (env.type) {
-    case "project.created": {
-      const d = env.data as EventData<"project.created">;
-      // Only the creator's user room hears this; anyone else re-reads the list to learn their role.
-      if (d.created_by === me) mergeProject(qc, { ...stripProject(d), role: "owner" }, true);
-      else void qc.invalidateQueries({ queryKey: keys.projects });
-      return;
-    }
-    case "project.updated":
-      return mergeProject(qc, stripProject(env.data as EventData<"project.updated">));
-    case "project.deleted":
-      return markProjectDeleted(qc, env.data as EventData<"project.deleted">);
-    case "member.added":
-    case "member.updated": {
-      const m = pickMember(env.data as EventData<"member.added">);
-      putMember(qc, m);
-      if (m.user_id === me) refreshMyAccess(qc, m.project_id);
-      return;
-    }
-    case "member.removed": {
-      const d = env.data as EventData<"member.removed">;
-      dropMember(qc, d.project_id, d.user_id);
-      if (d.user_id === me) refreshMyAccess(qc, d.project_id);
-      return;
-    }
-    default:
-      return; // other types only feed the activity list (above)
-  }
-}
-
-/** My role in a project changed (or I gained/lost it): re-read what depends on it. */
-function refreshMyAccess(qc: QueryClient, projectId: string) {
-  void qc.invalidateQueries({ queryKey: keys.projects });
-  void qc.invalidateQueries({ queryKey: keys.project(projectId) });
+  applyProjectEnvelope(qc, me, env);
 }
 
 /** Queries whose data may predate a fresh join of `room` (and so may have missed its events). */

@@ -1,7 +1,7 @@
 // One line per envelope for the activity feed. Known types read as sentences; any other type
 // (later features add many) gets a generic summary of its data, so the feed never breaks.
-import type { Envelope } from "@/lib/realtime/events";
-import { formatDuration, STATUS_LABEL, type RunStatus } from "./runs";
+import type { AnyEnvelope } from "@/lib/contract";
+import { formatDuration, STATUS_LABEL, type RunStatus } from "./runs/api";
 
 export type EventLine = { actor: string | null; summary: string };
 
@@ -35,7 +35,7 @@ export function summarizeData(data: unknown, max = 140): string {
 const rank = (k: string) => (SALIENT.includes(k) ? SALIENT.indexOf(k) : SALIENT.length);
 
 /** `nameOf` turns a user id into a display name ("You" for the viewer), or null when unknown. */
-export function describeEvent(env: Envelope, nameOf: (userId: string) => string | null): EventLine {
+export function describeEvent(env: AnyEnvelope, nameOf: (userId: string) => string | null): EventLine {
   const d = env.data as Data;
   const actor = (id: unknown) => nameOf(str(id)) ?? "Someone";
   const object = (id: unknown, fallback?: string) => {

@@ -1,5 +1,5 @@
 // The activity feed's cache entry: newest first, capped, deduped by envelope id.
-import type { Envelope } from "@/lib/realtime/events";
+import type { AnyEnvelope } from "@/lib/contract";
 import type { FeedItem } from "./types";
 
 export const FEED_CAP = 200;
@@ -13,7 +13,7 @@ const byIdDesc = (a: FeedItem, b: FeedItem) => {
   return x === y ? 0 : x > y ? -1 : 1;
 };
 
-export function mergeFeed(items: FeedItem[], envelopes: Envelope[], live: boolean): FeedItem[] {
+export function mergeFeed(items: FeedItem[], envelopes: AnyEnvelope[], live: boolean): FeedItem[] {
   const have = new Set(items.map((i) => i.envelope.id));
   const added = envelopes.filter((e) => !have.has(e.id) && (have.add(e.id), true)).map((envelope) => ({ envelope, live }));
   if (added.length === 0) return items;
@@ -22,15 +22,15 @@ export function mergeFeed(items: FeedItem[], envelopes: Envelope[], live: boolea
 
 /** Live envelopes that arrive while a feed's history is still loading, merged when it lands. */
 export class FeedBuffer {
-  private byProject = new Map<string, Envelope[]>();
+  private byProject = new Map<string, AnyEnvelope[]>();
 
-  push(projectId: string, env: Envelope) {
+  push(projectId: string, env: AnyEnvelope) {
     const list = this.byProject.get(projectId) ?? [];
     list.push(env);
     this.byProject.set(projectId, list.slice(-FEED_CAP));
   }
 
-  take(projectId: string): Envelope[] {
+  take(projectId: string): AnyEnvelope[] {
     const list = this.byProject.get(projectId) ?? [];
     this.byProject.delete(projectId);
     return list;

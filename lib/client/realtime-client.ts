@@ -1,13 +1,13 @@
 // The browser side of the realtime protocol, free of React: connection state, reference-counted rooms
 // that survive reconnects (re-joined with `since` so missed events are replayed), and envelope dedupe.
-import { isEventType, type Envelope } from "@/lib/realtime/events";
+import { isEventType, type AnyEnvelope } from "@/lib/contract";
 import type { AppSocket } from "./socket";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
 
 export type RealtimeHandlers = {
   /** A new (not yet seen) envelope of any room this socket is in. */
-  onEnvelope(env: Envelope): void;
+  onEnvelope(env: AnyEnvelope): void;
   /** A room was joined without `since`: cached data read before the join may have missed events. */
   onFreshJoin(room: string): void;
   /**
@@ -26,8 +26,8 @@ const SEEN_MAX = 5_000;
 const OFFLINE_AFTER_FAILURES = 3;
 const AUTH_CODES = new Set(["AUTH_MISSING", "AUTH_FAILED"]);
 
-const isEnvelope = (v: unknown): v is Envelope =>
-  !!v && typeof v === "object" && typeof (v as Envelope).id === "string" && /^\d+$/.test((v as Envelope).id) && typeof (v as Envelope).room === "string";
+const isEnvelope = (v: unknown): v is AnyEnvelope =>
+  !!v && typeof v === "object" && typeof (v as AnyEnvelope).id === "string" && /^\d+$/.test((v as AnyEnvelope).id) && typeof (v as AnyEnvelope).room === "string";
 
 export class RealtimeClient {
   private state: ConnectionState = "connecting";
@@ -197,7 +197,7 @@ export class RealtimeClient {
     if (n > (this.lastId.get(room) ?? 0n)) this.lastId.set(room, n);
   }
 
-  private receive(env: Envelope) {
+  private receive(env: AnyEnvelope) {
     if (this.seen.has(env.id)) return;
     this.seen.add(env.id);
     if (this.seen.size > SEEN_MAX) {

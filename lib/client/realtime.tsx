@@ -2,13 +2,13 @@
 // The realtime provider: one RealtimeClient per signed-in tab, wired to the React Query cache.
 import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
 import { useQueryClient, type QueryKey } from "@tanstack/react-query";
-import { rooms } from "@/lib/realtime/events";
+import { rooms } from "@/lib/contract";
 import { applyEnvelope, queriesAfterReset, queriesBehindRoom } from "./cache";
 import { toast } from "./toast";
 import { FeedBuffer } from "./feed";
 import { RealtimeClient, type ConnectionState } from "./realtime-client";
 import { getSocket } from "./socket";
-import { useProjects } from "./queries";
+import { useProjects } from "./projects/hooks";
 
 type RealtimeContextValue = { client: RealtimeClient; feedBuffer: FeedBuffer; me: string };
 

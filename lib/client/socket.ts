@@ -1,6 +1,6 @@
 // One Socket.IO connection per tab, created on first use in the browser (cookie auth, same origin).
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/realtime/events";
+import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/contract";
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

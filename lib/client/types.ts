@@ -1,10 +1,10 @@
 // Shapes the dashboard reads from REST and the socket (server types re-used, never re-declared).
-import type { Envelope, TMember, TProject } from "@/lib/realtime/events";
+import { ROLE_RANK, type AnyEnvelope, type ProjectRole, type ProjectView, type TMember, type User } from "@/lib/contract";
 
-export type ProjectRole = TMember["role"];
-export type Project = TProject & { role: ProjectRole };
+export type { ProjectRole } from "@/lib/contract";
+export type Project = ProjectView;
 export type Member = TMember;
-export type Me = { id: string; email: string; name: string; role: "admin" | "user" };
+export type Me = User;
 
 /** What ["project", id] holds once a project.deleted event arrived. */
 export type DeletedProject = { id: string; name: string; deleted: true; deleted_by: string };
@@ -12,7 +12,7 @@ export type ProjectState = Project | DeletedProject;
 export const isDeleted = (p: ProjectState | undefined): p is DeletedProject => !!p && "deleted" in p;
 
 /** One feed line; `live` marks envelopes that arrived while the page was open (they animate in). */
-export type FeedItem = { envelope: Envelope; live: boolean };
+export type FeedItem = { envelope: AnyEnvelope; live: boolean };
 
 export type ProjectInput = {
   name: string;
@@ -22,7 +22,7 @@ export type ProjectInput = {
 };
 export type ProjectPatch = Partial<ProjectInput> & { status?: Project["status"] };
 
-const RANK: Record<ProjectRole, number> = { viewer: 1, member: 2, owner: 3 };
+const RANK = ROLE_RANK;
 
 /** What a role may do in a project; mirrors lib/auth/permissions on the server. */
 export function can(role: ProjectRole | undefined) {

@@ -3,6 +3,7 @@
 // instance-wide endpoint, of the projects an admin linked to it whose repository_url names the repository.
 // Listing for the REST API.
 import { verify } from "@octokit/webhooks-methods";
+import { AppError, toErrorResponse } from "../errors";
 import { z } from "zod";
 import { clientIp, readBodyBytes } from "../api/handler";
 import { isUuid } from "../ids";
@@ -18,6 +19,7 @@ import { requireAdmin, requireProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../users/service";
 import { githubRepoName, normaliseFullName } from "./repository";
 import { ZListQuery } from "./schemas";
+import type { WebhookDelivery } from "../contract/github";
 
 const SOURCE = "github_service";
 /** GitHub caps payloads at 25 MB, but PR/issue/push payloads are far smaller; 5 MB leaves room for big pushes. */
@@ -111,10 +113,11 @@ async function recordDelivery(r: Record_, status: string, error: string | null, 
 }
 
 function refuse(r: Record_, status: number, code: string, message: string, recordStatus = "refused"): Promise<Outcome> {
-  return recordDelivery(r, recordStatus, `${code}: ${message}`).then(() => ({ status, body: { error: { code, message } } }));
+  return recordDelivery(r, recordStatus, `${code}: ${message}`).then(() => error(status, code, message));
 }
 
-const error = (status: number, code: string, message: string, headers?: Record<string, string>): Outcome => ({ status, body: { error: { code, message } }, headers });
+/** A refusal in the contract's error shape, through the one mapper (lib/errors.ts). */
+const error = (status: number, code: string, message: string, headers?: Record<string, string>): Outcome => toErrorResponse(new AppError(code, status, message, undefined, headers));
 
 function tooMany(retryMs: number): Outcome {
   const seconds = Math.ceil(retryMs / 1000);
@@ -386,7 +389,7 @@ export function webhookOutcome(o: Outcome): Response {
 
 type DeliveryRow = NonNullable<Awaited<ReturnType<ReturnType<typeof getPrisma>["webhookDelivery"]["findUnique"]>>>;
 
-export function serializeDelivery(r: DeliveryRow) {
+export function serializeDelivery(r: DeliveryRow): WebhookDelivery {
   return {
     id: r.id,
     project_id: r.projectId,

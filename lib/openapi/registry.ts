@@ -9,6 +9,9 @@ extendZodWithOpenApi(z);
 
 export const registry = new OpenAPIRegistry();
 
+/** What each route declares it answers, by "<method> <path>" and status (test/integration/contract.test.ts parses real answers with it). */
+export const declaredResponses = new Map<string, Record<number, ZodType | undefined>>();
+
 registry.registerComponent("securitySchemes", "bearer", {
   type: "http",
   scheme: "bearer",
@@ -47,6 +50,7 @@ export function route(def: {
   errors?: number[];
 }) {
   const auth = def.auth ?? true;
+  declaredResponses.set(`${def.method} ${def.path}`, Object.fromEntries(Object.entries(def.responses).map(([status, r]) => [Number(status), r.schema])));
   const params = def.params ?? [...def.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const responses: Record<string, { description: string; content?: Record<string, { schema: ZodType }> }> = {};
   for (const [status, r] of Object.entries(def.responses)) {

@@ -10,7 +10,7 @@ import { gapAfter } from "./gaps";
 import type { Caller } from "../auth/identify";
 import { take } from "../limits";
 import { metrics } from "../metrics";
-import { AppError } from "../errors";
+import { AppError, toAckError, zodDetails } from "../errors";
 import { publishAgentEvent } from "../agents/events";
 import { setAgentStatus } from "../agents/service";
 import { refreshCredential } from "./credentials";
@@ -131,15 +131,8 @@ const handlers: Handlers = {
   },
 };
 
-/** Service errors as acks: 403 → FORBIDDEN, 400/404 → VALIDATION_FAILED (the contract's codes for agent commands). */
-function appErrorAck(e: unknown): AckError {
-  if (e instanceof AppError) {
-    if (e.status === 403) return err("FORBIDDEN", e.message);
-    if (e.status === 404) return err("VALIDATION_FAILED", e.message, [{ field: "workflow_id", message: e.message }]);
-    if (e.status === 400) return err("VALIDATION_FAILED", e.message, e.details);
-  }
-  throw e;
-}
+/** Service errors as acks, through the one mapper (lib/errors.ts toAckError). */
+const appErrorAck = (e: unknown): AckError => toAckError(e);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof ArrayBuffer);
@@ -189,7 +182,7 @@ async function dispatch(socket: AppSocket, name: CommandName, args: unknown[]) {
       err(
         "VALIDATION_FAILED",
         `Invalid ${name} payload`,
-        parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(payload)", message: i.message })),
+        zodDetails(parsed.error, { root: "(payload)" }),
       ),
     );
   }

@@ -1,7 +1,7 @@
 // What the model must answer for a review (validated with zod; the JSON Schema sent as response_format comes
 // from the same schema through z.toJSONSchema), and the stored/served review.
 import { z } from "zod";
-import { AI_CATEGORIES, ZAiSuggestionSchema } from "../realtime/events";
+import { AI_CATEGORIES } from "../contract/reviews";
 
 export const ZModelSuggestion = z.object({
   category: z.enum(AI_CATEGORIES),
@@ -20,20 +20,4 @@ export const ZModelReview = z.object({
 });
 export type TModelReview = z.infer<typeof ZModelReview>;
 
-export const ZReviewSchema = z.object({
-    id: z.string(),
-    project_id: z.string(),
-    target_type: z.enum(["pr", "code"]),
-    target_id: z.string(),
-    status: z.enum(["running", "completed", "failed"]),
-    model: z.string().nullable(),
-    summary: z.string().nullable(),
-    suggestions: z.array(ZAiSuggestionSchema),
-    token_usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() }).nullable(),
-    error: z.string().nullable(),
-    trace_id: z.string(),
-    created_by: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  });
-export type TReview = z.infer<typeof ZReviewSchema>;
+export { ZReviewSchema, type TReview } from "../contract/reviews";

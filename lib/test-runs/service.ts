@@ -15,6 +15,7 @@ import { fitBytes } from "../api/bounds";
 import { logPath, scheduleRun, stopLocalRun, stopLocalRunAndWait } from "./runner";
 import { requireSandbox } from "./sandbox";
 import { getConfig } from "../config";
+import type { RunStatus, TestResult, TestRun, TestRunDetail } from "../contract/test-runs";
 import type { ZCompleteRunSchema, ZCreateTestRunSchema, ZExternalResultsSchema } from "./schemas";
 
 const FINISHED = ["passed", "failed", "error", "cancelled", "timed_out"];
@@ -28,15 +29,16 @@ async function withLiveCounts<T extends RunRow>(runs: T[]): Promise<T[]> {
   return Promise.all(runs.map(async (r) => (ACTIVE.includes(r.status) ? { ...r, ...(await stored(r.id)) } : r)));
 }
 
-export function serializeRun(r: RunRow & { starter?: { name: string } | null }) {
+/** A run as REST answers it (the contract's TestRun; the starter's name is looked up by the caller). */
+export function serializeRun(r: RunRow & { starter?: { name: string } | null }): Omit<TestRun, "started_by_name"> {
   return {
     id: r.id,
     project_id: r.projectId,
     job_id: r.jobId,
-    source: r.source,
+    source: r.source as TestRun["source"],
     name: r.name,
     command: r.command,
-    status: r.status,
+    status: r.status as RunStatus,
     trace_id: r.traceId,
     started_by: r.startedBy,
     total: r.total,
@@ -95,7 +97,7 @@ export async function startTestRun(user: PublicUser, projectId: string, input: z
     room: rooms.project(projectId),
     source: "test_runner",
     traceId,
-    data: { test_run_id: run.id, job_id: job.id, status: run.status, source: run.source, name: run.name, started_by: user.id, started_by_name: user.name, command: run.command },
+    data: { test_run_id: run.id, job_id: job.id, status: run.status as RunStatus, source: input.source, name: run.name, started_by: user.id, started_by_name: user.name, command: run.command },
   });
   if (external) await createReporter(run, { seq: 0, total: run.total }).started({ command: null, started_by: user.id, source: "external" });
   else scheduleRun(run.id);
@@ -132,7 +134,7 @@ export async function stopProjectRuns(projectId: string) {
   return runs.map((r) => r.id);
 }
 
-export async function listTestRuns(user: PublicUser, projectId: string) {
+export async function listTestRuns(user: PublicUser, projectId: string): Promise<TestRun[]> {
   await requireProjectRole(user, projectId, "viewer");
   const runs = await withLiveCounts(await getPrisma().testRun.findMany({ where: { projectId }, orderBy: { createdAt: "desc" }, take: 50 }));
   const names = await starterNames(runs.map((r) => r.startedBy));
@@ -152,12 +154,12 @@ export const MAX_RESULTS_PAGE = 1000;
 /** Results after `afterSeq`, in order: at most `limit` rows and MAX_LIST_BYTES; `next_after` continues (null: the end). */
 async function resultsPage(runId: string, afterSeq: number, limit: number) {
   const rows = await getPrisma().testResult.findMany({ where: { runId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, take: limit + 1 });
-  const { items, truncated } = fitBytes(rows.slice(0, limit).map((r) => ({ seq: r.seq, name: r.name, status: r.status, duration_ms: r.durationMs, error: r.error })));
+  const { items, truncated } = fitBytes(rows.slice(0, limit).map((r) => ({ seq: r.seq, name: r.name, status: r.status as TestResult["status"], duration_ms: r.durationMs, error: r.error })));
   const more = truncated || rows.length > limit;
   return { results: items, next_after: more && items.length ? items.at(-1)!.seq : null };
 }
 
-export async function getTestRun(user: PublicUser, runId: string) {
+export async function getTestRun(user: PublicUser, runId: string): Promise<TestRunDetail> {
   const run = (await withLiveCounts([await loadRun(user, runId, "viewer")]))[0]!;
   const page = await resultsPage(runId, -1, RESULTS_INLINE);
   const names = await starterNames([run.startedBy]);

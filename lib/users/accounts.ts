@@ -382,7 +382,7 @@ export async function updateProfile(caller: Caller, input: z.infer<typeof ZUpdat
       await recordSignIn(ip, row.email, false);
       refuseCredential("current_password_wrong", "profile");
       await audit({ action: "user.password_change_failed", outcome: "failure", actor: actorOf(caller), target: { type: "user", id: caller.id } });
-      throw new AppError("INVALID_CREDENTIALS", 403, "The current password is wrong");
+      throw new AppError("CURRENT_PASSWORD_WRONG", 403, "The current password is wrong");
     }
     await recordSignIn(ip, row.email, true);
     data.passwordHash = await hashPassword(input.password);

@@ -19,6 +19,7 @@ import { enqueue, requireLlmQueueRoom } from "./queue";
 import { createAgentReporter } from "./agent";
 import { metrics } from "../metrics";
 import { fitBytes } from "../api/bounds";
+import type { Message, MessageStatus } from "../contract/vibecode";
 
 const SOURCE = "vibecode_service";
 const CHUNK_FLUSH_MS = 120;
@@ -26,7 +27,7 @@ const CHUNK_FLUSH_BYTES = 1024;
 
 type MessageRow = Awaited<ReturnType<ReturnType<typeof getPrisma>["message"]["findUniqueOrThrow"]>>;
 
-export function serializeMessage(m: MessageRow & { user?: { name: string; email: string } | null }, deciderName: string | null = null) {
+export function serializeMessage(m: MessageRow & { user?: { name: string; email: string } | null }, deciderName: string | null = null): Message {
   return {
     id: m.id,
     session_id: m.sessionId,
@@ -36,12 +37,12 @@ export function serializeMessage(m: MessageRow & { user?: { name: string; email:
     reply: m.reply,
     patch: m.patch,
     files: (m.files as PatchFile[] | null) ?? [],
-    status: m.status,
+    status: m.status as MessageStatus,
     error: m.error,
     trace_id: m.traceId,
     model: m.model,
     token_usage:
-      m.totalTokens === null ? null : { prompt_tokens: m.promptTokens, completion_tokens: m.completionTokens, total_tokens: m.totalTokens },
+      m.totalTokens === null ? null : { prompt_tokens: m.promptTokens ?? 0, completion_tokens: m.completionTokens ?? 0, total_tokens: m.totalTokens }, // the three are stored together
     commit_sha: m.commitSha,
     decided_by: m.decidedById,
     decided_by_name: m.decidedById ? deciderName : null,

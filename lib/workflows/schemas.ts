@@ -1,6 +1,6 @@
 // Request bodies of the workflow routes (also used by the OpenAPI document).
 import { z } from "zod";
-import { ZWorkflowSchema } from "../realtime/events";
+import { ZWorkflowSchema, ZWorkflowStepSchema } from "../contract/workflows";
 
 /** Lines longer than this are accepted but stored (and published) cut to this length. */
 export const MAX_LINE = 2000;
@@ -36,7 +36,6 @@ export const ZListWorkflowsQuerySchema = z.object({
   before: z.iso.datetime().optional().describe("only workflows created before this instant (the created_at of the last one of the previous page)"),
 });
 
-export const ZWorkflowStepSchema = z.object({ step: z.number(), name: z.string().nullable(), progress: z.number(), at: z.string() });
 
-export { ZWorkflowSchema };
+export { ZWorkflowSchema, ZWorkflowStepSchema };
 export type TWorkflow = z.infer<typeof ZWorkflowSchema>;

@@ -14,6 +14,7 @@ import { redact, redactString } from "../redact";
 import { fitBytes } from "../api/bounds";
 import type { PublicUser } from "../users/service";
 import { MAX_ERRORS, MAX_LINE, MAX_LOGS, MAX_STEPS, type TCreateWorkflow, type TProgressWorkflow, type TWorkflow, type ZListWorkflowsQuerySchema } from "./schemas";
+import type { WorkflowDetail } from "../contract/workflows";
 
 type WorkflowRow = {
   id: string;
@@ -59,7 +60,7 @@ export function serializeWorkflow(w: WorkflowRow): TWorkflow {
 }
 
 /** The workflow with its stored timeline, logs and errors. */
-export function serializeWorkflowDetail(w: WorkflowRow) {
+export function serializeWorkflowDetail(w: WorkflowRow): Pick<WorkflowDetail, keyof TWorkflow | "steps" | "logs" | "errors"> {
   return { ...serializeWorkflow(w), steps: asArray(w.steps) as Step[], logs: asArray(w.logs) as string[], errors: asArray(w.errors) as string[] };
 }
 

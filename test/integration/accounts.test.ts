@@ -283,7 +283,7 @@ describe("accounts with sign-up closed", { timeout: 180_000 }, () => {
     expect(without.body.error.details[0].field).toBe("current_password");
     const wrong = await s.request("PATCH", "/api/v1/me", { token: dave.token, body: { password: "new-password-123", current_password: "not-my-password" } });
     expect(wrong.status).toBe(403);
-    expect(wrong.body.error.code).toBe("INVALID_CREDENTIALS");
+    expect(wrong.body.error.code).toBe("CURRENT_PASSWORD_WRONG");
     expect((await signIn(s, dave.email, PASSWORD)).status).toBe(200); // unchanged
     const ok = await s.request("PATCH", "/api/v1/me", { token: dave.token, body: { password: "new-password-123", current_password: PASSWORD } });
     expect(ok.status).toBe(200);

@@ -142,7 +142,7 @@ route({
   path: "/api/v1/me",
   tag: "Auth",
   summary: "Change one's own name and/or password (a new password needs current_password)",
-  description: "A wrong current password answers 403 INVALID_CREDENTIALS and counts as a failed sign-in (the same limits per address and per account).",
+  description: "A wrong current password answers 403 CURRENT_PASSWORD_WRONG and counts as a failed sign-in (the same limits per address and per account).",
   body: ZUpdateProfile,
   responses: { 200: { description: "The caller", schema: z.object({ user: ZUserSchema }) } },
   errors: [403],

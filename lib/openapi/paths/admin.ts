@@ -1,6 +1,6 @@
 // Admin-only routes.
 import { route } from "../registry";
-import { AdminMetricsSchema } from "../../admin/metrics";
+import { ZAdminMetricsSchema as AdminMetricsSchema } from "../../contract/admin";
 
 route({
   method: "get",

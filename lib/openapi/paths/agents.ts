@@ -1,25 +1,11 @@
 // Agents and their presence (lib/agents/service.ts), agent work events (lib/agents/events.ts).
-import { z } from "zod";
 import { route } from "../registry";
 import { ZAgentStatus, ZCreateAgent } from "@/lib/agents/service";
 import { ZAgentEventBody } from "@/lib/agents/events";
+import { ZAgentListResponse, ZAgentSchema, ZPublishedResponse } from "@/lib/contract/agents";
 
-const Agent = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    kind: z.string(),
-    project_ids: z.array(z.string()),
-    status: z.enum(["online", "offline", "busy", "idle", "error"]),
-    availability: z.number().nullable(),
-    metadata: z.record(z.string(), z.unknown()),
-    last_seen_at: z.string().nullable(),
-    connections: z.number(),
-    created_by: z.string().nullable(),
-    created_at: z.string(),
-  })
-  .meta({ id: "Agent" });
-const Agents = z.object({ agents: z.array(Agent) });
+const Agent = ZAgentSchema;
+const Agents = ZAgentListResponse;
 
 route({
   method: "post",
@@ -62,6 +48,6 @@ route({
   summary: "An agent (agent token only) reports agent:thought/tool_call/result/error; stamped, redacted, fanned out to the project and workflow rooms",
   tag: "agents",
   body: ZAgentEventBody,
-  responses: { 202: { description: "Published", schema: z.object({ id: z.string() }) } },
+  responses: { 202: { description: "Published", schema: ZPublishedResponse } },
   errors: [403],
 });

@@ -1,7 +1,6 @@
-import { z } from "zod";
 import { route } from "../registry";
 import { ZRegisterSchema, ZTokenRequestSchema } from "../../users/schemas";
-import { ZUserSchema } from "./common";
+import { ZTokenResponse, ZUserResponse } from "../../contract/users";
 
 route({
   method: "post",
@@ -11,7 +10,7 @@ route({
   summary: "Create an account (the first account becomes admin); with ALLOW_SIGNUP=false only with `invite` (an invite link's secret)",
   description: "403 SIGNUP_DISABLED without an invite when sign-up is closed; 400 INVITE_INVALID with details.reason unknown | used | expired | revoked | email_mismatch.",
   body: ZRegisterSchema,
-  responses: { 201: { description: "The new account", schema: z.object({ user: ZUserSchema }) } },
+  responses: { 201: { description: "The new account", schema: ZUserResponse } },
   errors: [403, 409],
 });
 
@@ -25,7 +24,7 @@ route({
   responses: {
     200: {
       description: "A Bearer token",
-      schema: z.object({ token: z.string(), token_type: z.literal("Bearer"), expires_at: z.string(), user: ZUserSchema }),
+      schema: ZTokenResponse,
     },
   },
   description:
@@ -38,5 +37,5 @@ route({
   path: "/api/v1/me",
   tag: "Auth",
   summary: "The signed-in user",
-  responses: { 200: { description: "The caller", schema: z.object({ user: ZUserSchema }) } },
+  responses: { 200: { description: "The caller", schema: ZUserResponse } },
 });

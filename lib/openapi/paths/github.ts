@@ -1,21 +1,24 @@
 // GitHub: the webhook receiver and the pull requests / issues it records.
 import { z } from "zod";
 import { route } from "../registry";
-import { ZIssueSchema, ZPullRequestSchema } from "../../realtime/events";
-import { ZListQuery, ZWebhookDeliverySchema, ZWebhookLinkSchema, ZWebhookSettingsSchema } from "../../github/schemas";
+import {
+  ZDeliveryListResponse,
+  ZIssueListResponse,
+  ZPullRequestListResponse,
+  ZWebhookAcceptedResponse,
+  ZWebhookDuplicateResponse,
+  ZWebhookSettingsSchema as WebhookSettings,
+} from "../../contract/github";
+import { ZListQuery, ZWebhookLinkSchema } from "../../github/schemas";
 
-const WebhookSettings = ZWebhookSettingsSchema.meta({ id: "WebhookSettings" });
-const WebhookDelivery = ZWebhookDeliverySchema.meta({ id: "WebhookDelivery" });
 const WebhookAnswer = {
-  200: { description: "A delivery id this endpoint accepted before", schema: z.object({ duplicate: z.literal(true) }) },
+  200: { description: "A delivery id this endpoint accepted before", schema: ZWebhookDuplicateResponse },
   202: {
     description: "Accepted (projects: how many projects it reached; ignored/reason when nothing was done). ping answers {ok, zen}",
-    schema: z.object({ accepted: z.boolean().optional(), projects: z.number().optional(), ignored: z.boolean().optional(), reason: z.string().optional(), ok: z.boolean().optional(), zen: z.string().nullable().optional() }),
+    schema: ZWebhookAcceptedResponse,
   },
 };
 
-const PullRequest = ZPullRequestSchema.meta({ id: "PullRequest" });
-const Issue = ZIssueSchema.meta({ id: "Issue" });
 
 route({
   method: "post",
@@ -77,7 +80,7 @@ route({
   summary: "Pull requests recorded from GitHub webhooks, newest first (status: open, closed, merged; comma-separated)",
   tag: "GitHub",
   query: ZListQuery,
-  responses: { 200: { description: "Pull requests", schema: z.object({ pull_requests: z.array(PullRequest), truncated: z.boolean().describe("more rows matched than fit in 2 MB") }) } },
+  responses: { 200: { description: "Pull requests", schema: ZPullRequestListResponse } },
 });
 
 route({
@@ -86,7 +89,7 @@ route({
   summary: "Issues recorded from GitHub webhooks, newest first (status: open, closed, deleted; comma-separated)",
   tag: "GitHub",
   query: ZListQuery,
-  responses: { 200: { description: "Issues", schema: z.object({ issues: z.array(Issue), truncated: z.boolean().describe("more rows matched than fit in 2 MB") }) } },
+  responses: { 200: { description: "Issues", schema: ZIssueListResponse } },
 });
 
 route({
@@ -98,9 +101,7 @@ route({
   responses: {
     200: {
       description: "Deliveries, newest first",
-      schema: z.object({
-        deliveries: z.array(WebhookDelivery),
-      }),
+      schema: ZDeliveryListResponse,
     },
   },
   errors: [403],

@@ -2,14 +2,14 @@ import { z } from "zod";
 import { route } from "../registry";
 import { ZInviteWithSecret } from "./accounts";
 import { ZAddMemberSchema, ZCreateProjectSchema, ZEventsQuerySchema, ZUpdateMemberSchema, ZUpdateProjectSchema } from "../../projects/schemas";
-import { ZEnvelopeSchema, ZMemberSchema, ZProjectViewSchema } from "./common";
+import { ZMemberListResponse, ZMemberSchema, ZProjectEventsResponse, ZProjectListResponse, ZProjectViewSchema } from "../../contract/projects";
 
 route({
   method: "get",
   path: "/api/v1/projects",
   tag: "Projects",
   summary: "The projects the caller can see",
-  responses: { 200: { description: "Projects with the caller's role", schema: z.object({ projects: z.array(ZProjectViewSchema) }) } },
+  responses: { 200: { description: "Projects with the caller's role", schema: ZProjectListResponse } },
 });
 route({
   method: "post",
@@ -56,13 +56,7 @@ route({
   responses: {
     200: {
       description: "A page of events",
-      schema: z.object({
-        events: z.array(ZEnvelopeSchema),
-        next_after: z.string(),
-        reset: z.boolean().describe("events after `after` were deleted by retention: the history returned is partial"),
-        oldest_id: z.string().nullable().describe("the oldest event of the room still kept (null: none)"),
-        latest_id: z.string().nullable().describe("the room's newest event id (null: the room never had one)"),
-      }),
+      schema: ZProjectEventsResponse,
     },
   },
 });
@@ -72,7 +66,7 @@ route({
   path: "/api/v1/projects/{id}/members",
   tag: "Members",
   summary: "The project's members",
-  responses: { 200: { description: "Members", schema: z.object({ members: z.array(ZMemberSchema) }) } },
+  responses: { 200: { description: "Members", schema: ZMemberListResponse } },
 });
 route({
   method: "post",

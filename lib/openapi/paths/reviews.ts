@@ -1,10 +1,6 @@
 // AI reviews of pull requests and vibecode patches.
-import { z } from "zod";
 import { route } from "../registry";
-import { ZReviewSchema } from "../../reviews/schemas";
-
-const Review = ZReviewSchema.meta({ id: "Review" });
-const Started = z.object({ review_id: z.string(), trace_id: z.string(), status: z.literal("running") });
+import { ZReviewListResponse, ZReviewSchema as Review, ZReviewStartedResponse as Started } from "../../contract/reviews";
 const started = {
   202: { description: "Started: ai.suggestion events, then ai.analysis_complete, follow in the project room with this trace_id", schema: Started },
 };
@@ -37,12 +33,12 @@ route({
   path: "/api/v1/pull-requests/{id}/reviews",
   summary: "A pull request's reviews, newest first",
   tag: "Reviews",
-  responses: { 200: { description: "Reviews", schema: z.object({ reviews: z.array(Review) }) } },
+  responses: { 200: { description: "Reviews", schema: ZReviewListResponse } },
 });
 route({
   method: "get",
   path: "/api/v1/sessions/{id}/messages/{messageId}/reviews",
   summary: "A vibecode message's patch reviews, newest first",
   tag: "Reviews",
-  responses: { 200: { description: "Reviews", schema: z.object({ reviews: z.array(Review) }) } },
+  responses: { 200: { description: "Reviews", schema: ZReviewListResponse } },
 });

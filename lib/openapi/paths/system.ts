@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { route } from "../registry";
+import { ZHealthSchema, ZSocketStatsSchema } from "../../contract/admin";
 
 route({
   method: "get",
@@ -8,7 +9,7 @@ route({
   auth: false,
   summary: "Liveness and dependency checks",
   responses: {
-    200: { description: "Healthy", schema: z.object({ status: z.enum(["ok", "degraded"]), checks: z.object({ database: z.enum(["ok", "down"]), redis: z.enum(["ok", "down", "disabled"]) }) }) },
+    200: { description: "Healthy", schema: ZHealthSchema },
     503: { description: "Degraded (the database or Redis is down)" },
   },
 });
@@ -28,7 +29,7 @@ route({
   responses: {
     200: {
       description: "Stats",
-      schema: z.object({ connections: z.number(), rooms: z.record(z.string(), z.number()), partial: z.literal(true).optional() }),
+      schema: ZSocketStatsSchema,
     },
   },
   errors: [403],

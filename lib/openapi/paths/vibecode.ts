@@ -1,39 +1,15 @@
-import { z } from "zod";
 import { route } from "../registry";
 import { ZFileQuerySchema, ZPostMessageSchema, ZSessionQuerySchema } from "../../vibecode/schemas";
-import { EVENTS } from "../../realtime/events";
-
-const ZPatchFile = z.object({ path: z.string(), additions: z.number(), deletions: z.number() });
-const ZTokenUsage = EVENTS.vibecode_response.shape.token_usage;
-
-const ZMessage = z
-  .object({
-    id: z.string(),
-    session_id: z.string(),
-    user_id: z.string(),
-    user_name: z.string().nullable(),
-    prompt: z.string(),
-    reply: z
-      .string()
-      .nullable()
-      .describe(
-        "The answer. While status is streaming: the text streamed so far (vibecode_chunk events whose offset + content length exceeds its length continue it)",
-      ),
-    patch: z.string().nullable(),
-    files: z.array(ZPatchFile),
-    status: z.string().describe("pending | streaming | proposed | answered | applied | rejected | failed"),
-    error: z.string().nullable(),
-    trace_id: z.string().nullable(),
-    model: z.string().nullable(),
-    token_usage: ZTokenUsage,
-    commit_sha: z.string().nullable(),
-    decided_by: z.string().nullable(),
-    decided_by_name: z.string().nullable(),
-    workflow_id: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .meta({ id: "Message" });
+import {
+  ZFileContentSchema,
+  ZFileTreeSchema,
+  ZMessageAcceptedResponse,
+  ZMessageSchema as ZMessage,
+  ZSessionCreatedResponse,
+  ZSessionListResponse,
+  ZSessionSchema,
+  ZUsageSchema,
+} from "../../contract/vibecode";
 
 route({
   method: "get",
@@ -43,20 +19,7 @@ route({
   responses: {
     200: {
       description: "Sessions",
-      schema: z.object({
-        sessions: z.array(
-          z.object({
-            id: z.string(),
-            project_id: z.string(),
-            title: z.string().nullable(),
-            user_id: z.string(),
-            user_name: z.string(),
-            message_count: z.number(),
-            created_at: z.string(),
-            updated_at: z.string(),
-          }),
-        ),
-      }),
+      schema: ZSessionListResponse,
     },
   },
 });
@@ -65,7 +28,7 @@ route({
   path: "/api/v1/projects/{id}/sessions",
   tag: "Vibecode",
   summary: "Start a vibecode session (members); publishes session.created",
-  responses: { 201: { description: "The session", schema: z.object({ session_id: z.string(), project_id: z.string(), created_at: z.string() }) } },
+  responses: { 201: { description: "The session", schema: ZSessionCreatedResponse } },
   errors: [403],
 });
 route({
@@ -77,7 +40,7 @@ route({
   responses: {
     200: {
       description: "The session",
-      schema: z.object({ id: z.string(), project_id: z.string(), title: z.string().nullable(), user_id: z.string(), created_at: z.string(), messages: z.array(ZMessage), next_before: z.string().nullable() }),
+      schema: ZSessionSchema,
     },
   },
 });
@@ -87,7 +50,7 @@ route({
   tag: "Vibecode",
   summary: "Ask the LLM; the answer streams as vibecode_chunk events and ends with vibecode_response",
   body: ZPostMessageSchema,
-  responses: { 202: { description: "Accepted", schema: z.object({ message_id: z.string(), trace_id: z.string(), status: z.literal("pending") }) } },
+  responses: { 202: { description: "Accepted", schema: ZMessageAcceptedResponse } },
   errors: [403, 503],
 });
 for (const action of ["apply", "reject"] as const) {
@@ -108,7 +71,7 @@ route({
   responses: {
     200: {
       description: "Usage",
-      schema: z.object({ month: z.string(), prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number(), messages: z.number() }),
+      schema: ZUsageSchema,
     },
   },
 });
@@ -120,12 +83,7 @@ route({
   responses: {
     200: {
       description: "File tree",
-      schema: z.object({
-        files: z.array(z.object({ path: z.string(), size: z.number() })).describe("at most 20,000 paths and 2 MB, in path order"),
-        truncated: z.boolean(),
-        total_files: z.number(),
-        head: z.object({ sha: z.string(), subject: z.string(), author: z.string(), date: z.string() }).nullable(),
-      }),
+      schema: ZFileTreeSchema,
     },
   },
 });
@@ -138,7 +96,7 @@ route({
   responses: {
     200: {
       description: "The file",
-      schema: z.object({ path: z.string(), size: z.number(), binary: z.boolean(), truncated: z.boolean(), content: z.string().nullable() }),
+      schema: ZFileContentSchema,
     },
   },
 });

@@ -1,17 +1,13 @@
-import { z } from "zod";
 import { route } from "../registry";
+import { ZWorkflowDetailSchema, ZWorkflowListResponse, ZWorkflowViewSchema as Workflow } from "../../contract/workflows";
 import {
   ZCompleteWorkflowSchema,
   ZCreateWorkflowSchema,
   ZFailWorkflowSchema,
   ZListWorkflowsQuerySchema,
   ZProgressWorkflowSchema,
-  ZWorkflowSchema,
-  ZWorkflowStepSchema,
 } from "../../workflows/schemas";
-import { ZEnvelopeSchema } from "./common";
 
-const Workflow = ZWorkflowSchema.meta({ id: "Workflow" });
 const refusals =
   "409 INVALID_TRANSITION: the workflow is already completed or failed, or progress / current_step would go back. " +
   "400 VALIDATION_FAILED: progress outside 0–100, current_step beyond total_steps, malformed body.";
@@ -31,7 +27,7 @@ route({
   tag: "Workflows",
   summary: "The project's workflows, newest first (page with `before` = next_before)",
   query: ZListWorkflowsQuerySchema,
-  responses: { 200: { description: "A page", schema: z.object({ workflows: z.array(Workflow), next_before: z.string().nullable() }) } },
+  responses: { 200: { description: "A page", schema: ZWorkflowListResponse } },
 });
 route({
   method: "get",
@@ -42,14 +38,7 @@ route({
   responses: {
     200: {
       description: "The workflow",
-      schema: Workflow.extend({
-        steps: z.array(ZWorkflowStepSchema),
-        logs: z.array(z.string()),
-        errors: z.array(z.string()),
-        events: z.array(ZEnvelopeSchema),
-        events_truncated: z.boolean().describe("older events of the room were left out (at most 500 and 2 MB are included): replay them with since"),
-        last_event_id: z.string(),
-      }),
+      schema: ZWorkflowDetailSchema,
     },
   },
 });

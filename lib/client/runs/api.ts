@@ -1,38 +1,13 @@
 // Test runs in the browser: the REST shapes, the calls, and merges that keep a run's snapshots in order
 // (REST reads and live events can arrive in any order; a run never moves backwards).
-import { ApiError, apiFetch } from "./api";
+import type { RunStatus, TestResult, TestRun as ContractTestRun } from "@/lib/contract";
+import { ApiError, apiFetch } from "../api";
 
-export type RunStatus = "queued" | "running" | "cancelling" | "passed" | "failed" | "error" | "cancelled" | "timed_out";
-export type ResultStatus = "passed" | "failed" | "skipped";
-
-export type TestRun = {
-  id: string;
-  project_id: string;
-  job_id: string;
-  source: "local" | "external";
-  name: string | null;
-  command: string | null;
-  status: RunStatus;
-  trace_id: string | null;
-  started_by: string | null;
-  started_by_name: string | null;
-  total: number | null;
-  passed: number;
-  failed: number;
-  skipped: number;
-  duration_ms: number | null;
-  exit_code: number | null;
-  error: string | null;
-  /** What read the results ("vitest", "tap+junit", …); null until something did. */
-  reader: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-  created_at: string;
+export type { ResultStatus, RunStatus, TestResult } from "@/lib/contract";
+export type TestRun = ContractTestRun & {
   /** Client-only: how many results (by seq) the live counts above include while the run is going. */
   counted?: number;
 };
-
-export type TestResult = { seq: number; name: string; status: ResultStatus; duration_ms: number | null; error: string | null };
 export type TestRunDetail = TestRun & { results: TestResult[] };
 
 const enc = encodeURIComponent;

@@ -1,6 +1,5 @@
-import type { NextConfig } from "next";
-
-const nextConfig: NextConfig = {
+/** @type {import("next").NextConfig} */
+const nextConfig = {
   // Native-ish and wasm-heavy server packages stay outside the bundle.
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "bcryptjs", "prom-client", "rate-limiter-flexible"],
   // `npm run typecheck` (part of `npm test`) checks types; the build only compiles.

@@ -2,11 +2,11 @@
 // Test-run hooks: REST for the first read; runs-cache.ts keeps the same entries live from the socket.
 import { useMemo } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { rooms } from "@/lib/realtime/events";
-import { isApiError } from "./api";
-import { keys } from "./keys";
-import { useRoom } from "./realtime";
-import { toast } from "./toast";
+import { rooms } from "@/lib/contract";
+import { isApiError } from "../api";
+import { keys } from "../keys";
+import { useRoom } from "../realtime";
+import { toast } from "../toast";
 import { useJob, type JobView } from "./use-job";
 import {
   countsOf,
@@ -19,7 +19,7 @@ import {
   type TestResult,
   type TestRun,
   type TestRunDetail,
-} from "./runs";
+} from "./api";
 
 /** The project's latest runs, newest first, live (new runs appear, statuses and counts change). */
 export function useTestRuns(projectId: string, enabled = true) {

@@ -2,33 +2,11 @@
 // A project's own GitHub webhook settings (owners and admins): URL, secret, rotation, the admin's link to the
 // instance-wide endpoint, and the last deliveries. REST only; the secret is never in an event.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { apiFetch } from "./api";
-import type { Me } from "./types";
+import { apiFetch } from "../api";
+import type { WebhookSettings } from "@/lib/contract";
+import type { Me } from "../types";
 
-export type WebhookDelivery = {
-  id: string;
-  project_id: string | null;
-  delivery_id: string | null;
-  event: string | null;
-  action: string | null;
-  repository: string | null;
-  status: string;
-  error: string | null;
-  project_count: number;
-  received_at: string;
-};
-export type WebhookSettings = {
-  project_id: string;
-  path: string;
-  url: string;
-  content_type: "application/json";
-  events: string[];
-  secret: string;
-  secret_rotated_at: string | null;
-  linked_to_instance_webhook: boolean;
-  instance_webhook_configured: boolean;
-  recent_deliveries: WebhookDelivery[];
-};
+export type { WebhookDelivery, WebhookSettings } from "@/lib/contract";
 
 const key = (projectId: string) => ["webhook", projectId] as const;
 const path = (projectId: string) => `/projects/${encodeURIComponent(projectId)}/webhook`;

@@ -2,10 +2,10 @@
 // The same test_* event reaches both the project room and the job room (two envelopes): every merge
 // here is idempotent (results by seq, status only forwards), so either order and both copies are fine.
 import type { QueryClient } from "@tanstack/react-query";
-import { parseRoom, type Envelope, type EventData, type EventType } from "@/lib/realtime/events";
-import { keys } from "./keys";
-import { mergeResults, mergeRun, stageOf, type RunStatus, type TestResult, type TestRun, type TestRunDetail } from "./runs";
-import type { Member } from "./types";
+import { parseRoom, type AnyEnvelope, type Envelope, type EventData } from "@/lib/contract";
+import { keys } from "../keys";
+import { mergeResults, mergeRun, stageOf, type RunStatus, type TestResult, type TestRun, type TestRunDetail } from "./api";
+import type { Member } from "../types";
 
 /* ---------- a job's live state (job:<id> room) ---------- */
 
@@ -31,7 +31,7 @@ export type JobState = {
   log: LogLine[];
   /** Lines dropped from the front to keep the panel at LOG_CAP. */
   logDropped: number;
-  events: Envelope[];
+  events: AnyEnvelope[];
 };
 
 export const emptyJob = (jobId: string): JobState => ({
@@ -52,26 +52,25 @@ export const emptyJob = (jobId: string): JobState => ({
 const newer = (a: string, b: string) => BigInt(a) > BigInt(b);
 const forward = (from: RunStatus | null, to: RunStatus): RunStatus => (from && stageOf(from) > stageOf(to) ? from : to);
 
-export function reduceJob(s: JobState, env: Envelope): JobState {
+export function reduceJob(s: JobState, env: AnyEnvelope): JobState {
   if (!newer(env.id, s.lastEventId)) return s; // replayed or already seen
   const next: JobState = { ...s, lastEventId: env.id, events: [...s.events.slice(-(EVENTS_CAP - 1)), env] };
-  const d = env.data as Record<string, unknown>;
   switch (env.type) {
     case "test_started": {
-      const t = d as EventData<"test_started">;
+      const t = env.data;
       return { ...next, runId: t.test_run_id, runStatus: forward(s.runStatus, "running"), total: t.total ?? s.total };
     }
     case "test_result": {
-      const r = d as EventData<"test_result">;
+      const r = env.data;
       const result: TestResult = { seq: r.seq, name: r.name, status: r.status, duration_ms: r.duration_ms, error: r.error ?? null };
       return { ...next, runId: r.test_run_id, runStatus: forward(s.runStatus, "running"), results: mergeResults(s.results, [result]) };
     }
     case "test_completed": {
-      const c = d as EventData<"test_completed">;
+      const c = env.data;
       return { ...next, runId: c.test_run_id, runStatus: c.status, completed: c, total: c.total };
     }
     case "job_progress": {
-      const p = d as EventData<"job_progress">;
+      const p = env.data;
       return {
         ...next,
         runStatus: s.runStatus ?? "running",
@@ -80,16 +79,16 @@ export function reduceJob(s: JobState, env: Envelope): JobState {
       };
     }
     case "job_log": {
-      const l = d as EventData<"job_log">;
+      const l = env.data;
       const lines = (Array.isArray(l.lines) && l.lines.length ? l.lines : l.message.split("\n")).map((text, i) => ({ key: `${env.id}:${i}`, level: l.level, text }));
       const all = [...s.log, ...lines];
       const over = Math.max(0, all.length - LOG_CAP);
       return { ...next, log: over ? all.slice(over) : all, logDropped: s.logDropped + over };
     }
     case "job_complete":
-      return { ...next, outcome: { kind: "complete", result: (d as EventData<"job_complete">).result } };
+      return { ...next, outcome: { kind: "complete", result: env.data.result } };
     case "job_error": {
-      const e = d as EventData<"job_error">;
+      const e = env.data;
       return { ...next, outcome: { kind: "error", error: e.error, message: e.message } };
     }
     default:
@@ -98,8 +97,6 @@ export function reduceJob(s: JobState, env: Envelope): JobState {
 }
 
 /* ---------- runs list and one run (REST data kept live) ---------- */
-
-const TEST_EVENTS = new Set<EventType>(["test_run.created", "test_started", "test_result", "test_completed"]);
 
 /** One run's fields, in its own entry and (for project-room events, which name the project) in the list. */
 function updateRun(qc: QueryClient, projectId: string | null, runId: string, fn: (r: TestRun) => TestRun) {
@@ -114,10 +111,10 @@ function runCreated(qc: QueryClient, projectId: string, env: Envelope<"test_run.
     id: d.test_run_id,
     project_id: projectId,
     job_id: d.job_id,
-    source: d.source === "external" ? "external" : "local",
+    source: d.source,
     name: null,
     command: d.command,
-    status: d.status as RunStatus,
+    status: d.status,
     trace_id: env.trace_id,
     started_by: d.started_by,
     started_by_name: name,
@@ -145,19 +142,19 @@ function runCreated(qc: QueryClient, projectId: string, env: Envelope<"test_run.
   }
 }
 
-function applyTestEvent(qc: QueryClient, projectId: string | null, env: Envelope) {
+function applyTestEvent(qc: QueryClient, projectId: string | null, env: AnyEnvelope) {
   switch (env.type) {
     case "test_run.created":
-      if (projectId) runCreated(qc, projectId, env as Envelope<"test_run.created">);
+      if (projectId) runCreated(qc, projectId, env);
       return;
     case "test_started": {
-      const d = env.data as EventData<"test_started">;
+      const d = env.data;
       return updateRun(qc, projectId, d.test_run_id, (r) =>
         mergeRun(r, { ...r, status: "running", total: d.total ?? r.total, started_at: r.started_at ?? env.timestamp, command: d.command ?? r.command }),
       );
     }
     case "test_result": {
-      const d = env.data as EventData<"test_result">;
+      const d = env.data;
       const result: TestResult = { seq: d.seq, name: d.name, status: d.status, duration_ms: d.duration_ms, error: d.error ?? null };
       qc.setQueryData<TestRunDetail>(keys.testRun(d.test_run_id), (old) => (old ? { ...old, results: mergeResults(old.results, [result]) } : old));
       // Live counts in the list: each seq counted once (results of a run arrive in seq order).
@@ -170,7 +167,7 @@ function applyTestEvent(qc: QueryClient, projectId: string | null, env: Envelope
       return;
     }
     case "test_completed": {
-      const d = env.data as EventData<"test_completed">;
+      const d = env.data;
       return updateRun(qc, projectId, d.test_run_id, (r) =>
         mergeRun(r, {
           ...r,
@@ -199,7 +196,7 @@ export function keepJobs(qc: QueryClient) {
 }
 
 /** Every envelope passes through here (cache.ts); anything that is not about runs or jobs is ignored. */
-export function applyRunEnvelope(qc: QueryClient, env: Envelope) {
+export function applyRunEnvelope(qc: QueryClient, env: AnyEnvelope) {
   const room = parseRoom(env.room);
   if (!room?.id) return;
   if (room.kind === "job") {
@@ -208,7 +205,7 @@ export function applyRunEnvelope(qc: QueryClient, env: Envelope) {
     qc.setQueryData<JobState>(key, (old) => reduceJob(old ?? emptyJob(room.id!), env));
   }
   // Project-room copies update the list and the run; the job room's copies only the run itself.
-  if (TEST_EVENTS.has(env.type)) applyTestEvent(qc, room.kind === "project" ? room.id : null, env);
+  applyTestEvent(qc, room.kind === "project" ? room.id : null, env);
 }
 
 /** A stale list refetched after a fresh join of the project room. */

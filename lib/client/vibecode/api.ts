@@ -1,43 +1,11 @@
 // Vibecode sessions and the project workspace over REST: the shapes the dashboard reads and the calls.
-import { apiFetch } from "./api";
+import type { FileContent, FileTree, Message, SessionSummary, Session as SessionRead, Usage } from "@/lib/contract";
+import { apiFetch } from "../api";
 
-export type MessageStatus = "pending" | "streaming" | "proposed" | "answered" | "failed" | "applied" | "rejected";
-export type PatchFile = { path: string; additions: number; deletions: number };
-export type TokenUsage = { prompt_tokens: number; completion_tokens: number; total_tokens: number };
-
-export type SessionSummary = {
-  id: string;
-  project_id: string;
-  title: string | null;
-  user_id: string;
-  user_name: string;
-  message_count: number;
-  created_at: string;
-  updated_at: string;
-};
-
-export type Message = {
-  id: string;
-  session_id: string;
-  user_id: string;
-  user_name: string | null;
-  prompt: string;
-  reply: string | null;
-  patch: string | null;
-  files: PatchFile[];
-  status: MessageStatus;
-  error: string | null;
-  trace_id: string;
-  model: string | null;
-  token_usage: TokenUsage | null;
-  commit_sha: string | null;
-  workflow_id: string | null;
-  created_at: string;
-  updated_at: string;
-};
+export type { FileContent, FileTree, HeadCommit, Message, MessageStatus, PatchFile, SessionSummary, TokenUsage, Usage, WorkspaceFile } from "@/lib/contract";
 
 /** A message as the page shows it: the REST shape plus what only live events tell. */
-export type MessageView = Message & {
+export type MessageView = Omit<Message, "decided_by" | "decided_by_name"> & {
   /** The answer so far, from vibecode_chunk events (until `reply` arrives). */
   stream?: string;
   /** The first chunks were missed (the page opened mid-answer): `stream` starts part-way. */
@@ -45,26 +13,13 @@ export type MessageView = Message & {
   /** The agent's latest thought / tool call / progress line while the answer is produced. */
   activity?: string | null;
   error_code?: string | null;
-  /** Who applied or rejected the patch (only live events say). */
+  /** Who applied or rejected the patch. */
   decided_by?: string | null;
   decided_by_name?: string | null;
 };
 
-export type Session = {
-  id: string;
-  project_id: string;
-  title: string | null;
-  user_id: string;
-  created_at: string;
-  messages: MessageView[];
-};
-
-export type Usage = { month: string; prompt_tokens: number; completion_tokens: number; total_tokens: number; messages: number };
-
-export type WorkspaceFile = { path: string; size: number };
-export type HeadCommit = { sha: string; subject: string; author: string; date: string };
-export type FileTree = { files: WorkspaceFile[]; head: HeadCommit | null };
-export type FileContent = { path: string; size: number; binary: boolean; truncated: boolean; content: string | null };
+/** A session as the page holds it: its messages carry what live events added. */
+export type Session = Omit<SessionRead, "messages" | "next_before"> & { messages: MessageView[]; next_before?: string | null };
 
 const enc = encodeURIComponent;
 

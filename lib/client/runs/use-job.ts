@@ -3,13 +3,13 @@
 // the start on the first join, from the last one applied after that and after every reconnect).
 import { useEffect, useMemo } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { rooms } from "@/lib/realtime/events";
-import { keys } from "./keys";
-import { useRealtime } from "./realtime";
-import { emptyJob, keepJobs, type JobState } from "./runs-cache";
-import type { RunStatus } from "./runs";
+import { rooms } from "@/lib/contract";
+import { keys } from "../keys";
+import { useRealtime } from "../realtime";
+import { emptyJob, keepJobs, type JobState } from "./cache";
+import type { RunStatus } from "./api";
 
-export type { JobState, LogLine, JobProgress, JobOutcome } from "./runs-cache";
+export type { JobState, LogLine, JobProgress, JobOutcome } from "./cache";
 
 const EMPTY = emptyJob("");
 

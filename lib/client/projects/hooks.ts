@@ -1,14 +1,14 @@
 "use client";
 // Data hooks: REST for the first read, the realtime provider keeps the same cache entries live.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { rooms } from "@/lib/realtime/events";
-import { api } from "./api";
-import { toast, toastError } from "./toast";
-import { keys } from "./keys";
+import { rooms } from "@/lib/contract";
+import { api } from "../api";
+import { toast, toastError } from "../toast";
+import { keys } from "../keys";
 import { dropMember, markProjectDeleted, mergeProject, putMember } from "./cache";
-import { mergeFeed, type FeedData } from "./feed";
-import { useRealtime, useRoom } from "./realtime";
-import { isDeleted, type Project, type ProjectInput, type ProjectPatch, type ProjectRole, type ProjectState } from "./types";
+import { mergeFeed, type FeedData } from "../feed";
+import { useRealtime, useRoom } from "../realtime";
+import { isDeleted, type Project, type ProjectInput, type ProjectPatch, type ProjectRole, type ProjectState } from "../types";
 
 const HISTORY_PAGE = 1000;
 

@@ -1,5 +1,5 @@
 // The workspace's flat file list as a tree for the files page.
-import type { WorkspaceFile } from "./vibecode-api";
+import type { WorkspaceFile } from "./api";
 
 export type FileNode = { kind: "file"; name: string; path: string; size: number };
 export type DirNode = { kind: "dir"; name: string; path: string; children: TreeNode[]; files: number };

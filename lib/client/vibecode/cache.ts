@@ -2,9 +2,9 @@
 // Live events say things REST does not (the answer while it streams, who applied a patch) and can
 // overtake a REST read in flight, so what they said is also kept here and merged into every fresh read.
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
-import { parseRoom, type Envelope, type EventData } from "@/lib/realtime/events";
-import { keys } from "./keys";
-import type { Message, MessageStatus, MessageView, Session, SessionSummary } from "./vibecode-api";
+import { parseRoom, type AnyEnvelope } from "@/lib/contract";
+import { keys } from "../keys";
+import type { Message, MessageStatus, MessageView, Session, SessionSummary } from "./api";
 
 const RANK: Record<MessageStatus, number> = { pending: 0, streaming: 1, proposed: 2, answered: 2, failed: 2, applied: 3, rejected: 3 };
 
@@ -28,10 +28,10 @@ class LiveMessages {
   private known = new Map<string, Known>();
   private activity = new Map<string, string>();
   /** Messages and sessions events announced: a REST read that started before them must not drop them. */
-  private added = new Map<string, Message>();
+  private added = new Map<string, MessageView>();
   private sessions = new Map<string, SessionSummary>();
 
-  noteMessage(m: Message) {
+  noteMessage(m: MessageView) {
     if (!this.added.has(m.id)) capSet(this.added, m.id, m);
   }
 
@@ -107,7 +107,7 @@ export function withLive(m: MessageView): MessageView {
     // While a message streams, REST's `reply` is the answer so far (docs/PROTOCOL.md).
     const s = live.stream(m.id, out.reply ?? "");
     if (s) out = { ...out, status: "streaming", stream: s.text, streamGap: s.gap };
-    const line = live.activityOf(m.trace_id);
+    const line = m.trace_id ? live.activityOf(m.trace_id) : null;
     if (line) out = { ...out, activity: line };
   }
   return out;
@@ -139,7 +139,7 @@ function refreshMessage(qc: QueryClient, sessionId: string, messageId: string, b
 }
 
 /** Add a message the page has not seen yet (its own prompt, or someone else's vibecode_request). */
-export function addMessage(qc: QueryClient, m: Message) {
+export function addMessage(qc: QueryClient, m: MessageView) {
   live.noteMessage(m);
   updateSession(qc, m.session_id, (s) =>
     s.messages.some((x) => x.id === m.id) ? s : { ...s, title: s.title || m.prompt.split("\n")[0]!.slice(0, 80), messages: [...s.messages, withLive(m)] },
@@ -162,7 +162,7 @@ export function mergeDecided(qc: QueryClient, m: Message, me: string) {
 /** Someone else already decided: read the session again. */
 export const refetchSession = (qc: QueryClient, sessionId: string) => qc.invalidateQueries({ queryKey: keys.session(sessionId) });
 
-function agentLine(env: Envelope): string | null {
+function agentLine(env: AnyEnvelope): string | null {
   const d = env.data as Record<string, unknown>;
   const s = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
   switch (env.type) {
@@ -182,7 +182,7 @@ function agentLine(env: Envelope): string | null {
 }
 
 /** An agent/workflow event of a message being answered (same trace id): its status line. */
-function noteActivity(qc: QueryClient, env: Envelope) {
+function noteActivity(qc: QueryClient, env: AnyEnvelope) {
   const line = env.trace_id ? agentLine(env) : null;
   if (!line || !env.trace_id) return;
   live.setActivity(env.trace_id, line.length > 160 ? line.slice(0, 159) + "…" : line);
@@ -192,17 +192,17 @@ function noteActivity(qc: QueryClient, env: Envelope) {
   }
 }
 
-export function applyVibecodeEnvelope(qc: QueryClient, env: Envelope) {
+export function applyVibecodeEnvelope(qc: QueryClient, env: AnyEnvelope) {
   const room = parseRoom(env.room);
   const projectId = room?.kind === "project" ? room.id : null;
   switch (env.type) {
     case "session.created": {
-      const d = env.data as EventData<"session.created">;
+      const d = env.data;
       putSessionSummary(qc, { id: d.session_id, project_id: d.project_id, title: null, user_id: d.user_id, user_name: d.user_name, message_count: 0, created_at: d.created_at, updated_at: d.created_at });
       return;
     }
     case "vibecode_request": {
-      const d = env.data as EventData<"vibecode_request">;
+      const d = env.data;
       if (projectId) void qc.invalidateQueries({ queryKey: keys.sessions(projectId) }); // title, count, order
       addMessage(qc, {
         id: d.message_id,
@@ -226,13 +226,13 @@ export function applyVibecodeEnvelope(qc: QueryClient, env: Envelope) {
       return;
     }
     case "vibecode_chunk": {
-      const d = env.data as EventData<"vibecode_chunk">;
+      const d = env.data;
       if ((live.knownOf(d.message_id)?.rank ?? 0) >= 2) return; // the full reply is already here
       live.addChunk(d.message_id, d.seq, d.content, typeof d.offset === "number" ? d.offset : undefined);
       return refreshMessage(qc, d.session_id, d.message_id);
     }
     case "vibecode_response": {
-      const d = env.data as EventData<"vibecode_response">;
+      const d = env.data;
       live.know(d.message_id, 2, {
         status: d.status,
         reply: d.reply,
@@ -249,23 +249,30 @@ export function applyVibecodeEnvelope(qc: QueryClient, env: Envelope) {
       return refreshMessage(qc, d.session_id, d.message_id);
     }
     case "vibecode_error": {
-      const d = env.data as EventData<"vibecode_error">;
+      const d = env.data;
       live.know(d.message_id, 2, { status: "failed", error: d.message, error_code: d.code, activity: null });
       return refreshMessage(qc, d.session_id, d.message_id);
     }
     case "patch.applied": {
-      const d = env.data as EventData<"patch.applied">;
+      const d = env.data;
       live.know(d.message_id, 3, { status: "applied", commit_sha: d.commit, decided_by: d.applied_by, decided_by_name: d.applied_by_name });
       if (projectId) void qc.invalidateQueries({ queryKey: keys.files(projectId) });
       return refreshMessage(qc, d.session_id, d.message_id);
     }
     case "patch.rejected": {
-      const d = env.data as EventData<"patch.rejected">;
+      const d = env.data;
       live.know(d.message_id, 3, { status: "rejected", decided_by: d.rejected_by, decided_by_name: d.rejected_by_name });
       return refreshMessage(qc, d.session_id, d.message_id);
     }
-    default:
-      if (env.type.startsWith("agent:") || env.type.startsWith("workflow.")) noteActivity(qc, env);
+    case "agent:thought":
+    case "agent:tool_call":
+    case "agent:result":
+    case "agent:error":
+    case "workflow.started":
+    case "workflow.progress":
+    case "workflow.completed":
+    case "workflow.failed":
+      return noteActivity(qc, env);
   }
 }
 

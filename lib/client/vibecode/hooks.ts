@@ -1,10 +1,10 @@
 "use client";
 // Vibecode data hooks: REST for the first read; vibecode-cache.ts keeps the same entries live.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { keys } from "./keys";
-import { useRealtime } from "./realtime";
-import { vibecodeApi } from "./vibecode-api";
-import { addMessage, mergeDecided, putSessionSummary, withLiveSession, withLiveSessions } from "./vibecode-cache";
+import { keys } from "../keys";
+import { useRealtime } from "../realtime";
+import { vibecodeApi } from "./api";
+import { addMessage, mergeDecided, putSessionSummary, withLiveSession, withLiveSessions } from "./cache";
 
 export const useSessions = (projectId: string, enabled = true) =>
   useQuery({ queryKey: keys.sessions(projectId), queryFn: async ({ signal }) => withLiveSessions(projectId, await vibecodeApi.listSessions(projectId, signal)), enabled });
