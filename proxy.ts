@@ -8,6 +8,8 @@ const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-
 const PUBLIC_PAGES = /^\/(signin|signup|reset-password|docs)(\/|$)/;
 
 export function proxy(req: NextRequest) {
+  // Seed 002's `GET /health` (app/health/route.ts, the answer of /api/health) is no page: never sent to /signin.
+  if (req.nextUrl.pathname === "/health") return NextResponse.next();
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");
   const csp = pageCsp(nonce, process.env.NODE_ENV === "development");
   const signedIn = req.cookies.getAll().some((c) => SESSION_COOKIES.some((n) => c.name === n || c.name.startsWith(`${n}.`)));

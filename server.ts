@@ -1,11 +1,14 @@
 // Switchboard's one process: configuration → database (migrations) → Next.js → HTTP server →
-// Socket.IO → listen. SIGINT/SIGTERM stop it gracefully within 10 s.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+// Socket.IO → listen → background work, all parts of one runtime (lib/runtime.ts). SIGINT/SIGTERM stop it
+// gracefully within 10 s.
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
 import { ConfigError, parseConfig, setConfig, type AppConfig } from "./lib/config";
 import { closeDatabase, createAdapterFactory, getPrisma, isEmbedded } from "./lib/db";
+import { drainNotificationTriggers, onPublished } from "./lib/notifications/triggers";
+import { onPublish } from "./lib/realtime/publish";
 import { allMigrationsApplied, applyMigrations } from "./lib/migrator";
 import { createRealtime, originAllowed } from "./lib/realtime/server";
 import { connectRedis } from "./lib/realtime/redis";
@@ -16,6 +19,11 @@ import { failInterruptedRuns } from "./lib/test-runs/service";
 import { killAllRuns } from "./lib/test-runs/runner";
 import { prepareDataDir, sandboxHelp, sandboxStatus } from "./lib/test-runs/sandbox";
 import { startRetention } from "./lib/retention";
+import { startStaleSweep } from "./lib/workflows/service";
+import { after, closeRuntime, every, onClose } from "./lib/runtime";
+import { agentCommands, agentPresence } from "./lib/agents/socket";
+import { sweepPresence } from "./lib/agents/service";
+import { startThroughputSampler } from "./lib/admin/metrics";
 import { securityHeaders } from "./lib/security/headers";
 import { checkCsrf, checkHost, normalizeForwarded, type Refusal, type RequestPolicy } from "./lib/security/requests";
 import { metrics } from "./lib/metrics";
@@ -145,7 +153,7 @@ async function checkSandbox(config: AppConfig) {
   else logger().warn(`[test-runs] WARNING: runs will be refused (503 SANDBOX_UNAVAILABLE): ${sandboxHelp(s.reason)}`);
 }
 
-export async function main() {
+function loadConfig(): AppConfig {
   let config: AppConfig;
   try {
     config = parseConfig();
@@ -159,17 +167,11 @@ export async function main() {
   process.env.NEXTAUTH_SECRET = config.authSecret;
   if (config.publicUrl) process.env.NEXTAUTH_URL = config.publicUrl;
   else process.env.AUTH_TRUST_HOST ??= "true";
+  return config;
+}
 
-  await migrate(config);
-  await checkSandbox(config);
-  const redisClient = config.redisUrl ? await connectRedis(config.redisUrl).catch((e: Error) => fail(e.message)) : null;
-  createLimiters(config, redisClient);
-
-  const dev = process.env.NODE_ENV !== "production";
-  const app = next({ dev, dir: ROOT, hostname: config.host, port: config.port });
-  await app.prepare();
-  const handle = app.getRequestHandler();
-
+/** The HTTP server: preflights refused for foreign origins, CORS for the allowlist, the rest to Next. */
+function createHttpServer(config: AppConfig, handle: ReturnType<ReturnType<typeof next>["getRequestHandler"]>) {
   const server = createServer((req, res) => {
     // (x-forwarded-*, x-switchboard-client-ip: set by guardServer's normalizeForwarded)
     if (req.headers.origin && req.url?.startsWith("/api/") && !originAllowed(req, config.publicUrl ? [...config.corsOrigins, config.publicUrl] : config.corsOrigins) && req.method === "OPTIONS") {
@@ -180,42 +182,52 @@ export async function main() {
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
+  return server;
+}
 
-  const realtime = createRealtime(server, config, { dev, redisClient });
-  if (dev) {
-    const upgrade = app.getUpgradeHandler();
-    server.on("upgrade", (req, socket, head) => {
-      if (!req.url?.startsWith("/socket.io/")) void upgrade(req, socket, head);
-    });
-  }
-  guardServer(server, config);
-
+async function listen(server: HttpServer, config: AppConfig): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
   }).catch((e: NodeJS.ErrnoException) => fail(`PORT: cannot listen on ${config.host}:${config.port} (${e.code ?? e.message})`));
-  const { port } = server.address() as AddressInfo;
-  // Work a stopped process left unfinished ends with a reason (after listen: its events need the hub).
-  // Alone, everything in flight was ours; beside other processes, only what outlived the LLM time limit.
-  const sweep = () =>
-    Promise.all([
-      failInterruptedMessages({ olderThanMs: config.redisUrl ? config.openai.timeoutMs + 30_000 : 0 })
-        .then((n) => n && logger().info(`[vibecode] ${n} interrupted message(s) marked failed`))
-        .catch((e) => logger().error(errInfo(e), "[vibecode] sweep failed")),
-      failInterruptedRuns({ olderThanMs: config.redisUrl ? config.testRuns.timeoutMs + 30_000 : 0 })
-        .then((n) => n && logger().info(`[test-runs] ${n} interrupted run(s) marked error`))
-        .catch((e) => logger().error(errInfo(e), "[test-runs] sweep failed")),
-      failInterruptedReviews({ olderThanMs: config.redisUrl ? config.openai.timeoutMs + 30_000 : 0 })
-        .then((n) => n && logger().info(`[reviews] ${n} interrupted review(s) marked failed`))
-        .catch((e) => logger().error(errInfo(e), "[reviews] sweep failed")),
-    ]);
-  await sweep();
-  const sweeper = config.redisUrl ? setInterval(sweep, 60_000) : null;
-  sweeper?.unref();
-  const stopRetention = startRetention(config);
-  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-  logger().info(`Switchboard listening on http://${shownHost}:${port} (${dev ? "development" : "production"}, ${isEmbedded() ? "embedded database in " + path.join(config.dataDir, "pglite") : "PostgreSQL"}, ${config.redisUrl ? "Redis adapter" : "in-memory adapter"})`);
+  return (server.address() as AddressInfo).port;
+}
 
+/**
+ * Work a stopped process left unfinished ends with a reason (after listen: its events need the hub).
+ * Alone, everything in flight was ours; beside other processes, only what outlived its time limit.
+ */
+function sweepInterrupted(config: AppConfig) {
+  const grace = (ms: number) => (config.redisUrl ? ms + 30_000 : 0);
+  return Promise.all([
+    failInterruptedMessages({ olderThanMs: grace(config.openai.timeoutMs) })
+      .then((n) => n && logger().info(`[vibecode] ${n} interrupted message(s) marked failed`))
+      .catch((e) => logger().error(errInfo(e), "[vibecode] sweep failed")),
+    failInterruptedRuns({ olderThanMs: grace(config.testRuns.timeoutMs) })
+      .then((n) => n && logger().info(`[test-runs] ${n} interrupted run(s) marked error`))
+      .catch((e) => logger().error(errInfo(e), "[test-runs] sweep failed")),
+    failInterruptedReviews({ olderThanMs: grace(config.openai.timeoutMs) })
+      .then((n) => n && logger().info(`[reviews] ${n} interrupted review(s) marked failed`))
+      .catch((e) => logger().error(errInfo(e), "[reviews] sweep failed")),
+  ]);
+}
+
+/** The runtime's background timers: sweeps (with several processes, every minute), presence, throughput, retention. */
+async function startBackgroundWork(config: AppConfig) {
+  await sweepInterrupted(config);
+  if (config.redisUrl) every("interrupted-work sweep", 60_000, () => void sweepInterrupted(config));
+  // Agents left "online" by a process that died: offline unless some process still holds a connection.
+  after("presence sweep", 2000, () => void sweepPresence().catch((e) => logger().error(errInfo(e), "[agents] presence sweep failed")));
+  startThroughputSampler();
+  const stopRetention = startRetention(config);
+  onClose("retention", stopRetention);
+  // Running workflows without an update for WORKFLOW_STALE_AFTER_MS end failed (stale), on every process.
+  onClose("workflow stale sweep", startStaleSweep(config.workflowStaleAfterMs));
+  onClose("test runs", killAllRuns);
+}
+
+/** SIGINT/SIGTERM: stop accepting, then close the runtime (last opened first) within 9 s. */
+function stopOnSignals(server: HttpServer) {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -229,17 +241,53 @@ export async function main() {
     // Keep-alive connections (Socket.IO polling) go idle once their last answer is sent: close them as
     // they do, or the HTTP server's close (awaited by Socket.IO's) waits for the 9 s limit.
     setInterval(() => server.closeIdleConnections(), 100).unref();
-    killAllRuns();
-    await stopRetention().catch((e) => logger().error(errInfo(e), "[server] retention stop"));
-    await realtime.close(signal).catch((e) => logger().error(errInfo(e), "[server] realtime close"));
-    server.closeAllConnections();
-    await app.close?.().catch?.(() => {});
-    await closeDatabase();
+    await closeRuntime(signal);
     logger().info("[server] stopped");
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+/**
+ * The process's runtime (lib/runtime.ts, one globalThis key): configuration, database, limiters, metrics,
+ * Next, the HTTP server, the realtime hub (with the agents' presence and commands wired in), the queues
+ * and the runner (created on first use), background timers; each part registers how it closes.
+ */
+export async function main() {
+  const config = loadConfig();
+  await migrate(config);
+  onClose("database", closeDatabase);
+  await checkSandbox(config);
+  const redisClient = config.redisUrl ? await connectRedis(config.redisUrl).catch((e: Error) => fail(e.message)) : null;
+  createLimiters(config, redisClient);
+  metrics();
+
+  const dev = process.env.NODE_ENV !== "production";
+  const app = next({ dev, dir: ROOT, hostname: config.host, port: config.port });
+  await app.prepare();
+  onClose("next", () => app.close?.().catch?.(() => {}));
+  const server = createHttpServer(config, app.getRequestHandler());
+  onClose("http connections", () => server.closeAllConnections());
+  // Notifications of what the shutdown itself publishes (agents going offline) are made before the database closes.
+  onPublish(onPublished);
+  onClose("notification triggers", () => drainNotificationTriggers());
+
+  const realtime = createRealtime(server, config, { dev, redisClient, hooks: [agentPresence], commands: agentCommands });
+  onClose("realtime", (reason) => realtime.close(reason));
+  if (dev) {
+    const upgrade = app.getUpgradeHandler();
+    server.on("upgrade", (req, socket, head) => {
+      if (!req.url?.startsWith("/socket.io/")) void upgrade(req, socket, head);
+    });
+  }
+  guardServer(server, config);
+
+  const port = await listen(server, config);
+  await startBackgroundWork(config);
+  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  logger().info(`Switchboard listening on http://${shownHost}:${port} (${dev ? "development" : "production"}, ${isEmbedded() ? "embedded database in " + path.join(config.dataDir, "pglite") : "PostgreSQL"}, ${config.redisUrl ? "Redis adapter" : "in-memory adapter"})`);
+  stopOnSignals(server);
 }
 
 process.on("unhandledRejection", (e) => logger().error(errInfo(e), "[server] unhandled rejection"));

@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
 import { connection } from "next/server";
 import { Providers } from "@/components/providers";
+import { nonceOf, THEME_SCRIPT } from "@/lib/theme-script";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -19,8 +21,13 @@ export const viewport: Viewport = {
 // which a page prerendered at build time could not carry.
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   await connection();
+  const nonce = nonceOf((await headers()).get("content-security-policy"));
+  // The theme script sets <html>'s class and style before hydration: React is told not to mind.
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body className="min-h-screen bg-zinc-50 font-sans text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <Providers>{children}</Providers>
       </body>

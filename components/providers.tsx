@@ -6,6 +6,7 @@ import { SessionProvider } from "next-auth/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { config as zodConfig } from "zod";
 import { shouldRetry } from "@/lib/client/api";
+import { useThemeSync } from "@/lib/client/theme";
 import { Toaster } from "./ui/toaster";
 
 // The page CSP allows no eval: zod's JIT probe (`Function("")`) would be refused and reported on every
@@ -24,6 +25,7 @@ function makeQueryClient() {
 
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
+  useThemeSync();
   return (
     <SessionProvider refetchOnWindowFocus={false}>
       <QueryClientProvider client={queryClient}>

@@ -8,7 +8,7 @@ import { getPrisma } from "./db";
 import { log, errInfo } from "./logger";
 import { logContext } from "./log-context";
 import { requireAdmin } from "./auth/permissions";
-import type { PublicUser } from "./users/service";
+import type { PublicUser } from "./auth/users";
 
 /** Every action the audit log records (docs/PROTOCOL.md, "Audit log"). */
 export const AUDIT_ACTIONS = [

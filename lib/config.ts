@@ -3,6 +3,7 @@ import { z } from "zod";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { part, setPart } from "./runtime";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
@@ -69,6 +70,7 @@ const EnvSchema = z.object({
   EVENT_RETENTION_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(86_400).default(300),
   IDEMPOTENCY_WINDOW_MS: z.coerce.number({ message: "must be a number" }).int().min(1000).max(604_800_000).default(600_000),
   LLM_QUEUE_PER_PROJECT: z.coerce.number({ message: "must be a number" }).int().min(1).max(10_000).default(10),
+  WORKFLOW_STALE_AFTER_MS: z.coerce.number({ message: "must be a number" }).int().min(1000).max(30 * 86_400_000).default(600_000),
   PUBLIC_URL: url(["http:", "https:"])
     .refine((v) => {
       const u = URL.parse(v); // null: already refused as not a URL
@@ -160,6 +162,8 @@ export type AppConfig = {
   idempotencyWindowMs: number;
   /** Model calls (vibecode answers, AI reviews) that may wait or run at once per project. */
   llmQueuePerProject: number;
+  /** A running workflow without an update for this long ends failed (reason `stale`). */
+  workflowStaleAfterMs: number;
   githubWebhookSecret?: string;
   metricsToken?: string;
   /** A socket with more than this many bytes waiting to be sent is disconnected (slow client). */
@@ -216,6 +220,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     allowSignup: e.ALLOW_SIGNUP,
     retention: { days: e.EVENT_RETENTION_DAYS, perRoom: e.EVENT_RETENTION_PER_ROOM, intervalMs: e.EVENT_RETENTION_INTERVAL_SECONDS * 1000, auditDays: e.AUDIT_RETENTION_DAYS },
     llmQueuePerProject: e.LLM_QUEUE_PER_PROJECT,
+    workflowStaleAfterMs: e.WORKFLOW_STALE_AFTER_MS,
     idempotencyWindowMs: e.IDEMPOTENCY_WINDOW_MS,
     openai: {
       apiKey: e.OPENAI_API_KEY,
@@ -263,13 +268,11 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   };
 }
 
-const g = globalThis as unknown as { __switchboardConfig?: AppConfig };
-
-/** The process's configuration: set by server.ts at boot, shared with route handlers through globalThis. */
+/** The process's configuration: set by server.ts at boot, shared with route handlers through the runtime. */
 export function getConfig(): AppConfig {
-  return (g.__switchboardConfig ??= parseConfig());
+  return part("config", () => parseConfig());
 }
 
 export function setConfig(c: AppConfig): void {
-  g.__switchboardConfig = c;
+  setPart("config", c);
 }

@@ -1,6 +1,5 @@
-// Prisma client on globalThis: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set,
-// otherwise embedded PostgreSQL (PGlite) persisted in DATA_DIR/pglite. One PGlite per process:
-// Next bundles route handlers apart from server.ts, so module singletons would not be shared.
+// The Prisma client, a part of the runtime (lib/runtime.ts): PostgreSQL through @prisma/adapter-pg when
+// DATABASE_URL is set, otherwise embedded PostgreSQL (PGlite) persisted in DATA_DIR/pglite, one per process.
 import { PrismaClient } from "../generated/prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PGlite } from "@electric-sql/pglite";
@@ -10,12 +9,12 @@ import type pg from "pg";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { getConfig } from "./config";
+import { part } from "./runtime";
 
 export type Db = PrismaClient;
 
 type DbState = { prisma?: PrismaClient; pglite?: PGlite; pgliteDir?: string };
-const g = globalThis as unknown as { __switchboardDb?: DbState };
-const state = (): DbState => (g.__switchboardDb ??= {});
+const state = (): DbState => part<DbState>("db", () => ({}));
 
 export function isEmbedded(): boolean {
   return !getConfig().databaseUrl;

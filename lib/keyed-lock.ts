@@ -1,9 +1,9 @@
 // Serialise async work per key within this process (publishes per room, git operations per workspace).
-// The maps live on globalThis: server.ts and the bundled route handlers must share them.
-const g = globalThis as unknown as { __switchboardLocks?: Map<string, Map<string, Promise<unknown>>> };
+// The maps are a part of the runtime (lib/runtime.ts): server.ts and the bundled route handlers share them.
+import { part } from "./runtime";
 
 export function keyedLock(name: string) {
-  const all = (g.__switchboardLocks ??= new Map());
+  const all = part("locks", () => new Map<string, Map<string, Promise<unknown>>>());
   let locks = all.get(name);
   if (!locks) all.set(name, (locks = new Map()));
   const map = locks;

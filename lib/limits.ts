@@ -6,9 +6,10 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { AppConfig } from "./config";
 import { AppError } from "./errors";
 import { metrics } from "./metrics";
+import { peekPart, setPart } from "./runtime";
 
 export type Limiters = Record<"connect" | "command" | "rest" | "auth" | "webhook" | "signinAddress" | "signinAccount", RateLimiterAbstract>;
-const g = globalThis as unknown as { __switchboardLimiters?: Limiters };
+const limiters = () => peekPart<Limiters>("limiters");
 
 export function createLimiters(config: AppConfig, redisClient: unknown | null): Limiters {
   const l = config.rateLimits;
@@ -19,7 +20,7 @@ export function createLimiters(config: AppConfig, redisClient: unknown | null): 
       ? new RateLimiterRedis({ ...opts, storeClient: redisClient, useRedisPackage: true, insuranceLimiter: new RateLimiterMemory(opts) })
       : new RateLimiterMemory(opts);
   };
-  g.__switchboardLimiters = {
+  const made: Limiters = {
     connect: make("connect", l.connectionsPerMinute, 60),
     command: make("command", l.commandsPerSecond, 1),
     rest: make("rest", l.restPerMinute, 60),
@@ -30,12 +31,13 @@ export function createLimiters(config: AppConfig, redisClient: unknown | null): 
     signinAddress: make("signin-ip", l.signinFailuresPerAddress, l.signinWindowSeconds),
     signinAccount: make("signin-account", l.signinFailuresPerAccount, l.signinWindowSeconds),
   };
-  return g.__switchboardLimiters;
+  setPart("limiters", made);
+  return made;
 }
 
 /** Take one point; null when allowed, else the milliseconds until the next point is free. */
 export async function take(kind: keyof Limiters, key: string): Promise<number | null> {
-  const limiter = g.__switchboardLimiters?.[kind];
+  const limiter = limiters()?.[kind];
   if (!limiter) return null;
   try {
     await limiter.consume(key);
@@ -52,12 +54,12 @@ export async function take(kind: keyof Limiters, key: string): Promise<number | 
 
 /** Give a taken point back (the attempt turned out not to count); errors are logged. */
 export async function reward(kind: keyof Limiters, key: string): Promise<void> {
-  await g.__switchboardLimiters?.[kind]?.reward(key, 1).catch((e) => logger().error(errInfo(e), "[limits] limiter failed"));
+  await limiters()?.[kind]?.reward(key, 1).catch((e) => logger().error(errInfo(e), "[limits] limiter failed"));
 }
 
 /** Forget a key's points (a successful sign-in clears its account's failures). */
 export async function forgive(kind: keyof Limiters, key: string): Promise<void> {
-  await g.__switchboardLimiters?.[kind]?.delete(key).catch((e) => logger().error(errInfo(e), "[limits] limiter failed"));
+  await limiters()?.[kind]?.delete(key).catch((e) => logger().error(errInfo(e), "[limits] limiter failed"));
 }
 
 export function rateLimited(retryMs: number, what: string) {

@@ -1,8 +1,9 @@
 // The context of the work in progress (a REST request, a socket command): request id, user, project and
 // trace id, carried through awaits by AsyncLocalStorage. The logger (lib/logger.ts) adds it to every line;
-// the audit log (lib/audit.ts) records it. One store per process (globalThis: route handlers are bundled apart).
+// the audit log (lib/audit.ts) records it. One store per process, a part of the runtime (lib/runtime.ts: route handlers are bundled apart).
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
+import { part } from "./runtime";
 
 export type LogContext = {
   request_id?: string;
@@ -13,8 +14,7 @@ export type LogContext = {
   ip?: string;
 };
 
-const g = globalThis as unknown as { __switchboardLogContext?: AsyncLocalStorage<LogContext> };
-const store = () => (g.__switchboardLogContext ??= new AsyncLocalStorage<LogContext>());
+const store = () => part("logContext", () => new AsyncLocalStorage<LogContext>());
 
 export const logContext = (): LogContext | undefined => store().getStore();
 

@@ -1,13 +1,12 @@
-// Structured logs: one pino logger per process (kept on globalThis: route handlers are bundled apart from
-// server.ts). JSON lines in production and tests; pretty (pino-pretty, a devDependency) only when
+// Structured logs: one pino logger per process, a part of the runtime (lib/runtime.ts: route handlers are
+// bundled apart from server.ts). It owns no timer and needs no closing (pino writes synchronously to stdio). JSON lines in production and tests; pretty (pino-pretty, a devDependency) only when
 // NODE_ENV=development. Errors and worse go to stderr, the rest to stdout. Every line made inside a request
 // or a socket carries that context (lib/log-context.ts): request_id, user_id, project_id, trace_id.
 // Secrets are never logged: the redact paths below are a second line of defence behind callers that never
 // pass them (passwords, tokens, invite and reset secrets, cookies, Authorization).
 import pino, { type Logger } from "pino";
 import { logContext } from "./log-context";
-
-const g = globalThis as unknown as { __switchboardLogger?: Logger };
+import { part } from "./runtime";
 
 export const REDACT_PATHS = [
   "password",
@@ -58,7 +57,7 @@ function create(): Logger {
   );
 }
 
-export const logger = (): Logger => (g.__switchboardLogger ??= create());
+export const logger = (): Logger => part("logger", create);
 
 /** A named part of the server ("realtime", "retention", …): the `component` field of its lines. */
 export const log = (component: string): Logger => logger().child({ component });

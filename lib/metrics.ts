@@ -1,11 +1,15 @@
-// Prometheus metrics (prom-client) on one registry kept on globalThis (route handlers are bundled apart).
+// Prometheus metrics (prom-client) on one registry, a part of the runtime (route handlers are bundled apart).
+// The socket gauges read a source the realtime server registers (setSocketSource): metrics knows no hub.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import { getHub } from "./realtime/hub";
+import { part } from "./runtime";
 
 type Metrics = ReturnType<typeof create>;
-const g = globalThis as unknown as { __switchboardMetrics?: Metrics };
+
+/** What the socket gauges read: this process's open connections and rooms (excluding per-socket rooms). */
+export type SocketSource = { connections(): number; rooms(): number };
 
 function create() {
+  let sockets: SocketSource | null = null;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "switchboard_" });
   const m = {
@@ -39,14 +43,17 @@ function create() {
     connectionsOpened: new Counter({ name: "switchboard_socket_connections_opened_total", help: "Socket.IO connections accepted by this process", registers: [registry] }),
     connectionsClosed: new Counter({ name: "switchboard_socket_connections_closed_total", help: "Socket.IO connections closed on this process, by Socket.IO's disconnect reason", labelNames: ["reason"], registers: [registry] }),
     retentionDeleted: new Counter({ name: "switchboard_retention_deleted_total", help: "Rows deleted by the retention job, by table and rule", labelNames: ["table", "rule"], registers: [registry] }),
+    /** The realtime server registers its counts here (null when it closes). */
+    setSocketSource(source: SocketSource | null) {
+      sockets = source;
+    },
   };
   new Gauge({
     name: "switchboard_socket_connections",
     help: "Open Socket.IO connections on this process",
     registers: [registry],
     collect() {
-      const hub = getHub();
-      this.set(hub ? hub.namespaces.reduce((n, nsp) => n + nsp.sockets.size, 0) : 0);
+      this.set(sockets?.connections() ?? 0);
     },
   });
   new Gauge({
@@ -54,13 +61,10 @@ function create() {
     help: "Rooms with at least one socket on this process (excluding per-socket rooms)",
     registers: [registry],
     collect() {
-      const hub = getHub();
-      let n = 0;
-      for (const nsp of hub?.namespaces ?? []) for (const [room, members] of nsp.adapter.rooms) if (!members.has(room)) n++;
-      this.set(n);
+      this.set(sockets?.rooms() ?? 0);
     },
   });
   return m;
 }
 
-export const metrics = (): Metrics => (g.__switchboardMetrics ??= create());
+export const metrics = (): Metrics => part("metrics", create);

@@ -6,19 +6,31 @@
 // Before deleting a room's events it raises that room's floor (event_floors: the highest id deleted), so a
 // replay after an older `since` is answered with an explicit reset (lib/realtime/gaps.ts). It also removes
 // idempotency keys older than IDEMPOTENCY_WINDOW_MS (lib/idempotency.ts), audit entries older than
-// AUDIT_RETENTION_DAYS (lib/audit.ts) and invite/reset links dead for a week.
+// AUDIT_RETENTION_DAYS (lib/audit.ts), invite/reset links dead for a week, and notifications older than
+// EVENT_RETENTION_DAYS or past the newest NOTIFICATIONS_PER_USER of a user (lib/notifications/service.ts).
 import { errInfo, logger } from "./logger";
 import pg from "pg";
 import { Prisma } from "../generated/prisma/client";
 import type { AppConfig } from "./config";
 import { getPrisma, parsePgUrl } from "./db";
 import { metrics } from "./metrics";
+import { after, every } from "./runtime";
+import { NOTIFICATIONS_PER_USER } from "./notifications/service";
 
 const BATCH = 5000;
 const LOCK_KEY = "switchboard:retention";
 const DAY_MS = 86_400_000;
 
-export type RetentionResult = { eventsByAge: number; eventsByRoomCap: number; deliveriesByAge: number; idempotencyKeys: number; auditByAge: number; accountLinks: number };
+export type RetentionResult = {
+  eventsByAge: number;
+  eventsByRoomCap: number;
+  deliveriesByAge: number;
+  idempotencyKeys: number;
+  auditByAge: number;
+  accountLinks: number;
+  notificationsByAge: number;
+  notificationsByUserCap: number;
+};
 
 const pause = () => new Promise<void>((r) => setImmediate(r));
 
@@ -109,9 +121,31 @@ async function deleteOldAudit(cutoff: Date): Promise<number> {
   }
 }
 
+async function deleteOldNotifications(cutoff: Date): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const n = await getPrisma().$executeRaw`DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE created_at < ${cutoff} ORDER BY id LIMIT ${BATCH})`;
+    deleted += n;
+    if (n < BATCH) return deleted;
+    await pause();
+  }
+}
+
 /** Invite and password-reset links expired (or used) more than a week ago: only their hashes, of no use now. */
 async function deleteDeadLinks(cutoff: Date): Promise<number> {
   return getPrisma().$executeRaw`DELETE FROM account_links WHERE expires_at < ${cutoff} OR used_at < ${cutoff} OR revoked_at < ${cutoff}`;
+}
+
+/** Each user keeps their newest `keep` notifications (users past the cap found by one grouped count). */
+async function capNotifications(keep: number): Promise<number> {
+  const prisma = getPrisma();
+  const over = await prisma.$queryRaw<{ user_id: string }[]>`SELECT user_id FROM notifications GROUP BY user_id HAVING count(*) > ${keep}`;
+  let deleted = 0;
+  for (const { user_id } of over) {
+    deleted += await prisma.$executeRaw`DELETE FROM notifications WHERE user_id = ${user_id}::uuid AND id <= (SELECT id FROM notifications WHERE user_id = ${user_id}::uuid ORDER BY id DESC OFFSET ${keep} LIMIT 1)`;
+    await pause();
+  }
+  return deleted;
 }
 
 /** With PostgreSQL: run fn only while holding the retention advisory lock on a connection of its own. */
@@ -134,12 +168,12 @@ async function exclusively(config: AppConfig, fn: () => Promise<RetentionResult>
 }
 
 /** One retention pass; `lastRoomCheck` remembers up to which event id rooms were capped (per process). */
-export function createRetention(config: AppConfig) {
+function createRetention(config: AppConfig) {
   const { days, perRoom } = config.retention;
   let checkedUpTo = 0n;
   return async function runOnce(): Promise<RetentionResult | null> {
     return exclusively(config, async () => {
-      const result: RetentionResult = { eventsByAge: 0, eventsByRoomCap: 0, deliveriesByAge: 0, idempotencyKeys: 0, auditByAge: 0, accountLinks: 0 };
+      const result: RetentionResult = { eventsByAge: 0, eventsByRoomCap: 0, deliveriesByAge: 0, idempotencyKeys: 0, auditByAge: 0, accountLinks: 0, notificationsByAge: 0, notificationsByUserCap: 0 };
       result.idempotencyKeys = await deleteExpiredKeys(new Date(Date.now() - config.idempotencyWindowMs));
       if (config.retention.auditDays > 0) result.auditByAge = await deleteOldAudit(new Date(Date.now() - config.retention.auditDays * DAY_MS));
       result.accountLinks = await deleteDeadLinks(new Date(Date.now() - 7 * DAY_MS));
@@ -147,7 +181,9 @@ export function createRetention(config: AppConfig) {
         const cutoff = new Date(Date.now() - days * DAY_MS);
         result.eventsByAge = await deleteOldEvents(cutoff);
         result.deliveriesByAge = await deleteOldDeliveries(cutoff);
+        result.notificationsByAge = await deleteOldNotifications(cutoff);
       }
+      result.notificationsByUserCap = await capNotifications(NOTIFICATIONS_PER_USER);
       if (perRoom > 0) {
         const { rooms, maxId } = await activeRooms(checkedUpTo);
         for (const room of rooms) result.eventsByRoomCap += await capRoom(room, perRoom);
@@ -160,6 +196,8 @@ export function createRetention(config: AppConfig) {
       if (result.idempotencyKeys) m.inc({ table: "idempotency_keys", rule: "age" }, result.idempotencyKeys);
       if (result.auditByAge) m.inc({ table: "audit_log", rule: "age" }, result.auditByAge);
       if (result.accountLinks) m.inc({ table: "account_links", rule: "age" }, result.accountLinks);
+      if (result.notificationsByAge) m.inc({ table: "notifications", rule: "age" }, result.notificationsByAge);
+      if (result.notificationsByUserCap) m.inc({ table: "notifications", rule: "user_cap" }, result.notificationsByUserCap);
       return result;
     });
   };
@@ -179,20 +217,18 @@ export function startRetention(config: AppConfig): () => Promise<void> {
     if (running || stopped) return;
     running = runOnce()
       .then((r) => {
-        const n = r ? r.eventsByAge + r.eventsByRoomCap + r.deliveriesByAge + r.idempotencyKeys + r.auditByAge + r.accountLinks : 0;
-        if (r && n) logger().info({ retention: r }, `[retention] deleted ${r.eventsByAge} event(s) by age, ${r.eventsByRoomCap} over the per-room cap, ${r.deliveriesByAge} webhook delivery record(s), ${r.idempotencyKeys} expired idempotency key(s), ${r.auditByAge} audit entries, ${r.accountLinks} dead invite/reset link(s)`);
+        const n = r ? r.eventsByAge + r.eventsByRoomCap + r.deliveriesByAge + r.idempotencyKeys + r.auditByAge + r.accountLinks + r.notificationsByAge + r.notificationsByUserCap : 0;
+        if (r && n) logger().info({ retention: r }, `[retention] deleted ${r.eventsByAge} event(s) by age, ${r.eventsByRoomCap} over the per-room cap, ${r.deliveriesByAge} webhook delivery record(s), ${r.idempotencyKeys} expired idempotency key(s), ${r.auditByAge} audit entries, ${r.accountLinks} dead invite/reset link(s), ${r.notificationsByAge + r.notificationsByUserCap} notification(s)`);
       })
       .catch((e) => logger().error(errInfo((e as Error).message ?? e), "[retention] pass failed"))
       .finally(() => (running = null));
   };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  const first = setTimeout(tick, 0);
-  first.unref();
+  const stopTimer = every("retention", intervalMs, tick);
+  const stopFirst = after("retention (first pass)", 0, tick);
   return async () => {
     stopped = true;
-    clearInterval(timer);
-    clearTimeout(first);
+    stopTimer();
+    stopFirst();
     await running;
   };
 }

@@ -2,7 +2,7 @@
 // (an account deleted since the cookie was issued counts as signed out).
 import { getServerSession } from "next-auth";
 import { authOptions } from "@/lib/auth/options";
-import { getUserById, type PublicUser } from "@/lib/users/service";
+import { getUserById, type PublicUser } from "@/lib/auth/users";
 
 export async function currentUser(): Promise<PublicUser | null> {
   const session = await getServerSession(authOptions());

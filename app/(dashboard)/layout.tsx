@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import { RealtimeProvider } from "@/lib/client/realtime";
 import { Sidebar } from "@/components/shell/sidebar";
 import { TopBar } from "@/components/shell/top-bar";
+import { KeyboardLists } from "@/components/shell/keyboard-lists";
 import { currentUser } from "./current-user";
 
 export const dynamic = "force-dynamic";
@@ -11,6 +12,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
   if (!user) redirect("/signin");
   return (
     <RealtimeProvider me={user.id}>
+      <KeyboardLists />
       <div className="flex min-h-screen">
         <Sidebar isAdmin={user.role === "admin"} />
         <div className="flex min-w-0 flex-1 flex-col">

@@ -1,6 +1,7 @@
 "use client";
 // The admin page's live numbers: GET /api/v1/admin/metrics every few seconds, a throughput chart (SVG).
 import { useQuery } from "@tanstack/react-query";
+import { AdminUsage } from "@/components/budgets/admin-usage";
 import { Activity } from "lucide-react";
 import { apiFetch } from "@/lib/client/api";
 import type { AdminMetrics } from "@/lib/contract";
@@ -141,6 +142,7 @@ export function AdminDashboard() {
           <ThroughputChart points={m.throughput} />
         </CardBody>
       </Card>
+      <AdminUsage />
       <p className="text-xs text-zinc-500">
         Event counts, rates, latency, refusals and tokens are this process&apos;s (since it started); connections and rooms are {scope}.
       </p>

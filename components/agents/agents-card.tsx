@@ -34,7 +34,7 @@ export function AgentsCard({ projectId }: { projectId: string }) {
         <p className="text-[13px] font-medium text-zinc-700 dark:text-zinc-300">No agents serve this project yet</p>
         <p className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">
           Create an agent token for this project in{" "}
-          <Link href="/settings/tokens" className="text-indigo-600 hover:underline dark:text-indigo-400">
+          <Link href="/settings/tokens" className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400">
             Settings → Tokens
           </Link>{" "}
           and connect your agent with it; it shows up here live.

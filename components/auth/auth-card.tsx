@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { Logo } from "@/components/shell/logo";
+import { ThemeToggle } from "@/components/ui/theme-toggle";
 
 /** The centered card of the sign-in and sign-up pages. */
 export function AuthCard({ title, subtitle, children, footer }: { title: string; subtitle: ReactNode; children: ReactNode; footer: ReactNode }) {
@@ -12,6 +13,7 @@ export function AuthCard({ title, subtitle, children, footer }: { title: string;
         {children}
       </div>
       <p className="mt-6 text-sm text-zinc-500 dark:text-zinc-400">{footer}</p>
+      <ThemeToggle className="mt-6" />
     </main>
   );
 }

@@ -38,7 +38,7 @@ export function PullsCard({ project }: { project: Project }) {
         <p className="text-[13px] font-medium text-zinc-700 dark:text-zinc-300">No open pull requests or issues</p>
         <p className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">
           They appear here live once a GitHub webhook sends them.{" "}
-          <Link href={href} className="text-indigo-600 hover:underline dark:text-indigo-400">
+          <Link href={href} className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400">
             How to set it up
           </Link>
         </p>

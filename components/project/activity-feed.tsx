@@ -60,7 +60,7 @@ export function ActivityFeed({ projectId }: { projectId: string }) {
       ) : feed.error && !items ? (
         <ErrorState title="Could not load the activity" error={feed.error} onRetry={() => void feed.refetch()} retrying={feed.isRefetching} />
       ) : (
-        <ol data-testid="activity-feed" aria-live="polite" className="divide-y divide-zinc-100 overflow-y-auto lg:max-h-[calc(100vh-15rem)] dark:divide-zinc-800/70">
+        <ol data-testid="activity-feed" data-kbd-list aria-live="polite" aria-label="Activity" tabIndex={0} className="divide-y divide-zinc-100 overflow-y-auto lg:max-h-[calc(100vh-15rem)] dark:divide-zinc-800/70">
           {items!.length === 0 && (
             <li className="list-none">
               <EmptyState icon={<Activity />} title="No activity yet" compact>

@@ -26,6 +26,7 @@ export function ActivityItem({ envelope, line, live }: { envelope: AnyEnvelope; 
   return (
     <li
       data-testid="activity-item"
+      data-kbd-item
       data-event-type={envelope.type}
       data-event-id={envelope.id}
       className={clsx("flex gap-3 px-4 py-2.5", live && "animate-feed-in")}

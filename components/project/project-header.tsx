@@ -3,14 +3,16 @@ import { useRouter } from "next/navigation";
 import { FlaskConical, GitBranch } from "lucide-react";
 import type { Project } from "@/lib/client/types";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { CopyButton } from "@/components/ui/copy-button";
 import { RoleBadge, StatusBadge } from "@/components/projects/badges";
 import { ProjectActions } from "@/components/projects/project-actions";
 
-function Meta({ icon, children, title }: { icon: React.ReactNode; children: React.ReactNode; title: string }) {
+function Meta({ icon, children, title, copy }: { icon: React.ReactNode; children: React.ReactNode; title: string; copy?: string }) {
   return (
     <span className="inline-flex min-w-0 items-center gap-1.5" title={title}>
-      <span className="text-zinc-400 [&>svg]:size-3.5">{icon}</span>
+      <span className="text-zinc-500 dark:text-zinc-400 [&>svg]:size-3.5">{icon}</span>
       <span className="truncate font-mono text-xs">{children}</span>
+      {copy && <CopyButton value={copy} label={`Copy the ${title.toLowerCase()}`} data-testid={`copy-${title.toLowerCase().replace(/\s+/g, "-")}`} />}
     </span>
   );
 }
@@ -28,12 +30,12 @@ export function ProjectHeader({ project }: { project: Project }) {
           <RoleBadge role={project.role} />
         </div>
         <p data-testid="project-description" className="max-w-3xl text-sm whitespace-pre-line text-zinc-600 dark:text-zinc-400">
-          {project.description || <span className="italic opacity-70">No description yet.</span>}
+          {project.description || <span className="italic">No description yet.</span>}
         </p>
         <div className="flex flex-wrap items-center gap-x-5 gap-y-1 pt-0.5 text-zinc-500 dark:text-zinc-400">
-          {project.repository_url && <Meta icon={<GitBranch />} title="Repository">{project.repository_url}</Meta>}
-          {project.test_command && <Meta icon={<FlaskConical />} title="Test command">{project.test_command}</Meta>}
-          <span className="text-xs">
+          {project.repository_url && <Meta icon={<GitBranch />} title="Repository" copy={project.repository_url}>{project.repository_url}</Meta>}
+          {project.test_command && <Meta icon={<FlaskConical />} title="Test command" copy={project.test_command}>{project.test_command}</Meta>}
+          <span className="text-xs" data-testid="project-header-updated">
             Updated <RelativeTime iso={project.updated_at} />
           </span>
         </div>

@@ -13,6 +13,7 @@ import { LatestRunCard } from "@/components/runs/latest-run-card";
 import { AgentsCard } from "@/components/agents/agents-card";
 import { SessionsCard } from "@/components/vibecode/sessions-card";
 import { WorkflowsCard } from "@/components/workflows/workflows-card";
+import { UsageCard } from "@/components/budgets/usage-card";
 import { PullsCard } from "@/components/github/pulls-card";
 import { WebhookCard } from "./webhook-card";
 import { ProjectHeader } from "./project-header";
@@ -48,6 +49,7 @@ export function ProjectView({ id }: { id: string }) {
         </div>
         <div className="min-w-0 space-y-6">
           <SessionsCard project={data} />
+          <UsageCard project={data} />
           <MembersPanel project={data} />
           <LatestRunCard project={data} />
           <AgentsCard projectId={id} />

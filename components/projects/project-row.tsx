@@ -12,6 +12,7 @@ export function ProjectRow({ project }: { project: Project }) {
   return (
     <tr
       data-testid="project-row"
+      data-kbd-item
       data-project-id={project.id}
       onClick={(e) => {
         // The whole row opens the project; its buttons and links, and dialogs portalled from it, keep their clicks.
@@ -24,7 +25,7 @@ export function ProjectRow({ project }: { project: Project }) {
         <Link href={href} className="block truncate text-sm font-medium text-zinc-900 group-hover:text-indigo-700 dark:text-zinc-100 dark:group-hover:text-indigo-300" data-testid="project-row-name">
           {project.name}
         </Link>
-        <p className="truncate text-[13px] text-zinc-500 dark:text-zinc-400">{project.description || <span className="italic opacity-70">No description</span>}</p>
+        <p className="truncate text-[13px] text-zinc-500 dark:text-zinc-400">{project.description || <span className="italic">No description</span>}</p>
       </td>
       <td className="px-3 py-2.5">
         <StatusBadge status={project.status} />

@@ -24,7 +24,7 @@ export function ProjectsTable({ projects }: { projects: Project[] }) {
           </th>
         </tr>
       </thead>
-      <tbody>
+      <tbody data-kbd-list>
         {projects.map((p) => (
           <ProjectRow key={p.id} project={p} />
         ))}

@@ -79,11 +79,12 @@ function LatestRun({ run: latest, me, runsHref, allRuns }: { run: TestRun; me: s
           </Link>
           <RunStatusBadge status={latest.status} />
         </div>
-        {active && latest.status !== "queued" && (
+        {latest.status !== "queued" && (active || counts.passed + counts.failed + counts.skipped > 0) && (
           <RunProgressBar
             compact
             status={latest.status}
             failedSoFar={counts.failed}
+            counts={counts}
             progress={{ done, total, percentage: total ? Math.min(100, Math.round((done / total) * 100)) : null }}
           />
         )}

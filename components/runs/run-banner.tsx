@@ -1,5 +1,6 @@
 import { Ban, CircleCheck, CircleX, TimerOff, TriangleAlert } from "lucide-react";
 import clsx from "clsx";
+import { useState } from "react";
 import { formatDuration, type RunStatus } from "@/lib/client/runs/api";
 import type { LiveRun } from "@/lib/client/runs/hooks";
 
@@ -39,6 +40,30 @@ function words(run: LiveRun): { title: string; detail: string | null } {
   }
 }
 
+/**
+ * A screen-reader announcement (polite live region, present from the start so changes are read): each
+ * failure as it arrives while the run is going, then how it ended.
+ */
+export function RunAnnouncer({ run }: { run: LiveRun }) {
+  const [seen, setSeen] = useState({ status: run.status, failed: run.failed, message: "" });
+  if (seen.status !== run.status || seen.failed !== run.failed) {
+    let message = seen.message;
+    if (LOOK[run.status] && seen.status !== run.status) {
+      const { title } = words(run);
+      message = `Run ${run.status.replace("_", " ")}: ${title}. ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped.`;
+    } else if (run.failed > seen.failed) {
+      const last = [...run.results].reverse().find((r) => r.status === "failed");
+      message = `Test failed${last ? `: ${last.name}` : ""}. ${run.failed} failed so far.`;
+    }
+    setSeen({ status: run.status, failed: run.failed, message });
+  }
+  return (
+    <p role="status" aria-live="polite" data-testid="run-announcer" className="sr-only">
+      {seen.message}
+    </p>
+  );
+}
+
 /** How a finished run ended, in words. */
 export function RunBanner({ run }: { run: LiveRun }) {
   const look = LOOK[run.status];
@@ -46,7 +71,7 @@ export function RunBanner({ run }: { run: LiveRun }) {
   const Icon = look.icon;
   const { title, detail } = words(run);
   return (
-    <div data-testid="run-banner" data-status={run.status} role="status" className={clsx("flex items-start gap-3 rounded-lg border px-4 py-3", look.className)}>
+    <div data-testid="run-banner" data-status={run.status} className={clsx("flex items-start gap-3 rounded-lg border px-4 py-3", look.className)}>
       <Icon className="mt-0.5 size-5 shrink-0" aria-hidden />
       <div className="min-w-0">
         <p className="text-sm font-semibold">{title}</p>

@@ -35,6 +35,7 @@ function ResultRow({ result, live, defaultOpen }: { result: TestResult; live: bo
   return (
     <li
       data-testid="test-result"
+      data-kbd-item
       data-status={result.status}
       data-name={result.name}
       data-seq={result.seq}
@@ -127,7 +128,7 @@ export const RunResults = memo(function RunResults({ results, running }: { resul
   } else {
     body = (
       <>
-        <ul className="divide-y divide-zinc-100 dark:divide-zinc-800/70" data-testid="test-results" aria-live="polite">
+        <ul className="divide-y divide-zinc-100 dark:divide-zinc-800/70" data-testid="test-results" data-kbd-list>
           {ordered.slice(0, limit).map((r) => (
             <ResultRow key={r.seq} result={r} live={!initial.has(r.seq)} defaultOpen={firstFailures.has(r.seq)} />
           ))}

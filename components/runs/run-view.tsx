@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { CircleStop, FlaskConical, SearchX, Terminal } from "lucide-react";
 import { isApiError } from "@/lib/client/api";
 import { useRealtime } from "@/lib/client/realtime";
@@ -11,8 +12,9 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
-import { BackLink, ProjectGate } from "./project-gate";
-import { RunBanner } from "./run-banner";
+import { CopyButton } from "@/components/ui/copy-button";
+import { BackLink, ProjectGate } from "@/components/shared/project-gate";
+import { RunAnnouncer, RunBanner } from "./run-banner";
 import { RunCounts } from "./run-counts";
 import { RunLog } from "./run-log";
 import { LiveDot, RunDuration, RunReader, RunStarter } from "./run-meta";
@@ -65,12 +67,14 @@ function RunDetail({ project, run, log, logDropped }: { project: Project; run: L
               {runTitle(run)}
             </h1>
             <RunStatusBadge status={run.status} />
+            <CopyButton value={run.id} label="Copy the run id" data-testid="copy-run-id" />
             <LiveDot>{active ? undefined : "Finished"}</LiveDot>
           </div>
           {run.command && (
             <p className="flex min-w-0 items-center gap-1.5 text-zinc-500 dark:text-zinc-400" title="Command">
               <Terminal className="size-3.5 shrink-0" />
               <code className="truncate font-mono text-xs">{run.command}</code>
+              <CopyButton value={run.command} label="Copy the command" data-testid="copy-command" />
             </p>
           )}
         </div>
@@ -78,10 +82,11 @@ function RunDetail({ project, run, log, logDropped }: { project: Project; run: L
       </div>
 
       <RunBanner run={run} />
+      <RunAnnouncer run={run} />
 
       <Card>
         <CardBody className="space-y-4 py-4">
-          <RunProgressBar progress={run.progress} status={run.status} failedSoFar={run.failed} />
+          <RunProgressBar progress={run.progress} status={run.status} failedSoFar={run.failed} counts={run} />
           <div className="flex flex-wrap items-end justify-between gap-4">
             <RunCounts counts={run} size="md" />
             <dl className="grid grid-cols-2 gap-x-8 gap-y-2 sm:grid-cols-5">
@@ -98,8 +103,15 @@ function RunDetail({ project, run, log, logDropped }: { project: Project; run: L
                 <RunReader run={run} />
               </Meta>
               <Meta label="Trace">
-                <span className="font-mono text-xs" title={run.trace_id ?? undefined}>
-                  {run.trace_id ? shortId(run.trace_id) : "—"}
+                <span className="inline-flex items-center gap-1">
+                  {run.trace_id ? (
+                    <Link href={`/projects/${project.id}/traces/${run.trace_id}`} className="font-mono text-xs underline" title={`Trace ${run.trace_id}`} data-testid="run-trace-link">
+                      {shortId(run.trace_id)}
+                    </Link>
+                  ) : (
+                    <span className="font-mono text-xs">—</span>
+                  )}
+                  {run.trace_id && <CopyButton value={run.trace_id} label="Copy the trace id" data-testid="copy-trace-id" />}
                 </span>
               </Meta>
             </dl>

@@ -11,13 +11,19 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
-import { BackLink, ProjectGate } from "./project-gate";
+import { BackLink, ProjectGate } from "@/components/shared/project-gate";
 import { RunCounts } from "./run-counts";
+import { RunProgressBar } from "./run-progress";
 import { LiveDot, RunDuration, RunStarter } from "./run-meta";
 import { RunStatusBadge } from "./run-status";
 import { RunTestsButton, whyNoRun } from "./run-tests-button";
 
 const TH = "px-3 py-2 text-left text-xs font-medium text-zinc-500 dark:text-zinc-400";
+
+function progressOf(c: { passed: number; failed: number; skipped: number }, total: number | null, active: boolean) {
+  const done = c.passed + c.failed + c.skipped;
+  return { done, total, percentage: !active ? 100 : total ? Math.min(100, Math.round((done / total) * 100)) : null };
+}
 
 function RunRow({ run, projectId, me }: { run: TestRun; projectId: string; me: string }) {
   const router = useRouter();
@@ -27,6 +33,7 @@ function RunRow({ run, projectId, me }: { run: TestRun; projectId: string; me: s
   return (
     <tr
       data-testid="run-row"
+      data-kbd-item
       data-run-id={run.id}
       data-status={run.status}
       onClick={(e) => {
@@ -49,7 +56,12 @@ function RunRow({ run, projectId, me }: { run: TestRun; projectId: string; me: s
         {run.status === "queued" ? (
           <span className="text-xs text-zinc-400 dark:text-zinc-500">waiting to start</span>
         ) : (
-          <RunCounts counts={counts} />
+          <div className="space-y-1.5">
+            <RunCounts counts={counts} />
+            {counts.passed + counts.failed + counts.skipped > 0 && (
+              <RunProgressBar compact status={run.status} failedSoFar={counts.failed} counts={counts} progress={progressOf(counts, run.total, active)} />
+            )}
+          </div>
         )}
         {run.status === "error" && run.error && (
           <p className="mt-0.5 truncate text-xs text-red-600 dark:text-red-400" title={run.error}>
@@ -91,7 +103,7 @@ function RunsTable({ runs, projectId, me }: { runs: TestRun[]; projectId: string
           <th className={`${TH} hidden pr-4 lg:table-cell`}>When</th>
         </tr>
       </thead>
-      <tbody>
+      <tbody data-kbd-list>
         {runs.map((r) => (
           <RunRow key={r.id} run={r} projectId={projectId} me={me} />
         ))}

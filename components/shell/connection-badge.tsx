@@ -1,6 +1,7 @@
 "use client";
 import clsx from "clsx";
 import { RefreshCw } from "lucide-react";
+import { useState } from "react";
 import { Spinner } from "@/components/ui/spinner";
 import { useConnectionState } from "@/lib/client/realtime";
 import type { ConnectionState } from "@/lib/client/realtime-client";
@@ -28,18 +29,43 @@ const LOOK: Record<ConnectionState, { label: string; title: string; className: s
   },
 };
 
+const SAY: Record<ConnectionState, string> = {
+  connecting: "Connecting to live updates…",
+  connected: "Live updates connected.",
+  reconnecting: "Live connection lost. Reconnecting; missed changes will be replayed.",
+  offline: "Offline: changes made by others will not appear until the connection is back.",
+};
+
+/**
+ * Connection changes for screen readers (a polite live region present from the start): every change after
+ * the page's first connection; the first "connected" itself is not news.
+ */
+function ConnectionAnnouncer({ state }: { state: ConnectionState }) {
+  const [seen, setSeen] = useState({ state, message: "", wasConnected: state === "connected" });
+  if (seen.state !== state) {
+    const speak = seen.wasConnected || state === "offline";
+    setSeen({ state, message: speak ? SAY[state] : seen.message, wasConnected: seen.wasConnected || state === "connected" });
+  }
+  return (
+    <span role="status" aria-live="polite" data-testid="connection-announcer" className="sr-only">
+      {seen.message}
+    </span>
+  );
+}
+
 /** The live connection's state, always visible in the top bar; offline is clickable to retry. */
 export function ConnectionBadge() {
   const { state, retry } = useConnectionState();
   const look = LOOK[state];
   return (
+    <>
+    <ConnectionAnnouncer state={state} />
     <button
       type="button"
       data-testid="connection-state"
       data-state={state}
       title={look.title}
       onClick={state === "offline" || state === "reconnecting" ? retry : undefined}
-      aria-live="polite"
       className={clsx(
         "inline-flex h-7 items-center gap-1.5 rounded-full px-2.5 text-xs font-medium ring-1 ring-inset transition-colors",
         state === "connected" || state === "connecting" ? "cursor-default" : "cursor-pointer",
@@ -57,5 +83,6 @@ export function ConnectionBadge() {
       {look.label}
       {state === "offline" && <RefreshCw aria-hidden className="size-3 opacity-70" />}
     </button>
+    </>
   );
 }

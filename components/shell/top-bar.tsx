@@ -1,5 +1,7 @@
 import { Breadcrumbs } from "./breadcrumbs";
 import { ConnectionBadge } from "./connection-badge";
+import { NotificationBell } from "./notification-bell";
+import { ThemeToggle } from "@/components/ui/theme-toggle";
 import { UserMenu } from "./user-menu";
 
 export function TopBar({ name, email }: { name: string; email: string }) {
@@ -8,6 +10,8 @@ export function TopBar({ name, email }: { name: string; email: string }) {
       <Breadcrumbs />
       <div className="flex items-center gap-4">
         <ConnectionBadge />
+        <NotificationBell />
+        <ThemeToggle className="hidden sm:inline-flex" />
         <div className="h-6 w-px bg-zinc-200 dark:bg-zinc-800" />
         <UserMenu name={name} email={email} />
       </div>

@@ -1,6 +1,8 @@
 "use client";
 import { memo, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useParams } from "next/navigation";
 import { Check, CircleAlert, GitCommitHorizontal, Sparkles, TriangleAlert, X } from "lucide-react";
 import clsx from "clsx";
 import { isApiError } from "@/lib/client/api";
@@ -10,6 +12,7 @@ import { useDecide } from "@/lib/client/vibecode/hooks";
 import { Avatar } from "@/components/shell/user-menu";
 import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { CopyButton } from "@/components/ui/copy-button";
 import { MessageStatusBadge } from "./message-status";
 import { PatchDiff } from "./patch-diff";
 import { ReviewablePatch } from "@/components/github/review-panel";
@@ -80,6 +83,7 @@ function Decision({ m, me }: { m: MessageView; me: string }) {
               <code className="font-mono text-xs" title={m.commit_sha} data-testid="commit-sha">
                 {m.commit_sha.slice(0, 7)}
               </code>
+              <CopyButton value={m.commit_sha} label="Copy the commit id" className="ml-0.5 align-middle" data-testid="copy-commit" />
             </>
           )}
         </span>
@@ -118,6 +122,7 @@ type Props = { message: MessageView; me: string; canAct: boolean };
 /** One exchange: the prompt, the answer (live while it streams), its patch and what became of it. */
 export const MessageItem = memo(function MessageItem({ message: m, me, canAct }: Props) {
   const qc = useQueryClient();
+  const projectId = useParams<{ id?: string }>()?.id;
   const decide = useDecide(m.session_id, m.id);
   const [failure, setFailure] = useState<DecideError | null>(null);
   const inFlight = isInFlight(m.status);
@@ -146,6 +151,11 @@ export const MessageItem = memo(function MessageItem({ message: m, me, canAct }:
               {author}
             </span>
             <RelativeTime iso={m.created_at} />
+            {projectId && (
+              <Link href={`/projects/${projectId}/traces/${m.trace_id}`} className="underline" data-testid="message-trace-link">
+                Trace
+              </Link>
+            )}
           </p>
           <p data-testid="message-prompt" className="mt-1 text-sm whitespace-pre-wrap text-zinc-800 dark:text-zinc-200">
             {m.prompt}

@@ -8,6 +8,7 @@ import "./patch-diff.css";
 import { parsePatch, type DiffFile } from "@/lib/client/vibecode/diff";
 import type { Suggestion } from "@/lib/client/github/types";
 import { SuggestionCard } from "@/components/github/review-panel";
+import { CopyButton } from "@/components/ui/copy-button";
 
 /** AI suggestions of one file: under the line they name (react-diff-view widgets), or above the file. */
 function placeSuggestions(file: DiffFile, suggestions: Suggestion[]) {
@@ -126,6 +127,7 @@ export function PatchDiff({ patch, className, suggestions = [], toolbar }: { pat
         </p>
         <div className="ml-auto flex items-center gap-1.5">
           {toolbar}
+          <CopyButton value={patch} label="Copy the patch" showLabel data-testid="copy-patch" />
           {files.length > 0 && (
             <button type="button" onClick={() => setRaw(!raw)} className="rounded px-1.5 py-0.5 text-[11px] font-medium text-zinc-500 hover:bg-zinc-100 hover:text-zinc-800 dark:hover:bg-zinc-800 dark:hover:text-zinc-200">
               {raw ? "Formatted" : "Raw patch"}

@@ -1,17 +1,23 @@
 "use client";
-import { useEffect, useRef } from "react";
-import { Bot, ListChecks, ScrollText, SearchX, TriangleAlert } from "lucide-react";
+import { useEffect, useRef, useState } from "react";
+import Link from "next/link";
+import { Ban, Bot, ListChecks, ScrollText, SearchX, TriangleAlert, Unplug } from "lucide-react";
 import { isApiError } from "@/lib/client/api";
 import type { WorkflowDetail } from "@/lib/contract";
-import { useWorkflow } from "@/lib/client/workflows/hooks";
+import { can, type Project } from "@/lib/client/types";
+import { useCancelWorkflow, useWorkflow } from "@/lib/client/workflows/hooks";
+import { isActiveWorkflow } from "@/lib/client/workflows/cache";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Skeleton } from "@/components/ui/skeleton";
-import { BackLink, ProjectGate } from "@/components/runs/project-gate";
+import { BackLink, ProjectGate } from "@/components/shared/project-gate";
 import { AgentEvent } from "./agent-event";
-import { WorkflowProgressBar, WorkflowStatusBadge } from "./workflow-bits";
+import { AgentOfflineBadge, WorkflowProgressBar, WorkflowStatusBadge } from "./workflow-bits";
 
 function Steps({ w }: { w: WorkflowDetail }) {
   if (!w.steps.length) return <p className="text-xs text-zinc-500 dark:text-zinc-400">No steps reported yet.</p>;
@@ -79,7 +85,54 @@ function AgentActivity({ w }: { w: WorkflowDetail }) {
   );
 }
 
-function Detail({ w, projectId }: { w: WorkflowDetail; projectId: string }) {
+/** Members' Cancel: asks first (the agent is told to stop), then POST /workflows/{id}/cancel. */
+function CancelWorkflowButton({ w }: { w: WorkflowDetail }) {
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const cancel = useCancelWorkflow(w.id);
+  // (Rendered only while the workflow is active: should it finish meanwhile, this and its dialog go away.)
+  return (
+    <>
+      <Button size="sm" variant="secondary" onClick={() => { setError(null); setOpen(true); }} data-testid="cancel-workflow-button" title="Stop this workflow; its agent is told to stop">
+        <Ban className="size-3.5" />
+        Cancel workflow
+      </Button>
+      <Dialog
+        open={open}
+        onOpenChange={(o) => {
+          setError(null);
+          setOpen(o);
+        }}
+        size="sm"
+        title={`Cancel “${w.name}”?`}
+        description={w.agent_id ? "It ends cancelled and its agent is told to stop. Progress and logs so far are kept." : "It ends cancelled. Progress and logs so far are kept."}
+        data-testid="cancel-workflow-dialog"
+      >
+        {error && (
+          <p role="alert" className="text-[13px] text-red-700 dark:text-red-300" data-testid="cancel-workflow-error">
+            {error}
+          </p>
+        )}
+        <DialogActions>
+          <Button onClick={() => setOpen(false)} disabled={cancel.isPending}>
+            Keep running
+          </Button>
+          <Button
+            variant="danger"
+            data-testid="confirm-cancel-workflow"
+            loading={cancel.isPending}
+            onClick={() => cancel.mutate(undefined, { onSuccess: () => setOpen(false), onError: (e) => setError(e.message) })}
+          >
+            Cancel workflow
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}
+
+function Detail({ w, project }: { w: WorkflowDetail; project: Project }) {
+  const projectId = project.id;
   return (
     <div className="space-y-5" data-testid="workflow-view" data-workflow-id={w.id} data-status={w.status}>
       <BackLink href={`/projects/${projectId}/workflows`} testId="back-to-workflows">
@@ -90,6 +143,13 @@ function Detail({ w, projectId }: { w: WorkflowDetail; projectId: string }) {
           {w.name}
         </h1>
         <WorkflowStatusBadge status={w.status} />
+        {w.trace_id && (
+          <Link href={`/projects/${project.id}/traces/${w.trace_id}`} className="text-xs underline" data-testid="workflow-trace-link">
+            Trace
+          </Link>
+        )}
+        <CopyButton value={w.id} label="Copy the workflow id" data-testid="copy-workflow-id" />
+        <AgentOfflineBadge workflow={w} />
         <span className="text-xs text-zinc-500 dark:text-zinc-400">
           started <RelativeTime iso={w.created_at} />
           {w.finished_at && (
@@ -98,12 +158,29 @@ function Detail({ w, projectId }: { w: WorkflowDetail; projectId: string }) {
             </>
           )}
         </span>
+        {can(project.role).edit && isActiveWorkflow(w) && (
+          <div className="ml-auto">
+            <CancelWorkflowButton w={w} />
+          </div>
+        )}
       </div>
       <Card>
         <CardBody className="space-y-3 py-4">
           <WorkflowProgressBar workflow={w} />
+          {w.agent_status === "offline" && isActiveWorkflow(w) && (
+            <p className="flex items-center gap-2 rounded border border-amber-200 bg-amber-50 px-3 py-2 text-[13px] text-amber-800 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-200" data-testid="workflow-agent-offline-note">
+              <Unplug className="size-4 shrink-0" aria-hidden />
+              Its agent is offline: nothing may be working on this workflow. It ends as stale when no update comes in time, or cancel it.
+            </p>
+          )}
+          {w.status === "cancelled" && (
+            <p className="rounded border border-zinc-200 bg-zinc-50 px-3 py-2 text-[13px] text-zinc-700 dark:border-zinc-700 dark:bg-zinc-800/50 dark:text-zinc-200" data-testid="workflow-cancelled">
+              {w.error ?? "Cancelled"}
+            </p>
+          )}
           {w.status === "failed" && w.error && (
-            <p className="rounded border border-red-200 bg-red-50 px-3 py-2 text-[13px] text-red-700 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300" data-testid="workflow-failure">
+            <p className="rounded border border-red-200 bg-red-50 px-3 py-2 text-[13px] text-red-700 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-300" data-testid="workflow-failure" data-reason={w.reason ?? undefined}>
+              {w.reason === "stale" && <span className="font-medium">Stale: </span>}
               {w.error}
             </p>
           )}
@@ -151,7 +228,8 @@ function Detail({ w, projectId }: { w: WorkflowDetail; projectId: string }) {
   );
 }
 
-function Loaded({ projectId, workflowId }: { projectId: string; workflowId: string }) {
+function Loaded({ project, workflowId }: { project: Project; workflowId: string }) {
+  const projectId = project.id;
   const { data, error, isPending, refetch, isRefetching } = useWorkflow(workflowId);
   if (isPending) {
     return (
@@ -171,13 +249,13 @@ function Loaded({ projectId, workflowId }: { projectId: string; workflowId: stri
     );
   }
   if (!data) return <Card><ErrorState title="Could not load this workflow" error={error} onRetry={() => void refetch()} retrying={isRefetching} /></Card>;
-  return <Detail w={data} projectId={projectId} />;
+  return <Detail w={data} project={project} />;
 }
 
 export function WorkflowView({ projectId, workflowId }: { projectId: string; workflowId: string }) {
   return (
     <ProjectGate id={projectId} loading={<Skeleton className="h-8 w-64" />}>
-      {(project) => <Loaded projectId={project.id} workflowId={workflowId} />}
+      {(project) => <Loaded project={project} workflowId={workflowId} />}
     </ProjectGate>
   );
 }

@@ -2,16 +2,17 @@
 import Link from "next/link";
 import { ArrowRight, Workflow as WorkflowIcon } from "lucide-react";
 import { useWorkflows } from "@/lib/client/workflows/hooks";
+import { isActiveWorkflow } from "@/lib/client/workflows/cache";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
-import { WorkflowProgressBar, WorkflowStatusBadge } from "./workflow-bits";
+import { AgentOfflineBadge, WorkflowProgressBar, WorkflowStatusBadge } from "./workflow-bits";
 
 /** The project page's live card: running workflows first, then the most recent ones. */
 export function WorkflowsCard({ projectId }: { projectId: string }) {
   const { data, error, isPending } = useWorkflows(projectId);
   const href = `/projects/${projectId}/workflows`;
-  const shown = data ? [...data.filter((w) => w.status === "running"), ...data.filter((w) => w.status !== "running")].slice(0, 4) : [];
+  const shown = data ? [...data.filter(isActiveWorkflow), ...data.filter((w) => !isActiveWorkflow(w))].slice(0, 4) : [];
   let body: React.ReactNode;
   if (isPending) {
     body = (
@@ -38,9 +39,12 @@ export function WorkflowsCard({ projectId }: { projectId: string }) {
               <Link href={`${href}/${w.id}`} className="min-w-0 truncate text-[13px] font-medium text-zinc-900 hover:text-indigo-700 hover:underline dark:text-zinc-100 dark:hover:text-indigo-300">
                 {w.name}
               </Link>
-              <WorkflowStatusBadge status={w.status} testId="workflow-card-status" />
+              <span className="flex shrink-0 items-center gap-1.5">
+                <AgentOfflineBadge workflow={w} />
+                <WorkflowStatusBadge status={w.status} testId="workflow-card-status" />
+              </span>
             </div>
-            {w.status === "running" ? <WorkflowProgressBar workflow={w} compact /> : <RelativeTime iso={w.finished_at ?? w.updated_at} className="text-xs text-zinc-500 dark:text-zinc-400" />}
+            {isActiveWorkflow(w) ? <WorkflowProgressBar workflow={w} compact /> : <RelativeTime iso={w.finished_at ?? w.updated_at} className="text-xs text-zinc-500 dark:text-zinc-400" />}
           </li>
         ))}
       </ul>

@@ -7,8 +7,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/skeleton";
-import { BackLink, ProjectGate } from "@/components/runs/project-gate";
-import { WorkflowProgressBar, WorkflowStatusBadge } from "./workflow-bits";
+import { BackLink, ProjectGate } from "@/components/shared/project-gate";
+import { AgentOfflineBadge, WorkflowProgressBar, WorkflowStatusBadge } from "./workflow-bits";
 
 function List({ projectId }: { projectId: string }) {
   const { data, error, isPending, refetch, isRefetching } = useWorkflows(projectId);
@@ -32,15 +32,16 @@ function List({ projectId }: { projectId: string }) {
   }
   return (
     <Card>
-      <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="workflows-list">
+      <ul className="divide-y divide-zinc-200 dark:divide-zinc-800" data-testid="workflows-list" data-kbd-list>
         {data.map((w) => (
-          <li key={w.id} className="space-y-2 px-4 py-3" data-testid="workflow-row" data-workflow-id={w.id}>
+          <li key={w.id} className="space-y-2 px-4 py-3" data-testid="workflow-row" data-kbd-item data-workflow-id={w.id}>
             <div className="flex items-center justify-between gap-3">
               <Link href={`/projects/${projectId}/workflows/${w.id}`} className="min-w-0 truncate text-sm font-medium text-zinc-900 hover:text-indigo-700 hover:underline dark:text-zinc-100 dark:hover:text-indigo-300">
                 {w.name}
               </Link>
               <div className="flex shrink-0 items-center gap-3 text-xs text-zinc-500 dark:text-zinc-400">
                 <RelativeTime iso={w.created_at} />
+                <AgentOfflineBadge workflow={w} />
                 <WorkflowStatusBadge status={w.status} testId="workflow-row-status" />
               </div>
             </div>

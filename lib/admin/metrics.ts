@@ -3,13 +3,14 @@
 import { metrics } from "../metrics";
 import { connectionStats } from "../realtime/stats";
 import { getHub } from "../realtime/hub";
+import { every, part } from "../runtime";
 import { pingDatabase } from "../db";
 
 const SAMPLE_MS = 5000;
 const SAMPLES = 72; // six minutes
 
 type Sample = { t: number; published: number; delivered: number };
-const g = globalThis as unknown as { __switchboardThroughput?: { samples: Sample[]; timer: NodeJS.Timeout } };
+const samples = () => part<Sample[]>("throughput", () => []);
 
 type MetricJson = { name: string; type: string; values: { value: number; labels: Record<string, string | number>; metricName?: string }[] };
 
@@ -33,23 +34,20 @@ async function totals(): Promise<Sample> {
   return { t: Date.now(), published: sum(all.get("switchboard_events_published_total")), delivered: sum(all.get("switchboard_events_delivered_total")) };
 }
 
-/** Start sampling throughput (idempotent; server.ts's realtime setup calls it). */
+/** Sample throughput every 5 s on a runtime timer (server.ts starts it at boot). */
 export function startThroughputSampler(): void {
-  if (g.__switchboardThroughput) return;
-  const state = { samples: [] as Sample[], timer: undefined as unknown as NodeJS.Timeout };
   const take = () =>
     void totals().then((s) => {
-      state.samples.push(s);
-      if (state.samples.length > SAMPLES + 1) state.samples.shift();
+      const list = samples();
+      list.push(s);
+      if (list.length > SAMPLES + 1) list.shift();
     });
   take();
-  state.timer = setInterval(take, SAMPLE_MS);
-  state.timer.unref();
-  g.__switchboardThroughput = state;
+  every("throughput sampler", SAMPLE_MS, take);
 }
 
 /** A quantile (seconds) from a histogram's cumulative buckets, interpolated within the bucket. */
-export function histogramQuantile(buckets: { le: number; count: number }[], q: number): number | null {
+function histogramQuantile(buckets: { le: number; count: number }[], q: number): number | null {
   const sorted = [...buckets].sort((a, b) => a.le - b.le);
   const total = sorted.at(-1)?.count ?? 0;
   if (!total) return null;
@@ -73,20 +71,19 @@ import type { AdminMetrics } from "../contract/admin";
 
 
 export async function adminMetrics(): Promise<AdminMetrics> {
-  startThroughputSampler();
   const [all, stats, dbOk] = await Promise.all([readAll(), connectionStats(), pingDatabase()]);
   const now: Sample = { t: Date.now(), published: sum(all.get("switchboard_events_published_total")), delivered: sum(all.get("switchboard_events_delivered_total")) };
-  const samples = [...(g.__switchboardThroughput?.samples ?? []), now];
+  const history = [...samples(), now];
   const throughput: AdminMetrics["throughput"] = [];
-  for (let i = 1; i < samples.length; i++) {
-    const a = samples[i - 1]!;
-    const b = samples[i]!;
+  for (let i = 1; i < history.length; i++) {
+    const a = history[i - 1]!;
+    const b = history[i]!;
     const dt = (b.t - a.t) / 1000;
     if (dt < 0.5) continue;
     throughput.push({ t: new Date(b.t).toISOString(), published_per_second: round((b.published - a.published) / dt), delivered_per_second: round((b.delivered - a.delivered) / dt) });
   }
   // The current rate: since the newest sample at least 5 s old (else since the oldest one).
-  const ref = [...samples].reverse().find((s) => now.t - s.t >= SAMPLE_MS) ?? samples[0]!;
+  const ref = [...history].reverse().find((s) => now.t - s.t >= SAMPLE_MS) ?? history[0]!;
   const dt = Math.max((now.t - ref.t) / 1000, 1);
   const hist = all.get("switchboard_publish_to_emit_seconds");
   const buckets = (hist?.values ?? []).filter((v) => v.metricName?.endsWith("_bucket")).map((v) => ({ le: v.labels.le === "+Inf" ? Infinity : Number(v.labels.le), count: v.value }));

@@ -32,7 +32,7 @@ export async function publishAgentEvent(caller: Caller, workflowId: string, type
     );
   }
   const prisma = getPrisma();
-  const w = isUuid(workflowId) ? await prisma.workflow.findUnique({ where: { id: workflowId }, select: { id: true, projectId: true } }) : null;
+  const w = isUuid(workflowId) ? await prisma.workflow.findUnique({ where: { id: workflowId }, select: { id: true, projectId: true, traceId: true } }) : null;
   if (!w || !(await projectRole(caller, w.projectId))) throw notFound("Workflow", "workflow_id");
   const agent = await prisma.agent.findUnique({ where: { id: caller.agentId } });
   if (!agent) throw forbidden("This token's agent no longer exists");
@@ -42,8 +42,10 @@ export async function publishAgentEvent(caller: Caller, workflowId: string, type
   // Client-sent workflow_id, agent_id, timestamp or source inside data are replaced by the server's.
   const data = { ...redact(parsed.data), workflow_id: w.id, agent_id: agent.id } as never;
   const source = `agent:${agent.id}`;
-  const env = await publish({ type, room: rooms.project(w.projectId), data, source, masked: true });
-  await publish({ type, room: rooms.workflow(w.id), data, source, masked: true });
+  // An agent's event belongs to its workflow's trace.
+  const traceId = w.traceId ?? null;
+  const env = await publish({ type, room: rooms.project(w.projectId), data, source, traceId, masked: true });
+  await publish({ type, room: rooms.workflow(w.id), data, source, traceId, masked: true });
   await prisma.agent.update({ where: { id: agent.id }, data: { lastSeenAt: new Date() } }).catch(() => {});
   return { id: env.id };
 }

@@ -3,17 +3,18 @@
 // Redis adapter), and flipped in the database with conditional updates, so exactly one process announces
 // an agent's first connection and its last disconnection.
 import { errInfo, logger } from "../logger";
+import { announceAgentToWorkflows } from "../workflows/service";
 import { z } from "zod";
 import { getPrisma } from "../db";
 import { AppError, forbidden, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
 import { rooms } from "../realtime/events";
-import { getHub } from "../realtime/hub";
-import { canSeeProject, inScope, requireAction, requireProjectRole } from "../auth/permissions";
-import { checkProjectScope, kickSockets, tokenRoom } from "../auth/api-tokens";
+import { disconnectRoom, socketCounts } from "../realtime/hub";
+import { canSeeAgent, requireAction, requireProjectRole } from "../auth/permissions";
+import { checkProjectScope, tokenRoom } from "../auth/api-tokens";
 import type { Caller } from "../auth/identify";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "../auth/users";
 import { redact } from "../redact";
 import { AGENT_STATUSES, type Agent, type AgentStatus } from "../contract/agents";
 import { internalRooms } from "../contract/rooms";
@@ -71,33 +72,10 @@ export function serializeAgent(a: AgentRow, connections = 0): Agent {
 }
 export type AgentView = ReturnType<typeof serializeAgent>;
 
-/** Open connections per agent, over every namespace and process. */
-export async function connectionCounts(agentIds: string[]): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  const hub = getHub();
-  if (!hub || agentIds.length === 0) return counts;
-  const wanted = new Set(agentIds);
-  for (const nsp of hub.namespaces) {
-    const sockets = await nsp.in(agentIds.map(presenceRoom)).fetchSockets();
-    for (const s of sockets) {
-      const id = (s.data as { user?: Caller } | undefined)?.user?.agentId;
-      if (id && wanted.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
-  }
-  return counts;
-}
-
-/**
- * Who sees an agent (REST and its agent:<id> room): the agent itself, its creator (a scoped token only when
- * every project of the agent is in its scope), unscoped admins, and whoever can see one of its projects.
- */
-export async function canSeeAgent(user: PublicUser, a: Pick<AgentRow, "id" | "createdBy" | "projectIds">): Promise<boolean> {
-  if ((user as Caller).agentId === a.id) return true;
-  const scoped = !!(user as Caller).scope;
-  if (a.createdBy === user.id && (!scoped || a.projectIds.length > 0) && a.projectIds.every((p) => inScope(user, p))) return true;
-  if (user.role === "admin" && !(user as Caller).scope) return true;
-  for (const p of a.projectIds) if (await canSeeProject(user, p)) return true;
-  return false;
+/** Open connections per agent (its sockets in its presence room), over every namespace and process. */
+async function connectionCounts(agentIds: string[]): Promise<Map<string, number>> {
+  const byRoom = await socketCounts(agentIds.map(presenceRoom));
+  return new Map(agentIds.map((id) => [id, byRoom.get(presenceRoom(id)) ?? 0]));
 }
 
 /** Agents listed at most (the newest visible ones; metadata is capped, so this bounds bytes too). */
@@ -147,7 +125,7 @@ export async function deleteAgent(caller: Caller, id: string): Promise<void> {
   const prisma = getPrisma();
   const tokens = await prisma.apiToken.findMany({ where: { agentId: a.id }, select: { id: true } });
   await prisma.agent.delete({ where: { id: a.id } }); // its tokens go with it (cascade)
-  for (const t of tokens) kickSockets(tokenRoom(t.id), "The agent was deleted");
+  for (const t of tokens) disconnectRoom(tokenRoom(t.id), "The agent was deleted");
   if (a.status !== "offline") await announce({ ...a, status: "offline" }, "agent.disconnected", { reason: "deleted" });
 }
 
@@ -174,6 +152,8 @@ async function announce(a: AgentRow, type: "agent.connected" | "agent.disconnect
     if (type !== "agent.status_changed") await publish({ type, room, data: base, source: "agent_service" });
     await publish({ type: "agent.status_changed", room, data: base, source: "agent_service" });
   }
+  // Its pending/running workflows show that their agent went away (or came back).
+  if (type !== "agent.status_changed") await announceAgentToWorkflows({ id: a.id, name: a.name, status: v.status }).catch((e) => logger().error(errInfo(e), "[agents] workflow presence"));
 }
 
 async function countConnections(agentId: string): Promise<number> {

@@ -6,8 +6,8 @@ import { getPrisma } from "../db";
 import { AppError, forbidden, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { projectRole, requireAction } from "./permissions";
-import type { Caller } from "./identify";
-import { getHub } from "../realtime/hub";
+import type { Caller } from "./caller";
+import { disconnectRoom } from "../realtime/hub";
 import { audit } from "../audit";
 import type { ApiToken } from "../contract/users";
 import { internalRooms } from "../contract/rooms";
@@ -147,17 +147,7 @@ export async function revokeApiToken(caller: Caller, id: string) {
     await prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
     await audit({ action: "token.revoke", actor: { id: caller.id, email: caller.email }, target: { type: "api_token", id }, details: { name: row.name, kind: row.kind, prefix: row.prefix } });
   }
-  kickSockets(tokenRoom(id), "The token was revoked");
-}
-
-/** Send every socket of an internal room the auth_error event and disconnect it (all processes). */
-export function kickSockets(room: string, message: string) {
-  const hub = getHub();
-  if (!hub) return;
-  for (const nsp of hub.namespaces) {
-    nsp.in(room).emit("auth_error" as never, { type: "auth.error", timestamp: new Date().toISOString(), data: { code: "AUTH_FAILED", message } } as never);
-    nsp.in(room).disconnectSockets(true);
-  }
+  disconnectRoom(tokenRoom(id), "The token was revoked");
 }
 
 export type VerifiedApiToken = {

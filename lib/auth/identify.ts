@@ -4,24 +4,10 @@ import { parse as parseCookie } from "cookie";
 import { getConfig } from "../config";
 import { verifyAccessToken } from "./tokens";
 import { looksLikeApiToken, verifyApiToken } from "./api-tokens";
-import { findUserById, type PublicUser } from "../users/service";
+import { findUserById } from "./users";
+import type { Caller, IdentifyResult } from "./caller";
 
-export type Caller = PublicUser & {
-  credential: "bearer" | "cookie" | "api_token";
-  expiresAt: Date | null;
-  /** API tokens only: the token, its kind, its agent and its project scope (null = every project of the user). */
-  tokenId?: string;
-  tokenKind?: "personal" | "agent";
-  agentId?: string | null;
-  scope?: string[] | null;
-};
-
-export type IdentifyResult =
-  | { ok: true; caller: Caller }
-  | { ok: false; code: "AUTH_MISSING" | "AUTH_FAILED"; message: string; reason: RefusalReason };
-
-/** Why a credential was refused: the `reason` of switchboard_auth_failures_total and of the log line. */
-export type RefusalReason = "missing" | "api_token_invalid" | "bearer_invalid" | "session_invalid" | "account_missing" | "account_disabled";
+export type { Caller, IdentifyResult, RefusalReason } from "./caller";
 
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 

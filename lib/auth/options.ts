@@ -2,7 +2,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig } from "../config";
-import { verifyCredentials } from "../users/service";
+import { verifyCredentials } from "./users";
 
 export function authOptions(): NextAuthOptions {
   return {

@@ -10,7 +10,7 @@
 import { getPrisma } from "../db";
 import { AppError, forbidden, notFound } from "../errors";
 import { isUuid } from "../ids";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "./users";
 
 import { ROLE_RANK as RANK, type ProjectRole } from "../contract/users";
 
@@ -37,8 +37,9 @@ export const PERMISSIONS = {
   "project.contribute": { level: "member", agent: "no", scoped: true, covers: "rename, describe, archive; vibecode sessions, prompts, apply/reject patches; start, cancel and report test runs; AI reviews" },
   "workflow.create": { level: "member", agent: "yes", scoped: true, covers: "start a workflow (an agent token's workflow is that agent's)" },
   "workflow.report": { level: "member", agent: "yes", scoped: true, covers: "progress, complete, fail a workflow (agent tokens: only their agent's workflows)" },
+  "workflow.cancel": { level: "member", agent: "yes", scoped: true, covers: "cancel a pending or running workflow (agent tokens: only their agent's workflows)" },
   "agent.event": { level: "member", agent: "only", scoped: true, covers: "report agent:thought / tool_call / result / error on a workflow of the agent's projects" },
-  "project.configure": { level: "owner", agent: "no", scoped: true, covers: "change repository_url or test_command (the command runs on the server)" },
+  "project.configure": { level: "owner", agent: "no", scoped: true, covers: "change repository_url, test_command (the command runs on the server) or monthly_token_budget" },
   "member.manage": { level: "owner", agent: "no", scoped: true, covers: "add members, change roles, remove others" },
   "webhook.manage": { level: "owner", agent: "no", scoped: true, covers: "see and rotate the project's webhook secret" },
   "project.delete": { level: "owner", agent: "no", scoped: true, covers: "delete the project with everything in it" },
@@ -108,6 +109,19 @@ export function inScope(user: PublicUser, projectId: string): boolean {
 
 export async function canSeeProject(user: PublicUser, projectId: string): Promise<boolean> {
   return (await projectRole(user, projectId)) !== null;
+}
+
+/**
+ * Who sees an agent (REST and its agent:<id> room): the agent itself, its creator (a scoped token only when
+ * every project of the agent is in its scope), unscoped admins, and whoever can see one of its projects.
+ */
+export async function canSeeAgent(user: PublicUser, a: { id: string; createdBy: string | null; projectIds: string[] }): Promise<boolean> {
+  if ((user as Who).agentId === a.id) return true;
+  const scoped = !!(user as Who).scope;
+  if (a.createdBy === user.id && (!scoped || a.projectIds.length > 0) && a.projectIds.every((p) => inScope(user, p))) return true;
+  if (user.role === "admin" && !(user as Who).scope) return true;
+  for (const p of a.projectIds) if (await canSeeProject(user, p)) return true;
+  return false;
 }
 
 /** Older call sites name a least role; each stands for the action of that level in the table. */

@@ -1,4 +1,5 @@
 // Envelopes → React Query cache. The socket never drives component state directly: it edits the cache.
+import { publishToListeners } from "./envelope-bus";
 // Each domain's reducer (lib/client/<domain>/cache.ts, React-free) switches on env.type and ignores the rest.
 import { applyWorkflowEnvelope, workflowQueriesBehindRoom } from "./workflows/cache";
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
@@ -24,6 +25,7 @@ function appendToFeed({ qc, feedBuffer }: CacheContext, projectId: string, env: 
 export function applyEnvelope(ctx: CacheContext, env: AnyEnvelope) {
   const { qc, me } = ctx;
   const room = parseRoom(env.room);
+  publishToListeners(env);
   if (room?.kind === "project" && room.id) appendToFeed(ctx, room.id, env);
   applyVibecodeEnvelope(qc, env);
   applyRunEnvelope(qc, env);

@@ -94,7 +94,11 @@ export function describeEvent(env: AnyEnvelope, nameOf: (userId: string) => stri
     case "workflow.completed":
       return { actor: null, summary: `Workflow ${quote(str(d.name))} completed` };
     case "workflow.failed":
-      return { actor: null, summary: `Workflow ${quote(str(d.name))} failed${str(d.error) ? `: ${str(d.error)}` : ""}` };
+      return { actor: null, summary: `Workflow ${quote(str(d.name))} ${d.reason === "stale" ? "went stale" : "failed"}${str(d.error) ? `: ${str(d.error)}` : ""}` };
+    case "workflow.cancelled":
+      return { actor: d.cancelled_by ? actor(d.cancelled_by) : null, summary: `cancelled workflow ${quote(str(d.name))}` };
+    case "workflow.agent_status":
+      return { actor: null, summary: `${str(d.agent_name) || "The agent"} of a workflow is ${str(d.agent_status)}` };
     case "session.created":
       return { actor: actor(d.user_id), summary: "started a vibecode session" };
     case "vibecode_request":

@@ -1,14 +1,15 @@
 "use client";
 // The realtime provider: one RealtimeClient per signed-in tab, wired to the React Query cache.
 import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
-import { useQueryClient, type QueryKey } from "@tanstack/react-query";
+import { useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { rooms } from "@/lib/contract";
 import { applyEnvelope, queriesAfterReset, queriesBehindRoom } from "./cache";
 import { toast } from "./toast";
 import { FeedBuffer } from "./feed";
 import { RealtimeClient, type ConnectionState } from "./realtime-client";
 import { getSocket } from "./socket";
-import { useProjects } from "./projects/hooks";
+import { api } from "./api";
+import { keys } from "./keys";
 
 type RealtimeContextValue = { client: RealtimeClient; feedBuffer: FeedBuffer; me: string };
 
@@ -93,7 +94,8 @@ const MAX_PROJECT_ROOMS = 150;
 
 /** Every project in the list (the newest 150) stays subscribed, so edits from other tabs and people show up live. */
 function ProjectRooms() {
-  const { data } = useProjects();
+  // The same query as useProjects() (lib/client/projects/hooks.ts), read here without importing the hooks (they use this provider).
+  const { data } = useQuery({ queryKey: keys.projects, queryFn: api.listProjects });
   const wanted = useMemo(() => (data ?? []).slice(0, MAX_PROJECT_ROOMS).map((p) => rooms.project(p.id)).sort(), [data]);
   useRooms(wanted);
   return null;

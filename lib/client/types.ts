@@ -20,7 +20,7 @@ export type ProjectInput = {
   repository_url: string | null;
   test_command: string | null;
 };
-export type ProjectPatch = Partial<ProjectInput> & { status?: Project["status"] };
+export type ProjectPatch = Partial<ProjectInput> & { status?: Project["status"]; monthly_token_budget?: number | null };
 
 const RANK = ROLE_RANK;
 

@@ -26,12 +26,20 @@ export const COMMANDS = {
   leave_job: z.object({ job_id: z.string().max(100) }),
   ping: z.object({}).loose(),
   "debug:rooms": z.object({}).loose(),
-  "agent:event": z.object({
-    type: z.enum(AGENT_WORK_TYPES as [AgentWorkType, ...AgentWorkType[]]),
-    workflow_id: z.string().max(100),
-    data: z.record(z.string(), z.unknown()),
-    idempotency_key: idempotencyKey.optional(),
-  }),
+  // seed 001 names the workflow `workflowId`: accepted as an alias (one of the two is required; both must agree).
+  "agent:event": z
+    .object({
+      type: z.enum(AGENT_WORK_TYPES as [AgentWorkType, ...AgentWorkType[]]),
+      workflow_id: z.string().max(100).optional(),
+      workflowId: z.string().max(100).optional(),
+      data: z.record(z.string(), z.unknown()),
+      idempotency_key: idempotencyKey.optional(),
+    })
+    .refine((v) => v.workflow_id !== undefined || v.workflowId !== undefined, { message: "give workflow_id (or its alias workflowId)", path: ["workflow_id"] })
+    .refine((v) => v.workflow_id === undefined || v.workflowId === undefined || v.workflow_id === v.workflowId, {
+      message: "workflow_id and workflowId name different workflows",
+      path: ["workflowId"],
+    }),
   /** Extension: an agent reports its status (agent tokens only). */
   "agent:status": z.object({
     status: z.enum(["online", "busy", "idle", "error"]),

@@ -35,6 +35,7 @@ export const ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, ack: false },
   IDEMPOTENCY_KEY_REUSED: { status: 422, ack: true },
   RATE_LIMITED: { status: 429, ack: true },
+  BUDGET_EXCEEDED: { status: 429, ack: false },
   INTERNAL: { status: 500, ack: true },
   DATABASE_UNAVAILABLE: { status: 503, ack: false },
   SANDBOX_UNAVAILABLE: { status: 503, ack: false },

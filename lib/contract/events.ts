@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import { agentEvents } from "./agents";
 import { githubEvents } from "./github";
+import { notificationEvents } from "./notifications";
 import { projectEvents } from "./projects";
 import { reviewEvents } from "./reviews";
 import { testRunEvents } from "./test-runs";
@@ -18,6 +19,7 @@ export const EVENTS = {
   ...testRunEvents,
   ...githubEvents,
   ...reviewEvents,
+  ...notificationEvents,
 } as const;
 
 export type EventType = keyof typeof EVENTS;

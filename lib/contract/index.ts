@@ -13,4 +13,5 @@ export * from "./vibecode";
 export * from "./test-runs";
 export * from "./github";
 export * from "./reviews";
+export * from "./notifications";
 export * from "./admin";

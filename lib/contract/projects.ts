@@ -10,6 +10,8 @@ export const ZProjectSchema = z.object({
   repository_url: z.string().nullable(),
   test_command: z.string().nullable(),
   status: z.enum(["active", "archived"]),
+  /** Model tokens per calendar month (UTC); null: unlimited (see lib/budgets/service.ts). */
+  monthly_token_budget: z.number().int().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -32,8 +34,14 @@ export type TMember = z.infer<typeof ZMemberSchema>;
 
 export const projectEvents = {
   "project.created": ZProjectSchema.extend({ created_by: z.string() }),
-  "project.updated": ZProjectSchema.extend({ changes: z.object({ fields: z.array(z.string()) }), updated_by: z.string() }),
-  "project.deleted": z.object({ id: z.string(), name: z.string(), deleted_by: z.string() }),
+  // project_id / project_name repeat id / name in seed 004's names; changes.status is seed 004's "updated".
+  "project.updated": ZProjectSchema.extend({
+    project_id: z.string(),
+    project_name: z.string(),
+    changes: z.object({ status: z.literal("updated"), fields: z.array(z.string()) }),
+    updated_by: z.string(),
+  }),
+  "project.deleted": z.object({ id: z.string(), project_id: z.string(), name: z.string(), deleted_by: z.string() }),
   "member.added": ZMemberSchema.extend({ added_by: z.string() }),
   "member.updated": ZMemberSchema.extend({ updated_by: z.string() }),
   "member.removed": z.object({ project_id: z.string(), user_id: z.string(), removed_by: z.string() }),

@@ -1,5 +1,6 @@
 // Vibecode: sessions, messages (prompt → reply / patch), usage, workspace files; session.* / vibecode_* / patch.* events.
 import { z } from "zod";
+import { ZProjectUsageSchema } from "./usage";
 import { ZPatchFileSchema, ZTokenUsageSchema } from "./common";
 
 export const MESSAGE_STATUSES = ["pending", "streaming", "proposed", "answered", "applied", "rejected", "failed"] as const;
@@ -58,7 +59,8 @@ export const ZSessionSchema = z.object({
 });
 export type Session = z.infer<typeof ZSessionSchema>;
 
-export const ZUsageSchema = ZTokenUsageSchema.extend({ month: z.string(), messages: z.number() });
+/** GET /projects/{id}/usage (lib/contract/usage.ts). */
+export const ZUsageSchema = ZProjectUsageSchema;
 export type Usage = z.infer<typeof ZUsageSchema>;
 
 export const ZWorkspaceFileSchema = z.object({ path: z.string(), size: z.number() });

@@ -47,7 +47,6 @@ async function view(projectId: string, origin: string) {
     recent_deliveries: deliveries.map(serializeDelivery),
   };
 }
-export type TWebhookSettings = Awaited<ReturnType<typeof view>>;
 
 /** Owners: the webhook URL and secret to paste into GitHub (the secret is made on the first look). */
 export async function getWebhookSettings(caller: Caller, projectId: string, origin: string) {

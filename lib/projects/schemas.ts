@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZEventId } from "../realtime/events";
+import { MAX_MONTHLY_TOKEN_BUDGET } from "../budgets/limits";
 
 const repositoryUrl = z.string().trim().max(500, "must be at most 500 characters").nullable();
 
@@ -12,7 +13,17 @@ export const ZCreateProjectSchema = z.object({
 export type TCreateProject = z.infer<typeof ZCreateProjectSchema>;
 
 export const ZUpdateProjectSchema = ZCreateProjectSchema.partial()
-  .extend({ status: z.enum(["active", "archived"]).optional() })
+  .extend({
+    status: z.enum(["active", "archived"]).optional(),
+    monthly_token_budget: z
+      .number({ message: "must be a whole number of tokens, or null for no limit" })
+      .int("must be a whole number of tokens")
+      .min(0, "must be at least 0")
+      .max(MAX_MONTHLY_TOKEN_BUDGET, `must be at most ${MAX_MONTHLY_TOKEN_BUDGET}`)
+      .nullable()
+      .optional()
+      .describe("model tokens (vibecode answers + AI reviews) per calendar month, UTC; null: unlimited. Owners only"),
+  })
   .refine((v) => Object.keys(v).length > 0, { message: "give at least one field to change" });
 export type TUpdateProject = z.infer<typeof ZUpdateProjectSchema>;
 

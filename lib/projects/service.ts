@@ -8,7 +8,7 @@ import { evictRooms, revalidateUserRooms } from "../realtime/rooms";
 import { gapAfter } from "../realtime/gaps";
 import { rooms, type TMember, type TProject, type Envelope } from "../realtime/events";
 import { requireAction, requireProjectRole, projectRole, inScope, type ProjectRole } from "../auth/permissions";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "../auth/users";
 import { checkRepositoryUrl, maskRepositoryUrl } from "./repository-url";
 import { fitBytes } from "../api/bounds";
 import { audit } from "../audit";
@@ -31,6 +31,7 @@ type ProjectRow = {
   repositoryUrl: string | null;
   testCommand: string | null;
   status: "active" | "archived";
+  monthlyTokenBudget?: bigint | null;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -43,6 +44,7 @@ export function serializeProject(p: ProjectRow): TProject {
     repository_url: maskRepositoryUrl(p.repositoryUrl), // credentials in it are never shown
     test_command: p.testCommand,
     status: p.status,
+    monthly_token_budget: p.monthlyTokenBudget === null || p.monthlyTokenBudget === undefined ? null : Number(p.monthlyTokenBudget),
     created_at: p.createdAt.toISOString(),
     updated_at: p.updatedAt.toISOString(),
   };
@@ -108,11 +110,13 @@ const FIELD_MAP = {
   repository_url: "repositoryUrl",
   test_command: "testCommand",
   status: "status",
+  monthly_token_budget: "monthlyTokenBudget",
 } as const;
 
 export async function updateProject(user: PublicUser, id: string, input: TUpdateProject): Promise<ProjectView> {
-  const touchesCode = input.repository_url !== undefined || input.test_command !== undefined;
-  const role = await requireProjectRole(user, id, touchesCode ? "project.configure" : "project.contribute");
+  // The repository, the test command (it runs on the server) and the model budget are the owners'.
+  const ownersOnly = input.repository_url !== undefined || input.test_command !== undefined || input.monthly_token_budget !== undefined;
+  const role = await requireProjectRole(user, id, ownersOnly ? "project.configure" : "project.contribute");
   const prisma = getPrisma();
   const before = await prisma.project.findUnique({ where: { id } });
   if (!before) throw notFound("Project");
@@ -126,6 +130,7 @@ export async function updateProject(user: PublicUser, id: string, input: TUpdate
       value = input.repository_url && input.repository_url === maskRepositoryUrl(before.repositoryUrl) ? before.repositoryUrl : await checkRepositoryUrl(input.repository_url);
     }
     if (key === "test_command") value = input.test_command || null;
+    if (key === "monthly_token_budget") value = input.monthly_token_budget === null ? null : BigInt(input.monthly_token_budget!);
     if ((before as Record<string, unknown>)[column] !== value) {
       data[column] = value;
       changed.push(key);
@@ -145,12 +150,10 @@ export async function updateProject(user: PublicUser, id: string, input: TUpdate
       details: { fields: configured, ...(configured.includes("test_command") ? { test_command: after.testCommand?.slice(0, 1000) ?? null } : {}), ...(configured.includes("repository_url") ? { repository_url: maskRepositoryUrl(after.repositoryUrl) } : {}) },
     });
   }
-  await publish({
-    type: "project.updated",
-    room: rooms.project(id),
-    source: SOURCE,
-    data: { ...view, changes: { fields: changed }, updated_by: user.id },
-  });
+  // Seed 004's shape too (project_id, project_name, changes.status) and its rooms: the project's and the updater's.
+  const event = { ...view, project_id: view.id, project_name: view.name, changes: { status: "updated" as const, fields: changed }, updated_by: user.id };
+  await publish({ type: "project.updated", room: rooms.project(id), source: SOURCE, data: event });
+  await publish({ type: "project.updated", room: rooms.user(user.id), source: SOURCE, data: event });
   return { ...view, role };
 }
 
@@ -161,15 +164,21 @@ export async function deleteProject(user: PublicUser, id: string): Promise<void>
   if (!p) throw notFound("Project");
   // What the rows leave behind: the rooms of its jobs and workflows (every socket in them, on any process,
   // leaves), its runs' log files, its workspace.
-  const [jobs, workflows, runs] = await Promise.all([
+  const [jobs, workflows, runs, members] = await Promise.all([
     prisma.job.findMany({ where: { projectId: id }, select: { id: true } }),
     prisma.workflow.findMany({ where: { projectId: id }, select: { id: true } }),
     prisma.testRun.findMany({ where: { projectId: id }, select: { id: true } }),
+    prisma.membership.findMany({ where: { projectId: id }, select: { userId: true } }),
   ]);
   await stopProjectRuns(id);
   await prisma.project.delete({ where: { id } });
   await audit({ action: "project.delete", actor: { id: user.id, email: user.email }, target: { type: "project", id }, projectId: id, details: { name: p.name } });
-  await publish({ type: "project.deleted", room: rooms.project(id), source: SOURCE, data: { id, name: p.name, deleted_by: user.id } });
+  const deleted = { id, project_id: id, name: p.name, deleted_by: user.id };
+  await publish({ type: "project.deleted", room: rooms.project(id), source: SOURCE, data: deleted });
+  // Every former member (and the one who deleted it) hears it in their own room, which outlives the project's.
+  for (const uid of new Set([...members.map((m) => m.userId), user.id])) {
+    await publish({ type: "project.deleted", room: rooms.user(uid), source: SOURCE, data: deleted });
+  }
   evictRooms([rooms.project(id), ...workflows.map((w) => rooms.workflow(w.id)), ...jobs.map((j) => rooms.job(j.id))]);
   await purgeProjectData(id, [rooms.project(id), ...jobs.map((j) => rooms.job(j.id)), ...workflows.map((w) => rooms.workflow(w.id))], runs.map((r) => r.id));
 }

@@ -1,11 +1,11 @@
-// A socket's credential over its life: the internal rooms it implies (token:<id>, presence:<agent id>),
-// disconnection with AUTH_FAILED when it expires, and auth:refresh to extend it.
-import { errInfo, logger } from "../logger";
+// A socket's credential over its life: the internal rooms it implies (token:<id>, so that revoking the token
+// disconnects it; account:<user id>, so that disabling the account disconnects every socket of it), disconnection
+// with AUTH_FAILED when it expires, and auth:refresh to extend it.
 import { identify, type Caller } from "../auth/identify";
 import { tokenRoom } from "../auth/api-tokens";
-import { presenceRoom, agentSocketConnected, agentSocketDisconnected } from "../agents/service";
-import type { AppSocket } from "./handlers";
 import { refuseCredential } from "../auth/refusals";
+import { internalRooms as internal } from "../contract/rooms";
+import type { AppSocket } from "./socket";
 
 const MAX_TIMER_MS = 2_147_000_000; // setTimeout's limit (~24.8 days); longer expiries re-arm
 
@@ -28,21 +28,16 @@ function arm(socket: AppSocket) {
   timers.set(socket, t);
 }
 
-const internalRooms = (c: Caller) => [...(c.tokenId ? [tokenRoom(c.tokenId)] : []), ...(c.agentId ? [presenceRoom(c.agentId)] : [])];
+const internalRooms = (c: Caller) => [internal.account(c.id), ...(c.tokenId ? [tokenRoom(c.tokenId)] : [])];
 
-/** On connection: join the credential's internal rooms, arm the expiry, announce an agent's presence. */
+/** On connection: join the credential's internal rooms and arm the expiry. */
 export function trackCredential(socket: AppSocket) {
-  const user = socket.data.user;
-  const internal = internalRooms(user);
-  if (internal.length) void socket.join(internal);
+  void socket.join(internalRooms(socket.data.user));
   arm(socket);
-  const agentId = user.agentId;
-  socket.on("disconnect", (reason) => {
+  socket.on("disconnect", () => {
     const t = timers.get(socket);
     if (t) clearTimeout(t);
-    if (agentId) void agentSocketDisconnected(agentId, reason).catch((e) => logger().error(errInfo(e), "[agents] disconnect presence failed"));
   });
-  if (agentId) void agentSocketConnected(agentId).catch((e) => logger().error(errInfo(e), "[agents] connect presence failed"));
 }
 
 /** auth:refresh: a new credential for the same user (and the same agent); the old one stays on failure. */
@@ -56,6 +51,7 @@ export async function refreshCredential(socket: AppSocket, token: string): Promi
   if (r.caller.id !== old.id) return { ok: false, message: "The new token belongs to another user" };
   if ((r.caller.agentId ?? null) !== (old.agentId ?? null)) return { ok: false, message: "The new token belongs to another agent" };
   if (!socket.connected) return { ok: false, message: "The socket is disconnected" };
+  // The same agent: its presence room (joined by the agents' connection hook) stays.
   for (const room of internalRooms(old)) if (!internalRooms(r.caller).includes(room)) void socket.leave(room);
   socket.data.user = r.caller;
   const internal = internalRooms(r.caller);

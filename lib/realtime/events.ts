@@ -10,3 +10,4 @@ export { ZProjectSchema, type TProject, type TMember } from "../contract/project
 export { ZWorkflowSchema } from "../contract/workflows";
 export { ZPullRequestSchema, ZIssueSchema, type TPullRequest, type TIssue } from "../contract/github";
 export { AI_CATEGORIES, ZAiSuggestionSchema, type TAiSuggestion } from "../contract/reviews";
+export { NOTIFICATION_KINDS, ZNotificationSchema, type TNotification, type NotificationKind } from "../contract/notifications";

@@ -1,27 +1,22 @@
 // Client commands: validate → authorise → act → ack. Listeners are attached synchronously on connection.
+// The agents' commands are the domain's (lib/agents/socket.ts), passed in by server.ts.
 import { errInfo, logger } from "../logger";
-import type { Socket } from "socket.io";
 import { z } from "zod";
-import { COMMANDS, MAX_PAYLOAD_BYTES, parseRoom, rooms, type AckError, type CommandAcks, type CommandName, type CommandPayload, type ClientToServerEvents, type ServerToClientEvents } from "./events";
+import { COMMANDS, MAX_PAYLOAD_BYTES, parseRoom, rooms, type AckError, type CommandName } from "./events";
 import { authorizeRoom, dependsOnMembership } from "./rooms";
 import { getConfig } from "../config";
 import { eventsAfter, withClusterRoomLock, withRoomLock } from "./publish";
 import { gapAfter } from "./gaps";
-import type { Caller } from "../auth/identify";
 import { take } from "../limits";
 import { metrics } from "../metrics";
 import { AppError, toAckError, zodDetails } from "../errors";
-import { publishAgentEvent } from "../agents/events";
-import { setAgentStatus } from "../agents/service";
 import { refreshCredential } from "./credentials";
 import { callerScope, requestHash, runOnce, stableStringify } from "../idempotency";
-
-export type SocketData = { user: Caller; connectionId: string };
-export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+import type { AppSocket, CommandHandler, DomainCommandName, DomainCommands } from "./socket";
 
 const REPLAY_PAGE = 1000;
 
-const err = (code: AckError["code"], message: string, details?: unknown): AckError => ({
+export const err = (code: AckError["code"], message: string, details?: unknown): AckError => ({
   status: "error",
   code,
   message,
@@ -93,9 +88,9 @@ function leaveRoom(socket: AppSocket, roomName: string) {
 
 const roomOf = (p: { room?: string; project_id?: string }) => p.room ?? rooms.project(String(p.project_id));
 
-type Handlers = { [C in CommandName]: (socket: AppSocket, payload: CommandPayload<C>) => Promise<CommandAcks[C]> | CommandAcks[C] };
+export type Handlers = { [C in CommandName]: CommandHandler<C> };
 
-const handlers: Handlers = {
+const ownHandlers: Omit<Handlers, DomainCommandName> = {
   subscribe: (socket, p) => joinRoom(socket, roomOf(p), p.since),
   unsubscribe: (socket, p) => leaveRoom(socket, roomOf(p)),
   join_job: async (socket, p) => {
@@ -106,24 +101,6 @@ const handlers: Handlers = {
   leave_job: (socket, p) => leaveRoom(socket, rooms.job(p.job_id)),
   ping: () => ({ status: "pong", server_time: new Date().toISOString() }),
   "debug:rooms": (socket) => ({ rooms: [...socket.rooms].filter((r) => r !== socket.id && parseRoom(r)) }),
-  "agent:event": async (socket, p) => {
-    try {
-      const r = await publishAgentEvent(socket.data.user, p.workflow_id, p.type, p.data);
-      return { status: "success", id: r.id };
-    } catch (e) {
-      return appErrorAck(e);
-    }
-  },
-  "agent:status": async (socket, p) => {
-    const user = socket.data.user;
-    if (user.tokenKind !== "agent" || !user.agentId) return err("FORBIDDEN", "Only agents (with an agent token) can report a status");
-    try {
-      const a = await setAgentStatus(user, user.agentId, p);
-      return { status: "success", agent_id: a.id, agent_status: a.status };
-    } catch (e) {
-      return appErrorAck(e);
-    }
-  },
   "auth:refresh": async (socket, p) => {
     const r = await refreshCredential(socket, p.token);
     if (!r.ok) return err("AUTH_FAILED", `${r.message}; the current credential stays in force until it expires`);
@@ -131,8 +108,8 @@ const handlers: Handlers = {
   },
 };
 
-/** Service errors as acks, through the one mapper (lib/errors.ts toAckError). */
-const appErrorAck = (e: unknown): AckError => toAckError(e);
+/** Service errors as acks, through the one mapper (lib/errors.ts toAckError); domain commands (lib/agents/socket.ts) use it too. */
+export const appErrorAck = (e: unknown): AckError => toAckError(e);
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof ArrayBuffer);
@@ -169,7 +146,7 @@ async function runCommandOnce(socket: AppSocket, name: CommandName, key: string,
   }
 }
 
-async function dispatch(socket: AppSocket, name: CommandName, args: unknown[]) {
+async function dispatch(handlers: Handlers, socket: AppSocket, name: CommandName, args: unknown[]) {
   const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (r: unknown) => void) : () => {};
   const retry = await take("command", `socket:${socket.id}`);
   if (retry !== null) return ack(err("RATE_LIMITED", `Too many commands; try again in ${retry} ms`, { retry_after_ms: retry }));
@@ -196,9 +173,12 @@ async function dispatch(socket: AppSocket, name: CommandName, args: unknown[]) {
   }
 }
 
-export function attachHandlers(socket: AppSocket) {
+/** The command table: realtime's own commands and the domains' (server.ts supplies those). */
+export const commandHandlers = (domain: DomainCommands): Handlers => ({ ...ownHandlers, ...domain });
+
+export function attachHandlers(socket: AppSocket, handlers: Handlers) {
   for (const name of Object.keys(COMMANDS) as CommandName[]) {
-    socket.on(name, ((...args: unknown[]) => void dispatch(socket, name, args)) as never);
+    socket.on(name, ((...args: unknown[]) => void dispatch(handlers, socket, name, args)) as never);
   }
   socket.onAny((event: string, ...args: unknown[]) => {
     if (event in COMMANDS) return;

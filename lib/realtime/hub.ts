@@ -1,5 +1,8 @@
-// The realtime hub lives on globalThis: server.ts creates it, route handlers (bundled apart) read it.
+// The realtime hub, a part of the runtime (lib/runtime.ts): createRealtime sets it, route handlers read it.
+// With publish() (./publish.ts) and the room helpers (./rooms.ts), these are what the domains use of
+// realtime: disconnectRoom and socketCounts work across processes through the Socket.IO adapter.
 import type { Server, Namespace } from "socket.io";
+import { peekPart, setPart } from "../runtime";
 
 export type Hub = {
   io: Server;
@@ -9,9 +12,29 @@ export type Hub = {
   afterLocalEmit?: (room: string) => void;
 };
 
-const g = globalThis as unknown as { __switchboardHub?: Hub };
+export const setHub = (hub: Hub | undefined) => setPart("hub", hub);
+export const getHub = (): Hub | undefined => peekPart<Hub>("hub");
 
-export const setHub = (hub: Hub | undefined) => {
-  g.__switchboardHub = hub;
-};
-export const getHub = (): Hub | undefined => g.__switchboardHub;
+/** Send every socket of a room the auth_error event and disconnect it (all processes). */
+export function disconnectRoom(room: string, message: string): void {
+  const hub = getHub();
+  if (!hub) return;
+  for (const nsp of hub.namespaces) {
+    nsp.in(room).emit("auth_error" as never, { type: "auth.error", timestamp: new Date().toISOString(), data: { code: "AUTH_FAILED", message } } as never);
+    nsp.in(room).disconnectSockets(true);
+  }
+}
+
+/** Open sockets per room, over every namespace and process (rooms without sockets are left out). */
+export async function socketCounts(rooms: string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const hub = getHub();
+  if (!hub || rooms.length === 0) return counts;
+  const wanted = new Set(rooms);
+  for (const nsp of hub.namespaces) {
+    for (const s of await nsp.in(rooms).fetchSockets()) {
+      for (const r of s.rooms) if (wanted.has(r)) counts.set(r, (counts.get(r) ?? 0) + 1);
+    }
+  }
+  return counts;
+}

@@ -2,6 +2,8 @@
 // The only place that emits log events; per-room serialisation keeps ids in order for subscribers:
 // within a process a keyed lock, across processes (PostgreSQL + Redis) an advisory lock per room held
 // from the insert until the emit has gone through the Redis stream (see lib/realtime/ordered-adapter.ts).
+import { errInfo, logger } from "../logger";
+import { part } from "../runtime";
 import { getPrisma, type Db } from "../db";
 import { getConfig } from "../config";
 import { getHub } from "./hub";
@@ -64,7 +66,7 @@ function withJobLogMessage(data: unknown): unknown {
 }
 
 /** Emit an envelope to its room on every namespace; resolves once it is in the Redis stream and delivered here. */
-export async function emitEnvelope(env: Envelope): Promise<void> {
+async function emitEnvelope(env: Envelope): Promise<void> {
   const hub = getHub();
   if (!hub) return; // no realtime server (scripts): the event is still in the log
   let local = 0;
@@ -101,7 +103,32 @@ export async function withClusterRoomLock<R>(room: string, fn: (db: Db) => Promi
   );
 }
 
+type PublishListener = (env: Envelope) => void;
+/** On the runtime object: server.ts and the route handlers are bundled apart, and both publish. */
+const listeners = () => part<Set<PublishListener>>("publish listeners", () => new Set());
+
+/**
+ * Tell `listener` of every event this process publishes, after the room's locks are released; it must not
+ * block (server.ts wires the notification triggers here, so realtime knows no domain).
+ */
+export function onPublish(listener: PublishListener): () => void {
+  listeners().add(listener);
+  return () => listeners().delete(listener);
+}
+
 export async function publish<T extends EventType>(input: PublishInput<T>): Promise<Envelope<T>> {
+  const env = await publishLocked(input);
+  for (const l of listeners()) {
+    try {
+      l(env as Envelope);
+    } catch (e) {
+      logger().error({ ...errInfo(e), event_type: env.type }, "[realtime] publish listener failed");
+    }
+  }
+  return env;
+}
+
+async function publishLocked<T extends EventType>(input: PublishInput<T>): Promise<Envelope<T>> {
   const started = performance.now();
   return withRoomLock(input.room, () => withClusterRoomLock(input.room, async (db) => {
     const row = await db.event.create({

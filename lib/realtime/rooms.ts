@@ -1,11 +1,10 @@
 // Room access: who may join which room.
 import { getPrisma } from "../db";
-import { canSeeProject } from "../auth/permissions";
-import { canSeeAgent } from "../agents/service";
-import type { PublicUser } from "../users/service";
+import { canSeeAgent, canSeeProject } from "../auth/permissions";
+import type { PublicUser } from "../auth/users";
 import { parseRoom, rooms, type ParsedRoom } from "./events";
 import { getHub } from "./hub";
-import type { Caller } from "../auth/identify";
+import type { Caller } from "../auth/caller";
 
 export type RoomDecision = { ok: true } | { ok: false; code: "ROOM_ACCESS_DENIED"; message: string };
 
@@ -32,7 +31,9 @@ export async function authorizeRoom(user: PublicUser, room: ParsedRoom): Promise
       return a && (await canSeeAgent(user, a)) ? { ok: true } : deny("No agent with this id that shares a project with you");
     }
     case "user":
-      return room.id === user.id ? { ok: true } : deny("A user room is only for that user");
+      if (room.id !== user.id) return deny("A user room is only for that user");
+      // It carries events of all the user's projects: not for a token scoped to some of them.
+      return (user as { scope?: string[] | null }).scope ? deny("A project-scoped token cannot join its user's room") : { ok: true };
     case "project":
       return (await canSeeProject(user, room.id!)) ? { ok: true } : deny("You are not a member of this project");
     case "workflow":

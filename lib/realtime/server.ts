@@ -1,31 +1,31 @@
 // Socket.IO on the app's HTTP server: namespaces "/" and "/ws", auth middleware, CORS allowlist,
-// Redis Streams adapter when REDIS_URL is set.
+// Redis Streams adapter when REDIS_URL is set. It knows no domain: server.ts passes the domains' connection
+// hooks and commands in.
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { randomUUID } from "node:crypto";
-import { Server, type Namespace } from "socket.io";
+import { Server, type Namespace, type Socket } from "socket.io";
 import type { RedisClient } from "./redis";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { AppConfig } from "../config";
 import { identify } from "../auth/identify";
-import { attachHandlers, type AppSocket } from "./handlers";
+import { attachHandlers, commandHandlers, type Handlers } from "./handlers";
+import type { AppSocket, ConnectionHooks, DomainCommands } from "./socket";
 import { PROTOCOL_VERSION, rooms } from "./events";
 import { setHub, type Hub } from "./hub";
 import { take } from "../limits";
 import { isDatabaseUnavailable } from "../errors";
-import { metrics } from "../metrics";
+import { metrics, type SocketSource } from "../metrics";
 import { orderLocalDelivery } from "./ordered-adapter";
 import { slowClientGuard } from "./slow-clients";
-import { startThroughputSampler } from "../admin/metrics";
 import { trackCredential } from "./credentials";
-import { sweepPresence } from "../agents/service";
 import { refuseCredential } from "../auth/refusals";
 import { errInfo, log, logger } from "../logger";
 
 const socketLog = log("socket");
 
-export const NAMESPACES = ["/", "/ws"] as const;
+const NAMESPACES = ["/", "/ws"] as const;
 /** Frames above this close the transport; commands between 1 MiB and this get a PAYLOAD_TOO_LARGE ack. */
-export const TRANSPORT_MAX_BYTES = 4 * 1024 * 1024;
+const TRANSPORT_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Same-origin requests, clients without an Origin (servers, CLIs) and the CORS_ORIGINS allowlist. */
 export function originAllowed(req: IncomingMessage, allowlist: string[]): boolean {
@@ -46,12 +46,54 @@ function connectError(code: string, message: string) {
   return e;
 }
 
-export function createRealtime(
-  httpServer: HttpServer,
-  config: AppConfig,
-  opts: { dev?: boolean; redisClient?: RedisClient | null } = {},
-) {
+export type RealtimeOptions = {
+  dev?: boolean;
+  redisClient?: RedisClient | null;
+  /** The domains' part in each connection (agent presence), called in order. */
+  hooks?: ConnectionHooks[];
+  /** The domains' commands (agent:event, agent:status). */
+  commands: DomainCommands;
+};
+
+export type Realtime = ReturnType<typeof createRealtime>;
+
+/** Socket.IO on the HTTP server, its namespaces authenticated and wired; sets the hub (./hub.ts). */
+export function createRealtime(httpServer: HttpServer, config: AppConfig, opts: RealtimeOptions) {
   const redisClient = opts.redisClient ?? null;
+  const io = createIo(httpServer, config, opts.dev ?? false, redisClient);
+  const namespaces: Namespace[] = NAMESPACES.map((n) => io.of(n));
+  const handlers = commandHandlers(opts.commands);
+  for (const nsp of namespaces) {
+    nsp.use(authenticate);
+    nsp.on("connection", (socket) => onConnection(socket as AppSocket, handlers, opts.hooks ?? []));
+  }
+  if (redisClient) {
+    orderLocalDelivery(namespaces);
+    resyncAfterRedisReturns(namespaces, redisClient);
+  }
+  const slow = slowClientGuard(namespaces, config.socketMaxBufferBytes);
+  metrics().setSocketSource(localSocketCounts(namespaces));
+
+  const hub: Hub = { io, namespaces, redis: redisClient ? { ok: () => !!redisClient?.isReady } : null, afterLocalEmit: slow.afterLocalEmit };
+  setHub(hub);
+
+  return {
+    io,
+    hub,
+    /** Tell clients, disconnect them, close the adapter and Redis. */
+    async close(reason: string) {
+      slow.stop();
+      metrics().setSocketSource(null);
+      await disconnectAll(namespaces, reason);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      setHub(undefined);
+      if (redisClient) await redisClient.quit().catch(() => redisClient?.destroy());
+    },
+  };
+}
+
+/** The Socket.IO server: transport limits, CORS and origin allowlist, the Redis Streams adapter with REDIS_URL. */
+function createIo(httpServer: HttpServer, config: AppConfig, dev: boolean, redisClient: RedisClient | null) {
   const adapter = redisClient
     ? createAdapter(redisClient, {
         streamName: `${config.redisPrefix}:socket.io`,
@@ -60,12 +102,11 @@ export function createRealtime(
         onlyPlaintext: true,
       })
     : undefined;
-
   const io = new Server(httpServer, {
     path: "/socket.io/",
     maxHttpBufferSize: TRANSPORT_MAX_BYTES,
     // Next's dev server needs its own websocket upgrades (HMR): do not destroy what Socket.IO does not own.
-    destroyUpgrade: !opts.dev,
+    destroyUpgrade: !dev,
     cors: config.corsOrigins.length ? { origin: config.corsOrigins, credentials: true } : undefined,
     // PUBLIC_URL is this server's own origin even when a proxy passes another Host.
     allowRequest: (req, cb) => {
@@ -74,95 +115,98 @@ export function createRealtime(
     },
     ...(adapter ? { adapter } : {}),
   });
+  return io;
+}
 
-  const namespaces: Namespace[] = NAMESPACES.map((n) => io.of(n));
-  for (const nsp of namespaces) {
-    nsp.use(async (socket, next) => {
-      try {
-        const retry = await take("connect", `ip:${socket.handshake.address}`);
-        if (retry !== null) return next(connectError("RATE_LIMITED", `Too many connections from this address; try again in ${Math.ceil(retry / 1000)} s`));
-        const auth = (socket.handshake.auth ?? {}) as { token?: unknown };
-        const query = socket.handshake.query.token;
-        const token = typeof auth.token === "string" && auth.token ? auth.token : typeof query === "string" ? query : null;
-        const r = await identify({ token, cookie: socket.handshake.headers.cookie });
-        if (!r.ok) {
-          refuseCredential(r.reason, "socket", { namespace: nsp.name, ip: socket.handshake.address });
-          return next(connectError(r.code, r.message));
-        }
-        socket.data = { user: r.caller, connectionId: randomUUID() };
-        next();
-      } catch (e) {
-        // The database is away: not the credential's fault (a client must not sign out); it may retry.
-        if (isDatabaseUnavailable(e)) return next(connectError("SERVICE_UNAVAILABLE", "The database is not reachable right now; try again shortly"));
-        logger().error(errInfo(e), "[socket] auth failed");
-        next(connectError("AUTH_FAILED", "Could not verify the credential"));
-      }
-    });
-    nsp.on("connection", (raw) => {
-      const socket = raw as AppSocket;
-      attachHandlers(socket); // synchronously, so the client's first emits are not lost
-      const { user, connectionId } = socket.data;
-      void socket.join([rooms.user(user.id), rooms.global]);
-      // Opened and closed connections: counted and logged (who, which credential; never the credential).
-      metrics().connectionsOpened.inc();
-      const who = { connection_id: connectionId, user_id: user.id, credential: user.credential, token_id: user.tokenId ?? null, agent_id: user.agentId ?? null, namespace: nsp.name, ip: socket.handshake.address, transport: socket.conn.transport.name };
-      socketLog.info(who, "socket connected");
-      socket.on("disconnect", (reason) => {
-        metrics().connectionsClosed.inc({ reason });
-        socketLog.info({ ...who, reason }, "socket disconnected");
-      });
-      trackCredential(socket); // internal token/presence rooms, expiry, agent presence
-      socket.emit("connection_established", {
-        type: "connection.established",
-        timestamp: new Date().toISOString(),
-        data: { connection_id: connectionId, user_id: user.id, protocol_version: PROTOCOL_VERSION },
-      });
-    });
+/** Handshake middleware: the connection rate limit per address, then the credential (auth.token, ?token= or the cookie). */
+async function authenticate(socket: Socket, next: (err?: Error) => void) {
+  try {
+    const retry = await take("connect", `ip:${socket.handshake.address}`);
+    if (retry !== null) return next(connectError("RATE_LIMITED", `Too many connections from this address; try again in ${Math.ceil(retry / 1000)} s`));
+    const auth = (socket.handshake.auth ?? {}) as { token?: unknown };
+    const query = socket.handshake.query.token;
+    const token = typeof auth.token === "string" && auth.token ? auth.token : typeof query === "string" ? query : null;
+    const r = await identify({ token, cookie: socket.handshake.headers.cookie });
+    if (!r.ok) {
+      refuseCredential(r.reason, "socket", { namespace: socket.nsp.name, ip: socket.handshake.address });
+      return next(connectError(r.code, r.message));
+    }
+    socket.data = { user: r.caller, connectionId: randomUUID() };
+    next();
+  } catch (e) {
+    // The database is away: not the credential's fault (a client must not sign out); it may retry.
+    if (isDatabaseUnavailable(e)) return next(connectError("SERVICE_UNAVAILABLE", "The database is not reachable right now; try again shortly"));
+    logger().error(errInfo(e), "[socket] auth failed");
+    next(connectError("AUTH_FAILED", "Could not verify the credential"));
   }
+}
 
-  if (redisClient) {
-    orderLocalDelivery(namespaces);
-    // Redis came back: broadcasts other processes made meanwhile never reached this process's sockets.
-    // Tell them to re-subscribe their rooms with `since` (the events are in the log).
-    redisClient.on("ready", () => {
-      metrics().resyncs.inc();
-      for (const nsp of namespaces) {
-        nsp.local.emit("resync", { type: "server.resync", timestamp: new Date().toISOString(), data: { reason: "redis_reconnected" } });
-      }
-    });
-  }
-  const slow = slowClientGuard(namespaces, config.socketMaxBufferBytes);
-  startThroughputSampler();
+/** A new socket: its commands (synchronously, so its first emits are not lost), rooms, credential, the domains' hooks. */
+function onConnection(socket: AppSocket, handlers: Handlers, hooks: ConnectionHooks[]) {
+  attachHandlers(socket, handlers);
+  const { user, connectionId } = socket.data;
+  // A project-scoped token does not get its user's room: notifications, member.added and project.* copies there
+  // concern all of the user's projects (REST filters them by scope; a broadcast room cannot).
+  void socket.join(user.scope ? [rooms.global] : [rooms.user(user.id), rooms.global]);
+  trackCredential(socket); // the token's and the account's internal rooms, expiry
+  // Opened and closed connections: counted and logged (who, which credential; never the credential).
+  metrics().connectionsOpened.inc();
+  const who = { connection_id: connectionId, user_id: user.id, credential: user.credential, token_id: user.tokenId ?? null, agent_id: user.agentId ?? null, namespace: socket.nsp.name, ip: socket.handshake.address, transport: socket.conn.transport.name };
+  socketLog.info(who, "socket connected");
+  for (const h of hooks) h.onConnect?.(socket);
+  socket.on("disconnect", (reason) => {
+    metrics().connectionsClosed.inc({ reason });
+    socketLog.info({ ...who, reason }, "socket disconnected");
+    for (const h of hooks) h.onDisconnect?.(socket, reason);
+  });
+  socket.emit("connection_established", {
+    type: "connection.established",
+    timestamp: new Date().toISOString(),
+    data: { connection_id: connectionId, user_id: user.id, protocol_version: PROTOCOL_VERSION },
+  });
+}
 
-  const hub: Hub = { io, namespaces, redis: redisClient ? { ok: () => !!redisClient?.isReady } : null, afterLocalEmit: slow.afterLocalEmit };
-  setHub(hub);
-  // Agents left "online" by a process that died: offline unless some process still holds a connection.
-  setTimeout(() => void sweepPresence().catch((e) => logger().error(errInfo(e), "[agents] presence sweep failed")), 2000).unref();
+/**
+ * Redis came back: broadcasts other processes made meanwhile never reached this process's sockets.
+ * Tell them to re-subscribe their rooms with `since` (the events are in the log).
+ */
+function resyncAfterRedisReturns(namespaces: Namespace[], redisClient: RedisClient) {
+  redisClient.on("ready", () => {
+    metrics().resyncs.inc();
+    for (const nsp of namespaces) {
+      nsp.local.emit("resync", { type: "server.resync", timestamp: new Date().toISOString(), data: { reason: "redis_reconnected" } });
+    }
+  });
+}
 
+/** This process's connections and rooms (excluding per-socket rooms), for the metrics gauges. */
+function localSocketCounts(namespaces: Namespace[]): SocketSource {
   return {
-    io,
-    hub,
-    /** Tell clients, disconnect them, close the adapter and Redis. */
-    async close(reason: string) {
-      slow.stop();
-      for (const nsp of namespaces) {
-        nsp.local.emit("server_shutdown", { type: "server.shutdown", timestamp: new Date().toISOString(), data: { reason } });
-      }
-      // A proper disconnect packet ("io server disconnect"), for this process's clients only. The packet
-      // (compressed asynchronously) must reach the wire before the process closes the connections: wait
-      // for each WebSocket's closing handshake, at most a second.
-      const closed: Promise<unknown>[] = [];
-      for (const nsp of namespaces) {
-        for (const socket of nsp.sockets.values()) {
-          const ws = (socket.conn.transport as unknown as { socket?: { once?: (e: string, f: () => void) => void } }).socket;
-          if (ws?.once) closed.push(new Promise<void>((resolve) => ws.once!("close", resolve)));
-        }
-      }
-      for (const nsp of namespaces) nsp.local.disconnectSockets(true);
-      if (closed.length) await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 1000).unref())]);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      setHub(undefined);
-      if (redisClient) await redisClient.quit().catch(() => redisClient?.destroy());
+    connections: () => namespaces.reduce((n, nsp) => n + nsp.sockets.size, 0),
+    rooms: () => {
+      let n = 0;
+      for (const nsp of namespaces) for (const [room, members] of nsp.adapter.rooms) if (!members.has(room)) n++;
+      return n;
     },
   };
+}
+
+/**
+ * Shutdown: tell this process's clients, then a proper disconnect packet ("io server disconnect"). The packet
+ * (compressed asynchronously) must reach the wire before the process closes the connections: wait for each
+ * WebSocket's closing handshake, at most a second.
+ */
+async function disconnectAll(namespaces: Namespace[], reason: string) {
+  for (const nsp of namespaces) {
+    nsp.local.emit("server_shutdown", { type: "server.shutdown", timestamp: new Date().toISOString(), data: { reason } });
+  }
+  const closed: Promise<unknown>[] = [];
+  for (const nsp of namespaces) {
+    for (const socket of nsp.sockets.values()) {
+      const ws = (socket.conn.transport as unknown as { socket?: { once?: (e: string, f: () => void) => void } }).socket;
+      if (ws?.once) closed.push(new Promise<void>((resolve) => ws.once!("close", resolve)));
+    }
+  }
+  for (const nsp of namespaces) nsp.local.disconnectSockets(true);
+  if (closed.length) await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 1000).unref())]);
 }

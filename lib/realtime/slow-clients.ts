@@ -5,6 +5,7 @@
 import { logger } from "../logger";
 import type { Namespace, Socket } from "socket.io";
 import { metrics } from "../metrics";
+import { every } from "../runtime";
 
 type EnginePacket = { data?: unknown };
 type EngineConn = {
@@ -20,7 +21,7 @@ const packetBytes = (p: EnginePacket) => {
 };
 
 /** Bytes waiting to go out to this socket's connection. */
-export function bufferedBytes(socket: Socket): number {
+function bufferedBytes(socket: Socket): number {
   const conn = socket.conn as unknown as EngineConn;
   let n = 0;
   for (const p of conn.writeBuffer) n += packetBytes(p);
@@ -45,10 +46,9 @@ export function slowClientGuard(namespaces: Namespace[], limit: number) {
     const bytes = bufferedBytes(socket);
     if (bytes > limit) cut(socket, bytes, limit);
   };
-  const timer = setInterval(() => {
+  const stop = every("slow-clients", 1000, () => {
     for (const nsp of namespaces) for (const s of nsp.sockets.values()) check(s);
-  }, 1000);
-  timer.unref();
+  });
   // The per-delivery check runs at most every 100 ms, so a busy room does not add a scan of all its members
   // to every publish (the timer above still covers every socket each second).
   let lastRoomCheck = 0;
@@ -67,6 +67,6 @@ export function slowClientGuard(namespaces: Namespace[], limit: number) {
         }
       }
     },
-    stop: () => clearInterval(timer),
+    stop,
   };
 }

@@ -18,6 +18,5 @@ export const ZModelReview = z.object({
   summary: z.string().max(4000),
   suggestions: z.array(ZModelSuggestion).max(50),
 });
-export type TModelReview = z.infer<typeof ZModelReview>;
 
 export { ZReviewSchema, type TReview } from "../contract/reviews";

@@ -12,14 +12,15 @@ import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
 import { rooms, type TAiSuggestion } from "../realtime/events";
 import { requireRoleForChild, type ProjectRole } from "../auth/permissions";
-import type { PublicUser } from "../users/service";
-import { LlmError, requireLlm, streamChat, type TokenUsage } from "../vibecode/llm";
-import { enqueue, requireLlmQueueRoom } from "../vibecode/queue";
+import type { PublicUser } from "../auth/users";
+import { LlmError, requireLlm, streamChat, type TokenUsage } from "../llm/client";
+import { enqueue, requireLlmQueueRoom } from "../llm/queue";
 import { workspaceDir } from "../workspaces/service";
 import { git } from "../workspaces/git";
 import { ZModelReview, type TReview } from "./schemas";
 import { parseReviewReply } from "./parse";
 import { fitBytes } from "../api/bounds";
+import { withModelBudget } from "../budgets/service";
 
 const SOURCE = "ai_review_service";
 const MAX_DIFF_CHARS = 60_000;
@@ -96,11 +97,15 @@ async function prDiff(projectId: string, headSha: string | null, baseBranch: str
 
 /* ---------- starting ---------- */
 
-async function start(user: PublicUser, target: Target) {
+async function start(user: PublicUser, target: Target, traceId?: string) {
   await requireLlmQueueRoom(target.projectId);
-  const review = await getPrisma().aiReview.create({
-    data: { projectId: target.projectId, targetType: target.type, targetId: target.id, status: "running", traceId: randomUUID(), createdBy: user.id },
-  });
+  // 429 BUDGET_EXCEEDED here, before any model call, when the project's monthly budget is spent.
+  const review = await withModelBudget(target.projectId, (tx) =>
+    tx.aiReview.create({
+      // A review of a vibecode patch belongs to the prompt's trace; a PR review starts its own.
+      data: { projectId: target.projectId, targetType: target.type, targetId: target.id, status: "running", traceId: traceId ?? randomUUID(), createdBy: user.id },
+    }),
+  );
   enqueue(`review:${target.id}`, () => runReview(review.id, target));
   return { review_id: review.id, trace_id: review.traceId, status: "running" as const };
 }
@@ -126,7 +131,7 @@ export async function reviewPatch(user: PublicUser, sessionId: string, messageId
   if (!msg.patch) throw new AppError("NO_PATCH", 409, "This message has no patch to review");
   requireLlm();
   const input = [`Review this patch proposed for the request: ${msg.prompt.slice(0, 2000)}`, "", "```diff", msg.patch.slice(0, MAX_DIFF_CHARS), "```"].join("\n");
-  return start(user, { type: "code", id: msg.id, projectId: msg.session.projectId, sessionId, input });
+  return start(user, { type: "code", id: msg.id, projectId: msg.session.projectId, sessionId, input }, msg.traceId);
 }
 
 /* ---------- running ---------- */

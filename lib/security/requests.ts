@@ -47,12 +47,12 @@ const stripDefaultPort = (host: string) => host.replace(/:(80|443)$/, "");
 /**
  * With PUBLIC_URL set, only its host is served (a DNS-rebinding page on evil.example reaches us with
  * Host: evil.example and is refused). Loopback names stay allowed: a browser sends them only for a page
- * that is itself on localhost, and local health checks and tools use them. GET /api/health is exempt
+ * that is itself on localhost, and local health checks and tools use them. GET /api/health (and /health) is exempt
  * (probes from orchestrators use the pod's address; it tells nothing private).
  */
 export function checkHost(req: IncomingMessage, policy: RequestPolicy): Refusal | null {
   if (!policy.publicUrl) return null;
-  if (req.method === "GET" && (req.url === "/api/health" || req.url?.startsWith("/api/health?"))) return null;
+  if (req.method === "GET" && /^\/(api\/)?health(\?|$)/.test(req.url ?? "")) return null; // and seed 002's /health
   const host = requestHost(req);
   const want = new URL(policy.publicUrl).host.toLowerCase();
   if (host && (stripDefaultPort(host) === stripDefaultPort(want) || LOOPBACK.has(host.replace(/:\d+$/, "")))) return null;

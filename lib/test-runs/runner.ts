@@ -6,10 +6,11 @@
 // run at once; the rest wait queued.
 import { errInfo, logger } from "../logger";
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import path from "node:path";
-import { getConfig } from "../config";
+import { getConfig, type AppConfig } from "../config";
 import { getPrisma } from "../db";
+import { part } from "../runtime";
 import { ensureWorkspace } from "../workspaces/service";
 import { createReporter, type RunOutcome } from "./report";
 import { createRunReaders } from "./readers";
@@ -30,27 +31,26 @@ const OUTPUT_STOP_FACTOR = 10;
 type StopReason = "cancelled" | "timed_out" | "output";
 type Active = { child: ChildProcess | null; stop: (why: StopReason) => void; done?: Promise<void> };
 type RunnerState = { active: Map<string, Active>; queue: string[]; cancelledQueued: Set<string> };
-const g = globalThis as unknown as { __switchboardRunner?: RunnerState };
-const state: RunnerState = (g.__switchboardRunner ??= { active: new Map(), queue: [], cancelledQueued: new Set() });
+const state = (): RunnerState => part<RunnerState>("runner", () => ({ active: new Map(), queue: [], cancelledQueued: new Set() }));
 
 export const logPath = (runId: string) => path.join(getConfig().dataDir, "runs", `${runId}.log`);
 
 /** Queue a local run; it starts when a slot is free. */
 export function scheduleRun(runId: string) {
-  state.queue.push(runId);
+  state().queue.push(runId);
   pump();
 }
 
 function pump() {
-  while (state.active.size < getConfig().testRuns.concurrency && state.queue.length) {
-    const id = state.queue.shift()!;
-    if (state.cancelledQueued.delete(id)) continue;
+  while (state().active.size < getConfig().testRuns.concurrency && state().queue.length) {
+    const id = state().queue.shift()!;
+    if (state().cancelledQueued.delete(id)) continue;
     const entry: Active = { child: null, stop: () => {} };
-    state.active.set(id, entry);
+    state().active.set(id, entry);
     entry.done = execute(id)
       .catch((e) => logger().error(errInfo(e), "[test-runs] run failed"))
       .finally(() => {
-        state.active.delete(id);
+        state().active.delete(id);
         pump();
       });
   }
@@ -58,12 +58,12 @@ function pump() {
 
 /** Stop a queued or running run of this process; false when it is not ours. */
 export function stopLocalRun(runId: string): "queued" | "running" | false {
-  const i = state.queue.indexOf(runId);
+  const i = state().queue.indexOf(runId);
   if (i >= 0) {
-    state.queue.splice(i, 1);
+    state().queue.splice(i, 1);
     return "queued";
   }
-  const a = state.active.get(runId);
+  const a = state().active.get(runId);
   if (a) {
     a.stop("cancelled");
     return "running";
@@ -79,6 +79,10 @@ function scrubbedEnv(home: string): NodeJS.ProcessEnv {
   return env as unknown as NodeJS.ProcessEnv;
 }
 
+type Reporter = ReturnType<typeof createReporter>;
+type Exit = { code: number | null; signal: NodeJS.Signals | null; spawnError?: Error };
+
+/** A run from the queue to its outcome: prepare, start the command, supervise it, collect output and results, judge. */
 async function execute(runId: string) {
   const prisma = getPrisma();
   const run = await prisma.testRun.findUnique({ where: { id: runId }, include: { project: true } });
@@ -103,27 +107,69 @@ async function execute(runId: string) {
 
   mkdirSync(path.dirname(logPath(runId)), { recursive: true, mode: 0o700 });
   const log = createWriteStream(logPath(runId), { mode: 0o600 });
-  let child: ChildProcess;
+  const started = await startCommand(cfg, dir, command);
+  if (typeof started === "string") {
+    log.end();
+    return finish("error", null, started);
+  }
+  const { child, exited } = started;
+  const control = superviseChild(runId, child, cfg.testRuns.timeoutMs);
+  // Results: the output through the reader of the runner that wrote it, JUnit files as they are written.
+  const readers = createRunReaders({
+    dir,
+    since: t0,
+    onResult: (r) => void reporter.result(r),
+    onPlan: (n) => reporter.plan(n),
+    onReader: (label) => void reporter.reader(label),
+  });
+  const stopPolling = pollWhileRunning(runId, readers, control.stop);
+  const output = createOutputPipe(runId, reporter, log, cfg.testRuns.logMaxBytes, control.stop);
+  child.stdout!.on("data", (buf: Buffer) => {
+    output.write("info", buf);
+    readers.output("stdout", buf);
+  });
+  child.stderr!.on("data", (buf: Buffer) => {
+    output.write("error", buf);
+    readers.output("stderr", buf);
+  });
+
+  const exit = await exited;
+  control.end(); // the time limit off, anything the command left behind in its group killed
+  stopPolling();
+  output.end();
+  await readers.end();
+  await new Promise<void>((r) => log.end(() => r()));
+  await reporter.flush();
+  const [outcome, exitCode, error] = judge(exit, control.reason(), reporter.counts, cfg.testRuns);
+  return finish(outcome, exitCode, error);
+}
+
+/**
+ * Spawn the command in the sandbox (or, with TEST_RUN_SANDBOX=off, as the server's user); a string says why it
+ * could not start. Its exit is listened for at once (a spawn error is emitted on the next tick).
+ */
+async function startCommand(cfg: AppConfig, dir: string, command: string): Promise<{ child: ChildProcess; exited: Promise<Exit> } | string> {
   if (cfg.testRuns.sandbox === "on") {
     const sb = await sandboxStatus(cfg);
-    if (!sb.ok) {
-      log.end();
-      return finish("error", null, sandboxHelp(sb.reason));
-    }
+    if (!sb.ok) return sandboxHelp(sb.reason);
     try {
       await handWorkspaceToSandbox(cfg.testRuns, dir);
     } catch (e) {
-      log.end();
-      return finish("error", null, `The workspace could not be handed to the sandbox: ${(e as Error).message}`);
+      return `The workspace could not be handed to the sandbox: ${(e as Error).message}`;
     }
     const sp = sandboxSpawn(cfg.testRuns, dir, command);
-    child = spawn(/*turbopackIgnore: true*/ sp.file, sp.args, { cwd: "/", env: sp.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  } else {
-    // TEST_RUN_SANDBOX=off (warned at boot): the command runs as the server's user, on the server's files.
-    const home = path.join(cfg.dataDir, "runs", "home");
-    mkdirSync(home, { recursive: true });
-    child = spawn("/bin/sh", ["-c", command], { cwd: dir, env: scrubbedEnv(home), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    return started(spawn(/*turbopackIgnore: true*/ sp.file, sp.args, { cwd: "/", env: sp.env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
   }
+  // TEST_RUN_SANDBOX=off (warned at boot): the command runs as the server's user, on the server's files.
+  const home = path.join(cfg.dataDir, "runs", "home");
+  mkdirSync(home, { recursive: true });
+  return started(spawn("/bin/sh", ["-c", command], { cwd: dir, env: scrubbedEnv(home), detached: true, stdio: ["ignore", "pipe", "pipe"] }));
+}
+
+const started = (child: ChildProcess) => ({ child, exited: waitForExit(child) });
+
+/** Stopping the command's process group (cancel, time limit, too much output): SIGTERM, then SIGKILL after a grace. */
+function superviseChild(runId: string, child: ChildProcess, timeoutMs: number) {
   let stopReason: StopReason | null = null;
   const killGroup = (signal: NodeJS.Signals) => {
     try {
@@ -138,37 +184,43 @@ async function execute(runId: string) {
     killGroup("SIGTERM");
     setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS).unref();
   };
-  const entry = state.active.get(runId);
+  const entry = state().active.get(runId);
   if (entry) Object.assign(entry, { child, stop });
-  else state.active.set(runId, { child, stop });
-  const timer = setTimeout(() => stop("timed_out"), cfg.testRuns.timeoutMs);
+  else state().active.set(runId, { child, stop });
+  const timer = setTimeout(() => stop("timed_out"), timeoutMs);
+  return {
+    stop,
+    reason: (): StopReason | null => stopReason,
+    end() {
+      clearTimeout(timer);
+      killGroup("SIGKILL");
+    },
+  };
+}
 
-  // Results: the output through the reader of the runner that wrote it, JUnit files as they are written.
-  const readers = createRunReaders({
-    dir,
-    since: t0,
-    onResult: (r) => void reporter.result(r),
-    onPlan: (n) => reporter.plan(n),
-    onReader: (label) => void reporter.reader(label),
-  });
-  // Once a second: new JUnit results, and a cancel requested through another process.
+/** Once a second while the command runs: new JUnit results, and a cancel requested through another process. */
+function pollWhileRunning(runId: string, readers: ReturnType<typeof createRunReaders>, stop: (why: StopReason) => void) {
   const poll = setInterval(() => {
     void readers.poll();
-    void prisma.testRun
-      .findUnique({ where: { id: runId }, select: { status: true } })
+    void getPrisma()
+      .testRun.findUnique({ where: { id: runId }, select: { status: true } })
       .then((r) => (!r || r.status === "cancelling") && stop("cancelled")) // cancelled, or its project deleted
       .catch(() => {});
   }, JUNIT_POLL_MS);
+  return () => clearInterval(poll);
+}
 
-  // Output: masked line by line (once: the job_log events reuse the masked lines), to disk up to
-  // TEST_RUN_LOG_MAX_BYTES, and as bounded lines to the job room in batches.
-  const logMax = cfg.testRuns.logMaxBytes;
+/**
+ * Output: masked line by line (once: the job_log events reuse the masked lines), to disk up to
+ * TEST_RUN_LOG_MAX_BYTES, and as bounded lines to the job room in batches. One queue for both streams, so
+ * stdout and stderr lines keep their order in the live log.
+ */
+function createOutputPipe(runId: string, reporter: Reporter, log: WriteStream, logMax: number, stop: (why: StopReason) => void) {
   let logBytes = 0;
   let logFull = false;
   let outputBytes = 0;
   let streamed = 0;
   let truncatedNotice = false;
-  // One queue for both streams, so stdout and stderr lines keep their order in the live log.
   let pending: { level: "info" | "error"; line: string }[] = [];
   const partial: Record<"info" | "error", string> = { info: "", error: "" };
   const flush = () => {
@@ -205,66 +257,61 @@ async function execute(runId: string) {
       pending.push({ level: "info", line: `… output truncated after ${MAX_STREAMED_LINES} lines; the log is at /api/v1/test-runs/${runId}/log` });
     }
   };
-  const onOutput = (level: "info" | "error") => (buf: Buffer) => {
-    outputBytes += buf.length;
-    if (outputBytes > logMax * OUTPUT_STOP_FACTOR) stop("output");
-    const text = partial[level] + buf.toString("utf8");
-    const lines = text.split("\n");
-    partial[level] = lines.pop() ?? "";
-    while (partial[level].length > MAX_PENDING_LINE) {
-      lines.push(partial[level].slice(0, MAX_PENDING_LINE));
-      partial[level] = partial[level].slice(MAX_PENDING_LINE);
-    }
-    for (const line of lines) keep(level, line);
-    if (pending.length >= LOG_BATCH_LINES) flush();
+  return {
+    write(level: "info" | "error", buf: Buffer) {
+      outputBytes += buf.length;
+      if (outputBytes > logMax * OUTPUT_STOP_FACTOR) stop("output");
+      const text = partial[level] + buf.toString("utf8");
+      const lines = text.split("\n");
+      partial[level] = lines.pop() ?? "";
+      while (partial[level].length > MAX_PENDING_LINE) {
+        lines.push(partial[level].slice(0, MAX_PENDING_LINE));
+        partial[level] = partial[level].slice(MAX_PENDING_LINE);
+      }
+      for (const line of lines) keep(level, line);
+      if (pending.length >= LOG_BATCH_LINES) flush();
+    },
+    /** The command has exited: its unterminated last lines, then the last batch. */
+    end() {
+      clearInterval(logTimer);
+      for (const level of ["info", "error"] as const) if (partial[level]) keep(level, partial[level]);
+      flush();
+    },
   };
-  child.stdout!.on("data", (buf: Buffer) => {
-    onOutput("info")(buf);
-    readers.output("stdout", buf);
-  });
-  child.stderr!.on("data", (buf: Buffer) => {
-    onOutput("error")(buf);
-    readers.output("stderr", buf);
-  });
+}
 
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((resolve) => {
+function waitForExit(child: ChildProcess): Promise<Exit> {
+  return new Promise((resolve) => {
     child.once("error", (e) => resolve({ code: null, signal: null, spawnError: e }));
     child.once("close", (code, signal) => resolve({ code, signal }));
   });
-  clearTimeout(timer);
-  clearInterval(poll);
-  clearInterval(logTimer);
-  killGroup("SIGKILL"); // anything the command left behind in its group
-  for (const level of ["info", "error"] as const) if (partial[level]) keep(level, partial[level]);
-  flush();
-  await readers.end();
-  await new Promise<void>((r) => log.end(() => r()));
-  await reporter.flush();
-  const { failed } = reporter.counts;
-  const any = reporter.counts.passed + reporter.counts.failed + reporter.counts.skipped;
+}
 
-  if (exit.spawnError) return finish("error", null, `The command could not start: ${exit.spawnError.message}`);
-  if (stopReason === "cancelled") return finish("cancelled", exit.code, "Cancelled");
+/** The run's outcome from how the command ended, why it was stopped and the results it reported. */
+function judge(exit: Exit, stopReason: StopReason | null, counts: Reporter["counts"], cfg: AppConfig["testRuns"]): [RunOutcome, number | null, string?] {
+  const any = counts.passed + counts.failed + counts.skipped;
+  if (exit.spawnError) return ["error", null, `The command could not start: ${exit.spawnError.message}`];
+  if (stopReason === "cancelled") return ["cancelled", exit.code, "Cancelled"];
   if (stopReason === "output")
-    return finish("error", exit.code, `Stopped: the command wrote more than ${OUTPUT_STOP_FACTOR} × TEST_RUN_LOG_MAX_BYTES (${logMax * OUTPUT_STOP_FACTOR} bytes) of output`);
-  if (stopReason === "timed_out") return finish("timed_out", exit.code, `Stopped after the time limit of ${Math.round(cfg.testRuns.timeoutMs / 1000)} s`);
-  if (failed > 0) return finish("failed", exit.code);
-  if (exit.code === 0) return finish("passed", 0);
-  if (any > 0) return finish("failed", exit.code, `The command exited with ${exit.code ?? exit.signal}`);
-  return finish("error", exit.code, `The command exited with ${exit.code ?? exit.signal} before reporting any test`);
+    return ["error", exit.code, `Stopped: the command wrote more than ${OUTPUT_STOP_FACTOR} × TEST_RUN_LOG_MAX_BYTES (${cfg.logMaxBytes * OUTPUT_STOP_FACTOR} bytes) of output`];
+  if (stopReason === "timed_out") return ["timed_out", exit.code, `Stopped after the time limit of ${Math.round(cfg.timeoutMs / 1000)} s`];
+  if (counts.failed > 0) return ["failed", exit.code];
+  if (exit.code === 0) return ["passed", 0];
+  if (any > 0) return ["failed", exit.code, `The command exited with ${exit.code ?? exit.signal}`];
+  return ["error", exit.code, `The command exited with ${exit.code ?? exit.signal} before reporting any test`];
 }
 
 /** Stop a run of this process and wait (at most `maxMs`) until it has ended. */
 export async function stopLocalRunAndWait(runId: string, maxMs = 10_000): Promise<void> {
-  const a = state.active.get(runId);
+  const a = state().active.get(runId);
   if (stopLocalRun(runId) !== "running" || !a?.done) return;
   await Promise.race([a.done, new Promise((r) => setTimeout(r, maxMs).unref())]);
 }
 
 /** On shutdown: kill every running command's process group (the next start marks the runs `error`). */
 export function killAllRuns() {
-  state.queue.length = 0;
-  for (const a of state.active.values()) {
+  state().queue.length = 0;
+  for (const a of state().active.values()) {
     try {
       if (a.child?.pid) process.kill(-a.child.pid, "SIGKILL");
     } catch {

@@ -19,10 +19,11 @@ import { chmod, lchown, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { AppConfig } from "../config";
 import { AppError } from "../errors";
+import { peekPart, setPart } from "../runtime";
 
-export const BWRAP = "/usr/bin/bwrap";
-export const SETPRIV = "/usr/bin/setpriv";
-export const PRLIMIT = "/usr/bin/prlimit";
+const BWRAP = "/usr/bin/bwrap";
+const SETPRIV = "/usr/bin/setpriv";
+const PRLIMIT = "/usr/bin/prlimit";
 const INSIDE_WORKSPACE = "/workspace";
 const INSIDE_HOME = "/home/run";
 const PROBE_TTL_MS = 30_000;
@@ -85,7 +86,7 @@ function sandboxPath(): string {
 }
 
 /** The environment of the command inside the sandbox: nothing of the server's. */
-export function sandboxEnv(home: string, tmp: string): Record<string, string> {
+function sandboxEnv(home: string, tmp: string): Record<string, string> {
   return { PATH: sandboxPath(), HOME: home, TMPDIR: tmp, LANG: "C.UTF-8", CI: "true", TERM: "dumb", NO_COLOR: "1", FORCE_COLOR: "0", NODE_ENV: "test" };
 }
 
@@ -104,7 +105,7 @@ function systemDir(dir: string): string[] {
 const ETC = ["/etc/ssl", "/etc/ca-certificates", "/etc/alternatives", "/etc/passwd", "/etc/group", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/nsswitch.conf", "/etc/python3", "/etc/mime.types", "/etc/hosts"];
 const ETC_NET = ["/etc/resolv.conf", "/etc/gai.conf", "/etc/host.conf"];
 
-export type SandboxSpawn = { file: string; args: string[]; env: NodeJS.ProcessEnv };
+type SandboxSpawn = { file: string; args: string[]; env: NodeJS.ProcessEnv };
 
 /**
  * The argv that runs `command` under /bin/sh inside the sandbox, in `workspace` (a directory the sandbox uid may
@@ -172,7 +173,7 @@ export async function prepareDataDir(cfg: AppConfig): Promise<void> {
 
 export type SandboxStatus = { ok: true } | { ok: false; reason: string };
 
-const g = globalThis as unknown as { __switchboardSandboxProbe?: { at: number; result: Promise<SandboxStatus> } };
+type Probe = { at: number; result: Promise<SandboxStatus> };
 
 /** How to get the sandbox working, for the 503 and the boot log. */
 export function sandboxHelp(reason: string): string {
@@ -222,7 +223,7 @@ async function probe(cfg: AppConfig): Promise<SandboxStatus> {
 
 /** Whether runs can be sandboxed (probed once, again after PROBE_TTL_MS when it failed). */
 export function sandboxStatus(cfg: AppConfig): Promise<SandboxStatus> {
-  const cached = g.__switchboardSandboxProbe;
+  const cached = peekPart<Probe>("sandboxProbe");
   if (cached) {
     const fresh = Date.now() - cached.at < PROBE_TTL_MS;
     return cached.result.then((r) => (r.ok || fresh ? r : sandboxStatusFresh(cfg)));
@@ -232,7 +233,7 @@ export function sandboxStatus(cfg: AppConfig): Promise<SandboxStatus> {
 
 function sandboxStatusFresh(cfg: AppConfig): Promise<SandboxStatus> {
   const result = probe(cfg).catch((e: Error) => ({ ok: false, reason: e.message }) as SandboxStatus);
-  g.__switchboardSandboxProbe = { at: Date.now(), result };
+  setPart<Probe>("sandboxProbe", { at: Date.now(), result });
   return result;
 }
 

@@ -8,7 +8,7 @@ import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
 import { rooms } from "../realtime/events";
 import { requireProjectRole, requireRoleForChild, type ProjectRole } from "../auth/permissions";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "../auth/users";
 import { createReporter, stored } from "./report";
 import { redactString } from "../redact";
 import { fitBytes } from "../api/bounds";
@@ -63,7 +63,8 @@ async function loadRun(user: PublicUser, runId: string, min: ProjectRole) {
   return run;
 }
 
-export async function startTestRun(user: PublicUser, projectId: string, input: z.infer<typeof ZCreateTestRunSchema>) {
+/** `opts.traceId`: the run belongs to an existing trace (a run started by applying a prompt's patch). */
+export async function startTestRun(user: PublicUser, projectId: string, input: z.infer<typeof ZCreateTestRunSchema>, opts: { traceId?: string } = {}) {
   await requireProjectRole(user, projectId, "member");
   const prisma = getPrisma();
   const project = await prisma.project.findUnique({ where: { id: projectId } });
@@ -76,7 +77,7 @@ export async function startTestRun(user: PublicUser, projectId: string, input: z
     await requireSandbox(getConfig());
     await requireRunQueueRoom(projectId);
   }
-  const traceId = randomUUID();
+  const traceId = opts.traceId ?? randomUUID();
   const job = await prisma.job.create({ data: { projectId, kind: "test_run", status: external ? "running" : "queued", traceId, createdBy: user.id } });
   const run = await prisma.testRun.create({
     data: {
@@ -149,7 +150,6 @@ async function starterNames(ids: (string | null)[]) {
 
 /** Results in GET /test-runs/{id} (the first ones); the rest page through GET /test-runs/{id}/results. */
 export const RESULTS_INLINE = 1000;
-export const MAX_RESULTS_PAGE = 1000;
 
 /** Results after `afterSeq`, in order: at most `limit` rows and MAX_LIST_BYTES; `next_after` continues (null: the end). */
 async function resultsPage(runId: string, afterSeq: number, limit: number) {

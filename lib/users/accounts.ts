@@ -10,15 +10,15 @@ import { AppError, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { requireAction, requireAdmin } from "../auth/permissions";
-import { kickSockets } from "../auth/api-tokens";
-import { getHub } from "../realtime/hub";
+import { disconnectRoom, getHub } from "../realtime/hub";
+import { internalRooms } from "../contract/rooms";
 import { guardSignIn, recordSignIn } from "../auth/signin-guard";
 import { refuseCredential } from "../auth/refusals";
 import { audit } from "../audit";
 import { rooms } from "../realtime/events";
 import { publish } from "../realtime/publish";
 import type { Caller } from "../auth/identify";
-import type { PublicUser } from "./service";
+import type { PublicUser } from "../auth/users";
 import type { Prisma } from "../../generated/prisma/client";
 
 const email = z.string().trim().toLowerCase().pipe(z.email({ message: "must be an email address" })).refine((s) => s.length <= 254, "is too long");
@@ -142,7 +142,7 @@ export async function updateUser(caller: Caller, id: string, input: z.infer<type
   if (!before.disabledAt && after.disabledAt) {
     // Their sockets, on every process (through the adapter): auth_error, then disconnected. Their REST
     // calls, tokens and session cookies are refused from now on (identify() reads the account each time).
-    kickSockets(rooms.user(id), "This account has been disabled");
+    disconnectRoom(internalRooms.account(id), "This account has been disabled");
     await audit({ action: "user.disable", actor: actorOf(caller), target, details: { email: after.email } });
   } else if (before.disabledAt && !after.disabledAt) {
     await audit({ action: "user.enable", actor: actorOf(caller), target, details: { email: after.email } });
@@ -151,7 +151,7 @@ export async function updateUser(caller: Caller, id: string, input: z.infer<type
     // A socket keeps the caller it authenticated as (role included): the user's sockets on every process are
     // disconnected (no auth_error: the credential is still good) and reconnect as the new role — a demoted
     // admin keeps no admin-only room or command. Clients resubscribe with `since`, so nothing is missed.
-    reconnectSockets(rooms.user(id));
+    reconnectSockets(internalRooms.account(id));
   }
   return serializeUser(after);
 }

@@ -1,6 +1,7 @@
 // What the model sees: the request, the file list and the most relevant files within a size budget,
 // the session's recent exchanges, and the instruction to answer with one unified diff.
 import type { FileEntry } from "../workspaces/service";
+import type { ChatMessage } from "../llm/client";
 
 export const CONTEXT_BUDGET_BYTES = 48 * 1024;
 const MAX_LISTED_FILES = 400;
@@ -38,7 +39,6 @@ export function pickContextFiles(prompt: string, files: FileEntry[], budget = CO
   return picked;
 }
 
-export type ChatMessage = { role: "system" | "user" | "assistant"; content: string };
 
 export function buildMessages(input: {
   prompt: string;

@@ -9,16 +9,18 @@ import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
 import { rooms } from "../realtime/events";
 import { requireProjectRole, requireRoleForChild, type ProjectRole } from "../auth/permissions";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "../auth/users";
 import { ensureWorkspace, listFiles, readWorkspaceFile, withWorkspaceLock } from "../workspaces/service";
 import { git } from "../workspaces/git";
 import { buildMessages, pickContextFiles } from "./prompt";
-import { LlmError, requireLlm, streamChat, type TokenUsage } from "./llm";
+import { LlmError, requireLlm, streamChat, type TokenUsage } from "../llm/client";
 import { checkPatch, extractDiff, type PatchFile } from "./patch";
-import { enqueue, requireLlmQueueRoom } from "./queue";
+import { enqueue, requireLlmQueueRoom } from "../llm/queue";
 import { createAgentReporter } from "./agent";
 import { metrics } from "../metrics";
 import { fitBytes } from "../api/bounds";
+import { startTestRun } from "../test-runs/service";
+import { withModelBudget } from "../budgets/service";
 import type { Message, MessageStatus } from "../contract/vibecode";
 
 const SOURCE = "vibecode_service";
@@ -128,7 +130,8 @@ export async function postMessage(user: PublicUser, sessionId: string, prompt: s
   await requireLlmQueueRoom(session.projectId);
   const prisma = getPrisma();
   const traceId = randomUUID();
-  const message = await prisma.message.create({ data: { sessionId, userId: user.id, prompt, traceId, status: "pending" } });
+  // 429 BUDGET_EXCEEDED here, before any model call, when the project's monthly budget is spent.
+  const message = await withModelBudget(session.projectId, (tx) => tx.message.create({ data: { sessionId, userId: user.id, prompt, traceId, status: "pending" } }));
   if (!session.title) await prisma.session.update({ where: { id: sessionId }, data: { title: prompt.split("\n")[0]!.slice(0, 80) } });
   else await prisma.session.update({ where: { id: sessionId }, data: { updatedAt: new Date() } });
   await publish({
@@ -300,7 +303,12 @@ async function loadDecidable(user: PublicUser, sessionId: string, messageId: str
   return { session, m };
 }
 
-export async function applyMessage(user: PublicUser, sessionId: string, messageId: string) {
+/**
+ * Apply a proposed patch. With `runTests`, a test run of the project's command starts right after, in the
+ * prompt's trace (its events carry the message's trace_id); when it cannot start (no test command, no
+ * sandbox, queue full) the patch stays applied and `test_run_error` says why.
+ */
+export async function applyMessage(user: PublicUser, sessionId: string, messageId: string, opts: { runTests?: boolean } = {}) {
   const { session, m } = await loadDecidable(user, sessionId, messageId);
   const projectId = session.projectId;
   const dir = await ensureWorkspace(projectId);
@@ -330,7 +338,14 @@ export async function applyMessage(user: PublicUser, sessionId: string, messageI
     traceId: m.traceId,
     data: { session_id: sessionId, message_id: messageId, commit: sha, files: (m.files as PatchFile[]) ?? [], applied_by: user.id, applied_by_name: user.name },
   });
-  return serializeMessage(updated, user.name);
+  const message = serializeMessage(updated, user.name);
+  if (!opts.runTests) return message;
+  try {
+    return { ...message, test_run: await startTestRun(user, projectId, { source: "local" }, { traceId: m.traceId }) };
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    return { ...message, test_run: null, test_run_error: { code: e.code, message: e.message } };
+  }
 }
 
 export async function rejectMessage(user: PublicUser, sessionId: string, messageId: string) {
@@ -348,23 +363,4 @@ export async function rejectMessage(user: PublicUser, sessionId: string, message
     data: { session_id: sessionId, message_id: messageId, rejected_by: user.id, rejected_by_name: user.name },
   });
   return serializeMessage(updated, user.name);
-}
-
-/* ---------- usage ---------- */
-
-export async function projectUsage(user: PublicUser, projectId: string, now = new Date()) {
-  await requireProjectRole(user, projectId, "viewer");
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const agg = await getPrisma().message.aggregate({
-    where: { session: { projectId }, createdAt: { gte: start }, totalTokens: { not: null } },
-    _sum: { promptTokens: true, completionTokens: true, totalTokens: true },
-    _count: { _all: true },
-  });
-  return {
-    month: start.toISOString().slice(0, 7),
-    prompt_tokens: agg._sum.promptTokens ?? 0,
-    completion_tokens: agg._sum.completionTokens ?? 0,
-    total_tokens: agg._sum.totalTokens ?? 0,
-    messages: agg._count._all,
-  };
 }

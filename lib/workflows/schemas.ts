@@ -1,6 +1,6 @@
 // Request bodies of the workflow routes (also used by the OpenAPI document).
 import { z } from "zod";
-import { ZWorkflowSchema, ZWorkflowStepSchema } from "../contract/workflows";
+import { WORKFLOW_STATUSES, ZWorkflowSchema, ZWorkflowStepSchema } from "../contract/workflows";
 
 /** Lines longer than this are accepted but stored (and published) cut to this length. */
 export const MAX_LINE = 2000;
@@ -14,6 +14,7 @@ const lines = z.array(line).max(1000, "at most 1000 lines per request");
 
 export const ZCreateWorkflowSchema = z.object({
   name: z.string().trim().min(1).max(200),
+  status: z.enum(["pending", "running"]).optional().describe("pending: queued, not yet started (its first progress report starts it); default running"),
   total_steps: z.number().int().min(1).max(10_000).nullable().optional(),
 });
 export type TCreateWorkflow = z.infer<typeof ZCreateWorkflowSchema>;
@@ -29,9 +30,10 @@ export type TProgressWorkflow = z.infer<typeof ZProgressWorkflowSchema>;
 
 export const ZCompleteWorkflowSchema = z.object({ result: z.unknown().optional() });
 export const ZFailWorkflowSchema = z.object({ error: z.string().trim().min(1).max(MAX_LINE * 2) });
+export const ZCancelWorkflowSchema = z.object({ reason: z.string().trim().min(1).max(MAX_LINE).optional() });
 
 export const ZListWorkflowsQuerySchema = z.object({
-  status: z.enum(["running", "completed", "failed"]).optional(),
+  status: z.enum(WORKFLOW_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   before: z.iso.datetime().optional().describe("only workflows created before this instant (the created_at of the last one of the previous page)"),
 });

@@ -8,7 +8,7 @@ import { readdir, lstat } from "node:fs/promises";
 import path from "node:path";
 import { getConfig } from "../config";
 
-export type GitResult = { code: number; stdout: string; stderr: string };
+type GitResult = { code: number; stdout: string; stderr: string };
 
 /** Settings every git run gets (command-line scope: they win over a repository's own .git/config). */
 const HARDENED: [string, string][] = [
@@ -54,7 +54,7 @@ function gitEnv(extra: Record<string, string> = {}, config: [string, string][] =
   return env as unknown as NodeJS.ProcessEnv;
 }
 
-export type GitOptions = {
+type GitOptions = {
   input?: string;
   timeoutMs?: number;
   env?: Record<string, string>;

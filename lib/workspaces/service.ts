@@ -10,7 +10,7 @@ import { getConfig } from "../config";
 import { getPrisma } from "../db";
 import { AppError, notFound } from "../errors";
 import { requireProjectRole } from "../auth/permissions";
-import type { PublicUser } from "../users/service";
+import type { PublicUser } from "../auth/users";
 import { git, gitOk } from "./git";
 import { keyedLock } from "../keyed-lock";
 import { maskRepositoryUrl, planFetch } from "../projects/repository-url";

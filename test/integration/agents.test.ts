@@ -240,7 +240,8 @@ describe("agent work events", () => {
       timestamp: expect.any(String),
       source: `agent:${bot.agent.id}`,
       room: `project:${p.id}`,
-      trace_id: null,
+      // The workflow's trace (here the prompt's that started it; issue #16).
+      trace_id: (await s.request("GET", `/api/v1/workflows/${wf}`, { token: owner.token })).body.trace_id,
       data: { content: "Looking at the diff", workflow_id: wf, agent_id: bot.agent.id },
     });
     expect(Math.abs(new Date(a.timestamp).getTime() - Date.now())).toBeLessThan(60_000);

@@ -161,6 +161,14 @@ describe("REST answers parse with their declared schemas", () => {
     await until(() => s.request("GET", `/api/v1/reviews/${prReview.review_id}`, { token: t }), (r) => r.body.status !== "running");
     await call("GET", "/api/v1/pull-requests/{id}/reviews", `/api/v1/pull-requests/${prId}/reviews`, { token: t });
 
+    // traces and notifications (issue #16): the member was told they were added
+    await call("GET", "/api/v1/traces/{traceId}", `/api/v1/traces/${m1.trace_id}`, { token: t });
+    const mine = await until(() => s.request("GET", "/api/v1/notifications", { token: other.token }), (r) => r.body.notifications?.length > 0);
+    await call("GET", "/api/v1/notifications", "/api/v1/notifications", { token: other.token });
+    await call("GET", "/api/v1/notifications/preferences", "/api/v1/notifications/preferences", { token: other.token });
+    await call("POST", "/api/v1/notifications/{id}/read", `/api/v1/notifications/${mine.body.notifications[0].id}/read`, { token: other.token });
+    await call("POST", "/api/v1/notifications/read-all", "/api/v1/notifications/read-all", { token: other.token });
+
     // history last: it holds the events of everything above
     await call("GET", "/api/v1/projects/{id}/events", `/api/v1/projects/${p.id}/events`, { token: t });
 

@@ -42,8 +42,10 @@ it("counts connections, published and delivered events, latency and replays", as
   await late.emitWithAck("subscribe", { project_id: p.id, since: 0 });
   const text = (await s.request("GET", "/api/metrics", { token: admin.token })).body as string;
   expect(value(text, "switchboard_socket_connections")).toBe(3);
-  expect(value(text, "switchboard_events_published_total", '{type="project.updated"}')).toBe(1);
-  expect(value(text, "switchboard_events_delivered_total", '{type="project.updated"}')).toBe(2);
+  // One update is published to the project room and to the updater's user room (seed 004); both sockets are
+  // the admin's, so each gets both copies.
+  expect(value(text, "switchboard_events_published_total", '{type="project.updated"}')).toBe(2);
+  expect(value(text, "switchboard_events_delivered_total", '{type="project.updated"}')).toBe(4);
   expect(value(text, "switchboard_events_replayed_total")).toBe(1);
   expect(value(text, "switchboard_publish_to_emit_seconds_count")).toBeGreaterThanOrEqual(2);
   expect(text).toContain("switchboard_process_resident_memory_bytes");

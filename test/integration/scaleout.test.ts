@@ -21,10 +21,10 @@ const hasRedisServer = spawnSync("which", ["redis-server"]).status === 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sharedEnv = () => ({ REDIS_PREFIX: `sbtest-${randomBytes(4).toString("hex")}`, AUTH_SECRET: `shared-${randomBytes(16).toString("hex")}`, RATE_LIMIT_REST_PER_MINUTE: "100000" });
 
-/** Every project.updated a socket gets, in arrival order. */
+/** Every project.updated a socket gets from project rooms, in arrival order (the updater's user: room has copies too). */
 function collect(socket: Socket) {
   const got: any[] = [];
-  socket.on("project.updated", (e) => got.push(e));
+  socket.on("project.updated", (e) => e.room.startsWith("project:") && got.push(e));
   return got;
 }
 const ids = (events: any[]) => events.map((e) => BigInt(e.id));

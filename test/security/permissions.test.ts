@@ -110,6 +110,11 @@ const TABLE: Record<Action, Row> = {
     attempt: (c, f) => req("POST", `/api/v1/workflows/${f.workflowId}/progress`, c.bearer, { progress: ++f.progress }),
     expect: { outsider: 404, viewer: 403, member: "ok", owner: "ok", admin: "ok", personal: "ok", agent: "ok", scoped: 404 },
   },
+  "workflow.cancel": {
+    fresh: true, // each allowed caller cancels a running workflow (a second cancel would be 409, allowed but not the point)
+    attempt: (c, f) => req("POST", `/api/v1/workflows/${f.workflowId}/cancel`, c.bearer, {}),
+    expect: { outsider: 404, viewer: 403, member: "ok", owner: "ok", admin: "ok", personal: "ok", agent: "ok", scoped: 404 },
+  },
   "agent.event": {
     attempt: (c, f) => req("POST", `/api/v1/workflows/${f.workflowId}/events`, c.bearer, { type: "agent:thought", data: { content: "hm" } }),
     expect: { outsider: 403, viewer: 403, member: 403, owner: 403, admin: 403, personal: 403, agent: "ok", scoped: 403 },

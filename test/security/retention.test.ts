@@ -79,4 +79,15 @@ describe("event retention", () => {
     await until(async () => (await roomEvents(p.id)).length === 0);
     expect((await s.request("GET", `/api/v1/projects/${p.id}/webhook`, { token: owner.token })).body.recent_deliveries).toEqual([]);
   });
+
+  it("notifications older than EVENT_RETENTION_DAYS go too (issue #16)", async () => {
+    const member = await s.createUser("Member");
+    const p = await s.createProject(owner);
+    const list = async () => (await s.request("GET", "/api/v1/notifications?limit=100", { token: member.token })).body.notifications as { kind: string }[];
+    await s.addMember(owner, p.id, member, "member"); // a member_added notification for the member
+    await expect.poll(async () => (await list()).map((n) => n.kind), { timeout: 2_500, interval: 100 }).toContain("member_added");
+    const mark = s.logs.length;
+    await retentionLogged(/ [1-9]\d* notification\(s\)/, mark);
+    await until(async () => (await list()).length === 0);
+  });
 });

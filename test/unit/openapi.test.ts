@@ -8,7 +8,7 @@ import { openApiDocument } from "../../lib/openapi/document";
 const ROOT = path.resolve(__dirname, "../..");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
-/** Every app/api/**\/route.ts as [method, OpenAPI path], catch-all routes excluded. */
+/** Every app/api/**\/route.ts (and app/health/route.ts) as [method, OpenAPI path], catch-all routes excluded. */
 function routeFiles(): { file: string; method: string; path: string }[] {
   const out: { file: string; method: string; path: string }[] = [];
   const walk = (dir: string) => {
@@ -30,6 +30,7 @@ function routeFiles(): { file: string; method: string; path: string }[] {
     }
   };
   walk(path.join(ROOT, "app", "api"));
+  walk(path.join(ROOT, "app", "health")); // seed 002's GET /health, outside /api
   return out;
 }
 

@@ -20,7 +20,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       footer={
         <>
           New here?{" "}
-          <Link href={signupHref} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          <Link href={signupHref} className="font-medium text-indigo-600 underline underline-offset-2 dark:text-indigo-400">
             Create an account
           </Link>
         </>

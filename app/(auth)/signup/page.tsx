@@ -33,7 +33,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
       footer={
         <>
           Already have an account?{" "}
-          <Link href={signinHref} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          <Link href={signinHref} className="font-medium text-indigo-600 underline underline-offset-2 dark:text-indigo-400">
             Sign in
           </Link>
         </>

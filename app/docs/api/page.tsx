@@ -58,98 +58,130 @@ function render(s: Schema | undefined, components: Record<string, Schema>, depth
   return (t ?? "unknown") + nullable;
 }
 
-export default function ApiDocsPage() {
-  const doc = openApiDocument() as unknown as { info: { title: string; description?: string; version: string }; paths: Record<string, Record<string, Op>>; components?: { schemas?: Record<string, Schema> } };
-  const components = doc.components?.schemas ?? {};
-  const byTag = new Map<string, { method: string; path: string; op: Op }[]>();
+type Doc = { info: { title: string; description?: string; version: string }; paths: Record<string, Record<string, Op>>; components?: { schemas?: Record<string, Schema> } };
+type Entry = { method: string; path: string; op: Op };
+type Components = Record<string, Schema>;
+
+const anchor = (tag: string) => tag.replace(/\W+/g, "-").toLowerCase();
+
+/** The operations grouped by their first tag, in the document's order. */
+function byTag(doc: Doc): Map<string, Entry[]> {
+  const groups = new Map<string, Entry[]>();
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
       const tag = op.tags?.[0] ?? "Other";
-      if (!byTag.has(tag)) byTag.set(tag, []);
-      byTag.get(tag)!.push({ method, path, op });
+      if (!groups.has(tag)) groups.set(tag, []);
+      groups.get(tag)!.push({ method, path, op });
     }
   }
-  const tags = [...byTag.keys()];
+  return groups;
+}
+
+export default function ApiDocsPage() {
+  const doc = openApiDocument() as unknown as Doc;
+  const components = doc.components?.schemas ?? {};
+  const groups = byTag(doc);
+  const tags = [...groups.keys()];
   return (
     <main className="mx-auto max-w-5xl space-y-8 px-6 py-10" data-testid="api-docs">
-      <header className="space-y-2">
-        <h1 className="text-2xl font-semibold tracking-tight">{doc.info.title}</h1>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">{doc.info.description}</p>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Machine-readable: <a className="text-indigo-600 underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1, version {doc.info.version}). Errors always have the shape{" "}
-          <code className="font-mono text-xs">{'{"error": {"code", "message", "details"}}'}</code>.
-        </p>
-        <nav className="flex flex-wrap gap-2 pt-2 text-sm">
-          {tags.map((t) => (
-            <a key={t} href={`#${t.replace(/\W+/g, "-").toLowerCase()}`} className="rounded border border-zinc-200 px-2 py-0.5 hover:bg-zinc-100 dark:border-zinc-800 dark:hover:bg-zinc-800">
-              {t}
-            </a>
-          ))}
-        </nav>
-      </header>
+      <DocsHeader info={doc.info} tags={tags} />
       {tags.map((tag) => (
-        <section key={tag} id={tag.replace(/\W+/g, "-").toLowerCase()} className="space-y-3" data-testid="api-tag">
+        <section key={tag} id={anchor(tag)} className="space-y-3" data-testid="api-tag">
           <h2 className="text-lg font-semibold">{tag}</h2>
-          {byTag.get(tag)!.map(({ method, path, op }) => {
-            const body = op.requestBody?.content["application/json"]?.schema;
-            const query = (op.parameters ?? []).filter((p) => p.in === "query");
-            return (
-              <details key={method + path} className="rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900" data-testid="api-operation" data-method={method} data-path={path}>
-                <summary className="flex cursor-pointer items-center gap-3 px-4 py-2.5">
-                  <span className={`w-16 rounded px-1.5 py-0.5 text-center font-mono text-xs font-semibold uppercase ${METHOD_TONE[method] ?? ""}`}>{method}</span>
-                  <code className="font-mono text-[13px]">{path}</code>
-                  <span className="min-w-0 flex-1 truncate text-[13px] text-zinc-600 dark:text-zinc-400">{op.summary}</span>
-                  <span className="text-[11px] text-zinc-500">{op.security ? "auth" : "public"}</span>
-                </summary>
-                <div className="space-y-3 border-t border-zinc-200 px-4 py-3 text-[13px] dark:border-zinc-800">
-                  {op.description && <p className="text-zinc-700 dark:text-zinc-300">{op.description}</p>}
-                  <p className="text-xs text-zinc-500">{op.security ? "Needs a Bearer token (JWT or API token) or the session cookie." : "No credential needed."}</p>
-                  {query.length > 0 && (
-                    <div>
-                      <h3 className="text-xs font-semibold text-zinc-500 uppercase">Query</h3>
-                      <ul className="font-mono text-xs">
-                        {query.map((p) => (
-                          <li key={p.name}>
-                            {p.name}
-                            {p.required ? "" : "?"}: {render(p.schema, components)}
-                            {p.description ? `  // ${p.description}` : ""}
-                          </li>
-                        ))}
-                      </ul>
-                    </div>
-                  )}
-                  {body && (
-                    <div>
-                      <h3 className="text-xs font-semibold text-zinc-500 uppercase">Request body</h3>
-                      <pre className="overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-950">{render(body, components)}</pre>
-                    </div>
-                  )}
-                  <div>
-                    <h3 className="text-xs font-semibold text-zinc-500 uppercase">Responses</h3>
-                    <ul className="space-y-2">
-                      {Object.entries(op.responses).map(([status, r]) => {
-                        const [type, c] = Object.entries(r.content ?? {})[0] ?? [];
-                        const isError = status.startsWith("4") || status.startsWith("5");
-                        return (
-                          <li key={status}>
-                            <span className={`font-mono text-xs font-semibold ${isError ? "text-red-600" : "text-emerald-700"}`}>{status}</span> <span className="text-zinc-700 dark:text-zinc-300">{r.description}</span>
-                            {c && !isError && (
-                              <pre className="mt-1 overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-950">
-                                {type !== "application/json" ? `${type}\n` : ""}
-                                {render(c.schema, components)}
-                              </pre>
-                            )}
-                          </li>
-                        );
-                      })}
-                    </ul>
-                  </div>
-                </div>
-              </details>
-            );
-          })}
+          {groups.get(tag)!.map((entry) => (
+            <Operation key={entry.method + entry.path} entry={entry} components={components} />
+          ))}
         </section>
       ))}
     </main>
+  );
+}
+
+function DocsHeader({ info, tags }: { info: Doc["info"]; tags: string[] }) {
+  return (
+    <header className="space-y-2">
+      <h1 className="text-2xl font-semibold tracking-tight">{info.title}</h1>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">{info.description}</p>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        Machine-readable: <a className="text-indigo-600 underline dark:text-indigo-400" href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1, version {info.version}). Errors always have the shape{" "}
+        <code className="font-mono text-xs">{'{"error": {"code", "message", "details"}}'}</code>.
+      </p>
+      <nav className="flex flex-wrap gap-2 pt-2 text-sm">
+        {tags.map((t) => (
+          <a key={t} href={`#${anchor(t)}`} className="rounded border border-zinc-200 px-2 py-0.5 hover:bg-zinc-100 dark:border-zinc-800 dark:hover:bg-zinc-800">
+            {t}
+          </a>
+        ))}
+      </nav>
+    </header>
+  );
+}
+
+function Operation({ entry: { method, path, op }, components }: { entry: Entry; components: Components }) {
+  const body = op.requestBody?.content["application/json"]?.schema;
+  const query = (op.parameters ?? []).filter((p) => p.in === "query");
+  return (
+    <details className="rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900" data-testid="api-operation" data-method={method} data-path={path}>
+      <summary className="flex cursor-pointer items-center gap-3 px-4 py-2.5">
+        <span className={`w-16 rounded px-1.5 py-0.5 text-center font-mono text-xs font-semibold uppercase ${METHOD_TONE[method] ?? ""}`}>{method}</span>
+        <code className="font-mono text-[13px]">{path}</code>
+        <span className="min-w-0 flex-1 truncate text-[13px] text-zinc-600 dark:text-zinc-400">{op.summary}</span>
+        <span className="text-[11px] text-zinc-500">{op.security ? "auth" : "public"}</span>
+      </summary>
+      <div className="space-y-3 border-t border-zinc-200 px-4 py-3 text-[13px] dark:border-zinc-800">
+        {op.description && <p className="text-zinc-700 dark:text-zinc-300">{op.description}</p>}
+        <p className="text-xs text-zinc-500">{op.security ? "Needs a Bearer token (JWT or API token) or the session cookie." : "No credential needed."}</p>
+        {query.length > 0 && <QueryParams params={query} components={components} />}
+        {body && (
+          <div>
+            <h3 className="text-xs font-semibold text-zinc-500 uppercase">Request body</h3>
+            <pre className="overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-950">{render(body, components)}</pre>
+          </div>
+        )}
+        <Responses responses={op.responses} components={components} />
+      </div>
+    </details>
+  );
+}
+
+function QueryParams({ params, components }: { params: NonNullable<Op["parameters"]>; components: Components }) {
+  return (
+    <div>
+      <h3 className="text-xs font-semibold text-zinc-500 uppercase">Query</h3>
+      <ul className="font-mono text-xs">
+        {params.map((p) => (
+          <li key={p.name}>
+            {p.name}
+            {p.required ? "" : "?"}: {render(p.schema, components)}
+            {p.description ? `  // ${p.description}` : ""}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Responses({ responses, components }: { responses: Op["responses"]; components: Components }) {
+  return (
+    <div>
+      <h3 className="text-xs font-semibold text-zinc-500 uppercase">Responses</h3>
+      <ul className="space-y-2">
+        {Object.entries(responses).map(([status, r]) => {
+          const [type, c] = Object.entries(r.content ?? {})[0] ?? [];
+          const isError = status.startsWith("4") || status.startsWith("5");
+          return (
+            <li key={status}>
+              <span className={`font-mono text-xs font-semibold ${isError ? "text-red-600" : "text-emerald-700"}`}>{status}</span> <span className="text-zinc-700 dark:text-zinc-300">{r.description}</span>
+              {c && !isError && (
+                <pre className="mt-1 overflow-auto rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-950">
+                  {type !== "application/json" ? `${type}\n` : ""}
+                  {render(c.schema, components)}
+                </pre>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }

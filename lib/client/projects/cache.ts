@@ -5,7 +5,7 @@ import { keys } from "../keys";
 import { isDeleted, type DeletedProject, type Member, type Project, type ProjectState } from "../types";
 
 const stripProject = <T extends Record<string, unknown>>(d: T) => {
-  const { changes: _c, updated_by: _u, created_by: _cr, ...rest } = d;
+  const { changes: _c, updated_by: _u, created_by: _cr, project_id: _p, project_name: _n, ...rest } = d;
   return rest as unknown as Omit<Project, "role">;
 };
 
@@ -67,6 +67,8 @@ export function applyProjectEnvelope(qc: QueryClient, me: string, env: AnyEnvelo
       return;
     }
     case "project.updated":
+      // A changed budget changes the usage card.
+      if (env.data.changes.fields.includes("monthly_token_budget")) void qc.invalidateQueries({ queryKey: keys.usage(env.data.id) });
       return mergeProject(qc, stripProject(env.data));
     case "project.deleted":
       return markProjectDeleted(qc, env.data);

@@ -31,8 +31,12 @@ export const vibecodeApi = {
   getSession: (id: string, signal?: AbortSignal) => apiFetch<Session>(`/sessions/${enc(id)}`, { signal }),
   postMessage: (sessionId: string, prompt: string) =>
     apiFetch<{ message_id: string; trace_id: string; status: "pending" }>(`/sessions/${enc(sessionId)}/messages`, { method: "POST", body: { prompt } }),
+  /** Apply, and start the project's tests in the prompt's trace (test_run_error when they could not start). */
   apply: (sessionId: string, messageId: string) =>
-    apiFetch<Message>(`/sessions/${enc(sessionId)}/messages/${enc(messageId)}/apply`, { method: "POST" }),
+    apiFetch<Message & { test_run?: { test_run_id: string } | null; test_run_error?: { code: string; message: string } }>(
+      `/sessions/${enc(sessionId)}/messages/${enc(messageId)}/apply`,
+      { method: "POST", body: { run_tests: true } },
+    ),
   reject: (sessionId: string, messageId: string) =>
     apiFetch<Message>(`/sessions/${enc(sessionId)}/messages/${enc(messageId)}/reject`, { method: "POST" }),
   usage: (projectId: string, signal?: AbortSignal) => apiFetch<Usage>(`/projects/${enc(projectId)}/usage`, { signal }),

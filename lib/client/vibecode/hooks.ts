@@ -1,5 +1,6 @@
 "use client";
 // Vibecode data hooks: REST for the first read; vibecode-cache.ts keeps the same entries live.
+import { toast } from "../toast";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { keys } from "../keys";
 import { useRealtime } from "../realtime";
@@ -73,6 +74,11 @@ export function useDecide(sessionId: string, messageId: string) {
   const { me } = useRealtime();
   return useMutation({
     mutationFn: (action: "apply" | "reject") => (action === "apply" ? vibecodeApi.apply(sessionId, messageId) : vibecodeApi.reject(sessionId, messageId)),
-    onSuccess: (m) => mergeDecided(qc, m, me),
+    onSuccess: (m) => {
+      mergeDecided(qc, m, me);
+      const r = m as { test_run?: { test_run_id: string } | null; test_run_error?: { code: string; message: string } };
+      if (r.test_run) toast("Patch applied; the tests are running");
+      else if (r.test_run_error && r.test_run_error.code !== "NO_TEST_COMMAND") toast(`Patch applied; the tests did not start: ${r.test_run_error.message}`, "info");
+    },
   });
 }

@@ -6,6 +6,8 @@ import { parseRoom, type AnyEnvelope, type EnvelopeOf, type Workflow, type Workf
 import { workflowKeys } from "./keys";
 
 export type { Workflow, WorkflowDetail, WorkflowStatus, WorkflowStep } from "@/lib/contract";
+export type AgentPresence = "online" | "offline" | "busy" | "idle" | "error";
+export const isActiveWorkflow = (w: Pick<Workflow, "status">) => w.status === "pending" || w.status === "running";
 /** The events this cache follows: workflow.* (project and workflow rooms) and agent:* (workflow rooms). */
 type WorkflowEnvelope = EnvelopeOf<typeof workflowEvents & typeof agentEvents>;
 
@@ -14,7 +16,7 @@ const newer = (a: string, b: string) => BigInt(a) > BigInt(b);
 
 /** Pick the more advanced of two states of one workflow (events and reads may arrive in any order). */
 export function fresher<T extends Workflow>(a: T, b: T): T {
-  const rank = (w: Workflow) => (w.status === "running" ? 0 : 1);
+  const rank = (w: Workflow) => (w.status === "pending" ? 0 : w.status === "running" ? 1 : 2);
   if (rank(a) !== rank(b)) return rank(a) > rank(b) ? a : b;
   if (a.progress !== b.progress) return a.progress > b.progress ? a : b;
   return a.updated_at >= b.updated_at ? a : b;
@@ -34,6 +36,7 @@ export function applyToDetail(d: WorkflowDetail, env: AnyEnvelope): WorkflowDeta
         progress: Math.max(d.progress, p.progress),
         current_step: Math.max(d.current_step, p.current_step),
         step_name: p.step_name,
+        estimated_time_remaining: p.estimated_time_remaining ?? null,
         updated_at: p.updated_at,
         logs: [...d.logs, ...p.logs].slice(-500),
         errors: [...d.errors, ...p.errors].slice(-200),
@@ -41,11 +44,21 @@ export function applyToDetail(d: WorkflowDetail, env: AnyEnvelope): WorkflowDeta
       };
     }
     case "workflow.completed":
-    case "workflow.failed": {
+    case "workflow.failed":
+    case "workflow.cancelled": {
       const w = env.data;
-      const { workflow_id: _w, ...fields } = w;
-      return { ...next, ...fields, errors: env.type === "workflow.failed" && w.error ? [...d.errors, w.error] : d.errors };
+      const { workflow_id: _w, ...fields } = w as typeof w & { cancelled_by_name?: unknown };
+      delete (fields as { cancelled_by_name?: unknown }).cancelled_by_name;
+      return {
+        ...next,
+        ...fields,
+        agent_status: d.agent_status,
+        errors: env.type === "workflow.failed" && w.error ? [...d.errors, w.error] : d.errors,
+        logs: env.type === "workflow.cancelled" && w.error ? [...d.logs, w.error].slice(-500) : d.logs,
+      };
     }
+    case "workflow.agent_status":
+      return { ...next, agent_status: env.data.agent_status };
     default:
       return next;
   }
@@ -73,6 +86,8 @@ export function applyWorkflowEnvelope(qc: QueryClient, env: AnyEnvelope) {
     case "workflow.progress":
     case "workflow.completed":
     case "workflow.failed":
+    case "workflow.cancelled":
+    case "workflow.agent_status":
     case "agent:thought":
     case "agent:tool_call":
     case "agent:result":
@@ -97,11 +112,19 @@ function applyToRooms(qc: QueryClient, env: WorkflowEnvelope) {
       qc.setQueryData<Workflow[]>(list, (old) => upsertList(old, { ...current, ...fields }));
       return;
     }
+    case "workflow.agent_status": {
+      const a = env.data;
+      qc.setQueryData<Workflow[]>(list, (old) => old?.map((w) => (w.id === a.workflow_id ? { ...w, agent_status: a.agent_status } : w)));
+      return;
+    }
     case "workflow.started":
     case "workflow.completed":
-    case "workflow.failed": {
-      const { workflow_id: _w, ...w } = env.data;
-      qc.setQueryData<Workflow[]>(list, (old) => upsertList(old, w));
+    case "workflow.failed":
+    case "workflow.cancelled": {
+      const { workflow_id: _w, ...w } = env.data as typeof env.data & { cancelled_by_name?: unknown };
+      delete (w as { cancelled_by_name?: unknown }).cancelled_by_name;
+      const current = qc.getQueryData<Workflow[]>(list)?.find((x) => x.id === env.data.workflow_id);
+      qc.setQueryData<Workflow[]>(list, (old) => upsertList(old, { ...w, agent_status: w.agent_status ?? current?.agent_status }));
       return;
     }
   }

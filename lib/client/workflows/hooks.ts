@@ -1,10 +1,10 @@
 "use client";
 // Workflows in React: the list and one workflow, read over REST and kept live by their rooms (./cache.ts).
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { rooms, type Workflow, type WorkflowDetail } from "@/lib/contract";
 import { useRoom } from "../realtime";
 import { workflowsApi } from "./api";
-import { fresher, mergeRead } from "./cache";
+import { fresher, isActiveWorkflow, mergeRead } from "./cache";
 import { workflowKeys } from "./keys";
 
 /** The project's recent workflows, newest first, live. */
@@ -28,5 +28,14 @@ export function useWorkflow(id: string) {
     queryKey: workflowKeys.detail(id),
     queryFn: ({ signal }) => workflowsApi.get(id, signal),
     structuralSharing: (old, next) => mergeRead(old as WorkflowDetail | undefined, next as WorkflowDetail),
+  });
+}
+
+/** Cancel a pending or running workflow; the cache follows from workflow.cancelled (and from the answer). */
+export function useCancelWorkflow(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (reason?: string) => workflowsApi.cancel(id, reason),
+    onSuccess: (w) => qc.setQueryData<WorkflowDetail>(workflowKeys.detail(id), (old) => (old && isActiveWorkflow(old) ? { ...old, ...w, agent_status: w.agent_status ?? old.agent_status } : old)),
   });
 }

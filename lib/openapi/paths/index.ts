@@ -11,3 +11,5 @@ import "./system";
 import "./github";
 import "./reviews";
 import "./accounts";
+import "./traces";
+import "./notifications";

@@ -15,6 +15,17 @@ route({
 });
 route({
   method: "get",
+  path: "/health",
+  tag: "System",
+  auth: false,
+  summary: "Seed 002's health check: the same answer as GET /api/health (no sign-in, never a redirect)",
+  responses: {
+    200: { description: "Healthy", schema: z.object({ status: z.enum(["ok", "degraded"]), checks: z.object({ database: z.enum(["ok", "down"]), redis: z.enum(["ok", "down", "disabled"]) }) }) },
+    503: { description: "Degraded (the database or Redis is down)" },
+  },
+});
+route({
+  method: "get",
   path: "/api/metrics",
   tag: "System",
   summary: "Prometheus metrics (an admin's credential, or Bearer METRICS_TOKEN)",

@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { route } from "../registry";
+import { BUDGET_REFUSAL as budgetRefusal, ZProjectUsageSchema } from "../../budgets/schemas";
 import { ZFileQuerySchema, ZPostMessageSchema, ZSessionQuerySchema } from "../../vibecode/schemas";
 import {
   ZFileContentSchema,
@@ -8,7 +10,6 @@ import {
   ZSessionCreatedResponse,
   ZSessionListResponse,
   ZSessionSchema,
-  ZUsageSchema,
 } from "../../contract/vibecode";
 
 route({
@@ -49,6 +50,7 @@ route({
   path: "/api/v1/sessions/{id}/messages",
   tag: "Vibecode",
   summary: "Ask the LLM; the answer streams as vibecode_chunk events and ends with vibecode_response",
+  description: budgetRefusal,
   body: ZPostMessageSchema,
   responses: { 202: { description: "Accepted", schema: ZMessageAcceptedResponse } },
   errors: [403, 503],
@@ -58,8 +60,23 @@ for (const action of ["apply", "reject"] as const) {
     method: "post",
     path: `/api/v1/sessions/{id}/messages/{messageId}/${action}`,
     tag: "Vibecode",
-    summary: action === "apply" ? "Apply a proposed patch to the workspace (a git commit); publishes patch.applied" : "Reject a proposed patch; publishes patch.rejected",
-    responses: { 200: { description: "The message", schema: ZMessage } },
+    summary:
+      action === "apply"
+        ? "Apply a proposed patch to the workspace (a git commit); publishes patch.applied. With run_tests: true a test run of the project's command starts in the prompt's trace (test_run; test_run_error when it could not start, the patch stays applied)"
+        : "Reject a proposed patch; publishes patch.rejected",
+    ...(action === "apply" ? { body: z.object({ run_tests: z.boolean().optional() }) } : {}),
+    responses: {
+      200: {
+        description: "The message",
+        schema:
+          action === "apply"
+            ? ZMessage.extend({
+                test_run: z.object({ test_run_id: z.string(), job_id: z.string(), trace_id: z.string() }).nullable().optional(),
+                test_run_error: z.object({ code: z.string(), message: z.string() }).optional(),
+              })
+            : ZMessage,
+      },
+    },
     errors: [403, 409],
   });
 }
@@ -67,13 +84,8 @@ route({
   method: "get",
   path: "/api/v1/projects/{id}/usage",
   tag: "Vibecode",
-  summary: "LLM token usage of the project this month",
-  responses: {
-    200: {
-      description: "Usage",
-      schema: ZUsageSchema,
-    },
-  },
+  summary: "Model token usage of the project this month (vibecode answers and AI reviews), per day, and its monthly budget (viewers and up)",
+  responses: { 200: { description: "Usage", schema: ZProjectUsageSchema } },
 });
 route({
   method: "get",

@@ -3,13 +3,14 @@ import { ZWorkflowDetailSchema, ZWorkflowListResponse, ZWorkflowViewSchema as Wo
 import {
   ZCompleteWorkflowSchema,
   ZCreateWorkflowSchema,
+  ZCancelWorkflowSchema,
   ZFailWorkflowSchema,
   ZListWorkflowsQuerySchema,
   ZProgressWorkflowSchema,
 } from "../../workflows/schemas";
 
 const refusals =
-  "409 INVALID_TRANSITION: the workflow is already completed or failed, or progress / current_step would go back. " +
+  "409 INVALID_TRANSITION: the workflow is already finished (completed, failed or cancelled; details {status}), or progress / current_step would go back. " +
   "400 VALIDATION_FAILED: progress outside 0–100, current_step beyond total_steps, malformed body.";
 
 route({
@@ -17,8 +18,9 @@ route({
   path: "/api/v1/projects/{id}/workflows",
   tag: "Workflows",
   summary: "Start a workflow (members, owners); publishes workflow.started to project:<id> and workflow:<wid>",
+  description: "With status pending it waits: its first progress report makes it running (that workflow.progress says status running).",
   body: ZCreateWorkflowSchema,
-  responses: { 201: { description: "The workflow (status running, progress 0)", schema: Workflow } },
+  responses: { 201: { description: "The workflow (status running or pending, progress 0)", schema: Workflow } },
   errors: [403],
 });
 route({
@@ -70,5 +72,15 @@ route({
   description: refusals,
   body: ZFailWorkflowSchema,
   responses: { 200: { description: "The workflow", schema: Workflow } },
+  errors: [403, 409],
+});
+route({
+  method: "post",
+  path: "/api/v1/workflows/{id}/cancel",
+  tag: "Workflows",
+  summary: "Cancel a pending or running workflow (members and owners; an agent token only its own agent's); publishes workflow.cancelled to project:<id>, workflow:<wid> and the owning agent's agent:<agent id>",
+  description: "409 INVALID_TRANSITION (details {status}) when it is already completed, failed or cancelled. 403 for viewers and for an agent token on another agent's workflow; 404 for a workflow the caller cannot see or an id that is not a UUID.",
+  body: ZCancelWorkflowSchema,
+  responses: { 200: { description: "The workflow, status cancelled, reason cancelled", schema: Workflow } },
   errors: [403, 409],
 });

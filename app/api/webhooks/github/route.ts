@@ -1,11 +1,11 @@
 // The instance-wide GitHub webhook (GITHUB_WEBHOOK_SECRET): outside /api/v1 and unauthenticated; the HMAC
 // signature is the credential, and a verified delivery goes only to projects an admin linked to it.
 import { errorResponse } from "@/lib/api/handler";
-import { handleGithubWebhook, webhookOutcome } from "@/lib/github/service";
+import { receiveGithubWebhook } from "@/lib/github/webhook-http";
 
 export async function POST(req: Request): Promise<Response> {
   try {
-    return webhookOutcome(await handleGithubWebhook(req));
+    return await receiveGithubWebhook(req);
   } catch (err) {
     return errorResponse(err);
   }

@@ -1,7 +1,7 @@
 import { clientIp, handle, json, limitAuth, readBody } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { ZTokenRequestSchema } from "@/lib/users/schemas";
-import { checkCredentials } from "@/lib/users/service";
+import { checkCredentials } from "@/lib/auth/users";
 import { issueAccessToken } from "@/lib/auth/tokens";
 import { guardSignIn, recordSignIn } from "@/lib/auth/signin-guard";
 import { audit } from "@/lib/audit";

@@ -1,4 +1,10 @@
-import { authed, json } from "@/lib/api/handler";
+import { z } from "zod";
+import { authed, json, readBody } from "@/lib/api/handler";
 import { applyMessage } from "@/lib/vibecode/service";
 
-export const POST = authed(async (_req, caller, { id, messageId }) => json(await applyMessage(caller, id!, messageId!)));
+const ZApplySchema = z.object({ run_tests: z.boolean().optional() }).strict();
+
+export const POST = authed(async (req, caller, { id, messageId }) => {
+  const { run_tests } = await readBody(req, ZApplySchema);
+  return json(await applyMessage(caller, id!, messageId!, { runTests: run_tests }));
+});

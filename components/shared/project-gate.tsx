@@ -1,4 +1,5 @@
 "use client";
+// Shared page pieces for the project pages (runs, workflows): the project gate and the back link.
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { ArrowLeft } from "lucide-react";

@@ -1,10 +1,11 @@
-// Work after the response: one chain per session (its messages in order), and at most
-// LLM_CONCURRENCY model calls at once across sessions. On globalThis: route handlers enqueue.
+// Model calls after the response (vibecode answers, AI reviews): one chain per key (a session's messages in
+// order), and at most LLM_CONCURRENCY model calls at once. A part of the runtime: route handlers enqueue.
 // Per project, at most LLM_QUEUE_PER_PROJECT model calls may wait or run (requireLlmQueueRoom).
 import { errInfo, logger } from "../logger";
 import { getConfig } from "../config";
 import { getPrisma } from "../db";
 import { AppError } from "../errors";
+import { part } from "../runtime";
 
 const RETRY_AFTER_S = 5;
 
@@ -33,10 +34,10 @@ export async function requireLlmQueueRoom(projectId: string): Promise<void> {
 }
 
 type QueueState = { chains: Map<string, Promise<void>>; running: number; waiting: (() => void)[] };
-const g = globalThis as unknown as { __switchboardVibeQueue?: QueueState };
-const q: QueueState = (g.__switchboardVibeQueue ??= { chains: new Map(), running: 0, waiting: [] });
+const queue = (): QueueState => part<QueueState>("llmQueue", () => ({ chains: new Map(), running: 0, waiting: [] }));
 
 async function acquire() {
+  const q = queue();
   if (q.running < getConfig().openai.concurrency) {
     q.running++;
     return;
@@ -45,6 +46,7 @@ async function acquire() {
 }
 
 function release() {
+  const q = queue();
   const next = q.waiting.shift();
   if (next) next();
   else q.running--;
@@ -52,13 +54,14 @@ function release() {
 
 /** Run job after every earlier job of the same session, within the global concurrency limit. */
 export function enqueue(sessionId: string, job: () => Promise<void>): void {
+  const q = queue();
   const prev = q.chains.get(sessionId) ?? Promise.resolve();
   const run = prev.then(async () => {
     await acquire();
     try {
       await job();
     } catch (e) {
-      logger().error(errInfo(e), "[vibecode] job failed");
+      logger().error(errInfo(e), "[llm] job failed");
     } finally {
       release();
     }

@@ -3,10 +3,10 @@
 import type OpenAI from "openai";
 import { getConfig } from "../config";
 import { AppError } from "../errors";
-import type { ChatMessage } from "./prompt";
 
+export type ChatMessage = { role: "system" | "user" | "assistant"; content: string };
 export type TokenUsage = { prompt_tokens: number; completion_tokens: number; total_tokens: number };
-export type LlmResult = { text: string; usage: TokenUsage | null; model: string };
+type LlmResult = { text: string; usage: TokenUsage | null; model: string };
 
 export class LlmError extends Error {
   constructor(public code: "LLM_TIMEOUT" | "LLM_UNREACHABLE" | "LLM_ERROR" | "LLM_EMPTY", message: string) {
@@ -22,7 +22,7 @@ export function requireLlm() {
 }
 
 /** Extra request fields (e.g. response_format for structured answers); the rest of the call is the same. */
-export type ChatExtras = { response_format?: OpenAI.ChatCompletionCreateParams["response_format"] };
+type ChatExtras = { response_format?: OpenAI.ChatCompletionCreateParams["response_format"] };
 
 export async function streamChat(messages: ChatMessage[], onDelta: (text: string) => void, extras: ChatExtras = {}): Promise<LlmResult> {
   const cfg = getConfig().openai;
