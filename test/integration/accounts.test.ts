@@ -206,10 +206,16 @@ describe("accounts with sign-up closed", { timeout: 180_000 }, () => {
     const pat = await s.request("POST", "/api/v1/tokens", { token: bob.token, body: { name: "cli", kind: "personal" } });
     expect(pat.status).toBe(201);
     secrets.push(pat.body.token, bob.token);
+    // A project-scoped token's socket is kept out of user:<id> (main): the account room still reaches it.
+    const bobProject = await s.createProject(bob);
+    const scoped = await s.request("POST", "/api/v1/tokens", { token: bob.token, body: { name: "scoped", kind: "personal", project_ids: [bobProject.id] } });
+    expect(scoped.status).toBe(201);
+    secrets.push(scoped.body.token);
     const cookie = await s.sessionCookie(bob);
     const sock = await s.connect({ auth: { token: bob.token } });
     const sockPat = await s.connect({ auth: { token: pat.body.token } });
-    const gone = [kicked(sock), kicked(sockPat)];
+    const sockScoped = await s.connect({ auth: { token: scoped.body.token } });
+    const gone = [kicked(sock), kicked(sockPat), kicked(sockScoped)];
 
     const r = await s.request("PATCH", `/api/v1/users/${bob.id}`, { token: admin.token, body: { disabled: true } });
     expect(r.status).toBe(200);
@@ -218,7 +224,7 @@ describe("accounts with sign-up closed", { timeout: 180_000 }, () => {
       expect(err.data.code).toBe("AUTH_FAILED");
       expect(reason).toBe("io server disconnect");
     }
-    for (const token of [bob.token, pat.body.token]) {
+    for (const token of [bob.token, pat.body.token, scoped.body.token]) {
       const me = await s.request("GET", "/api/v1/me", { token });
       expect(me.status).toBe(401);
       expect(me.body.error.message).toMatch(/disabled/);
