@@ -25,6 +25,7 @@ const SERVER_ONLY_PATTERNS = [
     ],
     message: "Browser code must not import server modules (the database, the realtime server, services, the runtime).",
   },
+  { group: ["**/lib/realtime/*", "@/lib/realtime/*"], message: "Browser code takes events, rooms and shapes from lib/contract." },
 ];
 
 export default tseslint.config(

@@ -5,6 +5,7 @@ import type { Project } from "@/lib/client/types";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { RoleBadge, StatusBadge } from "./badges";
 import { ProjectActions } from "./project-actions";
+import { ProjectLiveStatus } from "./project-live-status";
 
 export function ProjectRow({ project }: { project: Project }) {
   const router = useRouter();
@@ -30,11 +31,14 @@ export function ProjectRow({ project }: { project: Project }) {
       <td className="px-3 py-2.5">
         <StatusBadge status={project.status} />
       </td>
+      <td className="hidden px-3 py-2.5 md:table-cell">
+        <ProjectLiveStatus activity={project.activity} />
+      </td>
       <td className="hidden px-3 py-2.5 sm:table-cell">
         <RoleBadge role={project.role} />
       </td>
       <td className="hidden px-3 py-2.5 text-[13px] whitespace-nowrap text-zinc-500 lg:table-cell dark:text-zinc-400">
-        <RelativeTime iso={project.updated_at} />
+        <RelativeTime iso={project.activity?.last_activity_at && project.activity.last_activity_at > project.updated_at ? project.activity.last_activity_at : project.updated_at} />
       </td>
       <td className="py-2.5 pr-3 pl-2">
         <ProjectActions project={project} variant="icons" />

@@ -17,8 +17,9 @@ export function ProjectsTable({ projects }: { projects: Project[] }) {
         <tr>
           <th className={`${TH} pl-4`}>Project</th>
           <th className={TH}>Status</th>
+          <th className={`${TH} hidden md:table-cell`}>Live</th>
           <th className={`${TH} hidden sm:table-cell`}>Your role</th>
-          <th className={`${TH} hidden lg:table-cell`}>Updated</th>
+          <th className={`${TH} hidden lg:table-cell`}>Last activity</th>
           <th className={TH}>
             <span className="sr-only">Actions</span>
           </th>

@@ -9,7 +9,7 @@ import clsx from "clsx";
 import { apiFetch, shouldRetry } from "@/lib/client/api";
 import { useEnvelopes } from "@/lib/client/envelope-bus";
 import { useRealtime } from "@/lib/client/realtime";
-import { NOTIFICATION_KINDS, rooms, type EventData, type TNotification } from "@/lib/realtime/events";
+import { NOTIFICATION_KINDS, rooms, type TNotification } from "@/lib/contract";
 import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 
@@ -98,7 +98,7 @@ export function NotificationBell() {
   useEnvelopes((env) => {
     if (env.room !== rooms.user(me)) return;
     if (env.type === "notification.created") {
-      const n = env.data as TNotification;
+      const n: TNotification = env.data;
       let added = false;
       qc.setQueryData<List>(LIST_KEY, (old) => {
         if (!old || old.notifications.some((x) => x.id === n.id)) return old;
@@ -108,7 +108,7 @@ export function NotificationBell() {
       // Only what is new to this tab (not a replay of what it already listed).
       if (added && prefs.data?.browser && Date.now() - Date.parse(env.timestamp) < 60_000) showBrowserNotification(n);
     } else if (env.type === "notification.read") {
-      const d = env.data as EventData<"notification.read">;
+      const d = env.data;
       const at = env.timestamp;
       qc.setQueryData<List>(LIST_KEY, (old) =>
         old && {

@@ -9,7 +9,7 @@ import { apiFetch, isApiError, shouldRetry } from "@/lib/client/api";
 import { useEnvelopes } from "@/lib/client/envelope-bus";
 import { useRoom } from "@/lib/client/realtime";
 import { buildTimeline, type TimelineItem } from "@/lib/client/trace-timeline";
-import { rooms, type Envelope } from "@/lib/realtime/events";
+import { rooms, type AnyEnvelope as Envelope } from "@/lib/contract";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorState } from "@/components/ui/error-state";

@@ -1,5 +1,6 @@
 // fetch wrapper for /api/v1: JSON in and out, the contract's error shape surfaced as ApiError.
 import type { AnyEnvelope } from "@/lib/contract";
+import type { FeedPage } from "./feed";
 import type { Me, Member, Project, ProjectInput, ProjectPatch, ProjectRole } from "./types";
 
 export type FieldError = { field: string; message: string };
@@ -82,4 +83,6 @@ export const api = {
 
   projectEvents: (id: string, after: string, limit: number, signal?: AbortSignal) =>
     apiFetch<{ events: AnyEnvelope[]; next_after: string }>(`/projects/${enc(id)}/events?after=${enc(after)}&limit=${limit}`, { signal }),
+  projectFeed: (id: string, q: { kinds: string; limit: number; before?: string | null }, signal?: AbortSignal) =>
+    apiFetch<FeedPage>(`/projects/${enc(id)}/feed?kinds=${enc(q.kinds)}&limit=${q.limit}${q.before ? `&before=${enc(q.before)}` : ""}`, { signal }),
 };

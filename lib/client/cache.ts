@@ -5,7 +5,9 @@ import { applyWorkflowEnvelope, workflowQueriesBehindRoom } from "./workflows/ca
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
 import { parseRoom, type AnyEnvelope } from "@/lib/contract";
 import { keys } from "./keys";
-import { mergeFeed, type FeedBuffer, type FeedData } from "./feed";
+import { foldEnvelope, type FeedBuffer, type FeedData } from "./feed";
+import type { FeedKind } from "@/lib/feed/kinds";
+import { applyProjectStatus } from "./project-status";
 import { applyVibecodeEnvelope, vibecodeQueriesBehindProject } from "./vibecode/cache";
 import { applyRunEnvelope, runQueriesBehindProject } from "./runs/cache";
 import { agentQueriesBehindProject, applyAgentEnvelope } from "./agents/cache";
@@ -14,12 +16,15 @@ import { applyProjectEnvelope } from "./projects/cache";
 
 export type CacheContext = { qc: QueryClient; me: string; feedBuffer: FeedBuffer };
 
+/** Into every feed entry of the project (one per kinds filter): a new item, or folded into its run/message/workflow. */
 function appendToFeed({ qc, feedBuffer }: CacheContext, projectId: string, env: AnyEnvelope) {
-  const key = keys.events(projectId);
-  const state = qc.getQueryState<FeedData>(key);
-  if (state?.data) qc.setQueryData<FeedData>(key, (old) => old && { ...old, items: mergeFeed(old.items, [env], true) });
-  else if (state) feedBuffer.push(projectId, env); // history is loading: merged when it lands
-  // no feed query yet: its history fetch will include this (events are persisted before they are sent)
+  feedBuffer.push(projectId, env); // a page still loading may predate it: replayed onto the page when it lands
+  for (const [key, data] of qc.getQueriesData<FeedData>({ queryKey: keys.events(projectId) })) {
+    if (!data) continue;
+    const kinds = String(key[2] ?? "").split(",") as FeedKind[];
+    qc.setQueryData<FeedData>(key, (old) => old && foldEnvelope(old, env, kinds));
+  }
+  applyProjectStatus(qc, projectId, env);
 }
 
 export function applyEnvelope(ctx: CacheContext, env: AnyEnvelope) {

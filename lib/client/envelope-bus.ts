@@ -1,7 +1,7 @@
 // Every envelope this tab receives (live or replayed), for components that follow something across rooms
 // (a trace's timeline, the notification bell). Fed by cache.ts's applyEnvelope.
 import { useEffect, useRef } from "react";
-import type { Envelope } from "@/lib/realtime/events";
+import type { AnyEnvelope as Envelope } from "@/lib/contract";
 
 type Listener = (env: Envelope) => void;
 const listeners = new Set<Listener>();

@@ -4,7 +4,9 @@ export const keys = {
   projects: ["projects"] as const,
   project: (id: string) => ["project", id] as const,
   members: (projectId: string) => ["members", projectId] as const,
+  /** Every feed entry of a project (a prefix: one entry per kinds filter). */
   events: (projectId: string) => ["events", projectId] as const,
+  feed: (projectId: string, kinds: string) => ["events", projectId, kinds] as const,
   testRuns: (projectId: string) => ["test-runs", projectId] as const,
   testRun: (id: string) => ["test-run", id] as const,
   job: (jobId: string) => ["job", jobId] as const,

@@ -25,6 +25,7 @@ const SEEN_MAX = 5_000;
 /** Consecutive failed attempts after which "reconnecting" becomes "offline" (retries go on). */
 const OFFLINE_AFTER_FAILURES = 3;
 const AUTH_CODES = new Set(["AUTH_MISSING", "AUTH_FAILED"]);
+const GLOBAL_ROOM = "global";
 
 const isEnvelope = (v: unknown): v is AnyEnvelope =>
   !!v && typeof v === "object" && typeof (v as AnyEnvelope).id === "string" && /^\d+$/.test((v as AnyEnvelope).id) && typeof (v as AnyEnvelope).room === "string";
@@ -47,9 +48,17 @@ export class RealtimeClient {
   private generation = 0;
   private seen = new Set<string>();
   private failures = 0;
+  /** Bumped by every `resync`: a join answered after it may predate what the resync is about. */
+  private resyncs = 0;
   private everConnected = false;
 
-  constructor(private handlers: RealtimeHandlers) {}
+  constructor(private handlers: RealtimeHandlers) {
+    // The server puts every socket in `global` at connect. Named here, from id 0, it is re-joined with
+    // `since` on every reconnect like any wanted room, so what it carried during the outage is replayed
+    // (it was not: a reconnect silently skipped it).
+    this.wanted.set(GLOBAL_ROOM, 1);
+    this.lastId.set(GLOBAL_ROOM, 0n);
+  }
 
   /* ---------- connection state (useSyncExternalStore) ---------- */
 
@@ -104,6 +113,7 @@ export class RealtimeClient {
     // The server lost touch with the other processes for a while (Redis): re-join every room with `since`
     // so the events it could not relay are replayed from the log (duplicates are dropped by id).
     const onResync = () => {
+      this.resyncs++;
       this.joined.clear();
       for (const room of this.wanted.keys()) this.sync(room);
     };
@@ -226,15 +236,21 @@ export class RealtimeClient {
       return;
     }
     const gen = this.generation;
+    const resyncs = this.resyncs;
     if (wanted && !this.joined.has(room)) {
       const since = this.lastId.get(room);
       const payload = since !== undefined ? { room, since: since.toString() } : { room };
       const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("subscribe", payload).catch(() => null);
       if (gen !== this.generation) return; // the connection changed; onConnect re-syncs every wanted room
       if (ack?.status === "success") {
+        // A resync came while this join was under way: its replay may predate what was lost, so the room is
+        // left "not joined" and the resync's own pass (queued behind this one) joins it again with `since`.
         this.joined.add(room);
+        if (resyncs !== this.resyncs && this.wanted.has(room)) this.joined.delete(room);
         // Everything up to latest_id was replayed (or deleted by retention): a later re-join starts there.
         if (typeof ack.latest_id === "string") this.noteSeen(room, ack.latest_id);
+        // A fresh join of a room that never had an event: everything it will carry comes after 0.
+        else if (ack.latest_id === null && !this.lastId.has(room)) this.lastId.set(room, 0n);
         if (since === undefined) this.handlers.onFreshJoin(room);
         else if (ack.reset === true) this.handlers.onReset(room);
         if (!this.wanted.has(room)) this.sync(room); // released while joining

@@ -70,10 +70,12 @@ export function RealtimeProvider({ me, children }: { me: string; children: React
   });
 
   useEffect(() => {
-    const release = value.client.acquire(rooms.user(value.me)); // joined at connect; named so reconnects replay it
+    // Joined by the server at connect; named here too so that every reconnect re-joins them with `since`
+    // and replays what was missed (`global` was not, so /agents could show stale state after a reconnect).
+    const releases = [rooms.user(value.me), rooms.global].map((room) => value.client.acquire(room));
     const stop = value.client.start(getSocket());
     return () => {
-      release();
+      releases.forEach((release) => release());
       stop();
     };
   }, [value]);

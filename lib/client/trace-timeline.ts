@@ -1,6 +1,6 @@
 // A trace's envelopes → timeline items: the model's stream as one span (duration, chunks, tokens), a test run
 // as one span with its results, a workflow as one span, a review with its suggestions, the rest as points.
-import type { Envelope } from "@/lib/realtime/events";
+import type { AnyEnvelope as Envelope } from "@/lib/contract";
 
 type D = Record<string, unknown>;
 

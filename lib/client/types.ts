@@ -1,8 +1,10 @@
 // Shapes the dashboard reads from REST and the socket (server types re-used, never re-declared).
-import { ROLE_RANK, type AnyEnvelope, type ProjectRole, type ProjectView, type TMember, type User } from "@/lib/contract";
+import { ROLE_RANK, type ProjectRole, type ProjectView, type TMember, type User } from "@/lib/contract";
 
 export type { ProjectRole } from "@/lib/contract";
-export type Project = ProjectView;
+/** `activity`: the live status the projects list shows (GET /api/v1/projects only; kept live by project-status.ts). */
+export type Project = ProjectView & { activity?: ProjectActivity };
+import type { ProjectActivity } from "@/lib/feed/kinds";
 export type Member = TMember;
 export type Me = User;
 
@@ -11,8 +13,7 @@ export type DeletedProject = { id: string; name: string; deleted: true; deleted_
 export type ProjectState = Project | DeletedProject;
 export const isDeleted = (p: ProjectState | undefined): p is DeletedProject => !!p && "deleted" in p;
 
-/** One feed line; `live` marks envelopes that arrived while the page was open (they animate in). */
-export type FeedItem = { envelope: AnyEnvelope; live: boolean };
+export type { FeedItem } from "./feed";
 
 export type ProjectInput = {
   name: string;

@@ -5,23 +5,23 @@
 import { errInfo, logger } from "../logger";
 import { getPrisma } from "../db";
 import { part } from "../runtime";
-import { parseRoom, type Envelope, type EventData } from "../realtime/events";
+import { parseRoom, type AnyEnvelope, type Envelope } from "../realtime/events";
 import { notify, type NotificationKind } from "./service";
 
 const FAILED_RUN = new Set(["failed", "error", "timed_out"]);
 
-export function onPublished(env: Envelope): void {
+export function onPublished(env: AnyEnvelope): void {
   const room = parseRoom(env.room);
   if (!room?.id) return;
   let work: Promise<unknown> | null = null;
   if (room.kind === "project") {
-    if (env.type === "test_completed") work = runFinished(room.id, env as Envelope<"test_completed">);
+    if (env.type === "test_completed") work = runFinished(room.id, env);
     else if (env.type.startsWith("workflow.")) work = workflowChanged(room.id, env);
-    else if (env.type === "vibecode_response") work = patchProposed(room.id, env as Envelope<"vibecode_response">);
+    else if (env.type === "vibecode_response") work = patchProposed(room.id, env);
   } else if (room.kind === "agent" && env.type === "agent.status_changed") {
-    work = agentOffline(env as Envelope<"agent.status_changed">);
+    work = agentOffline(env);
   } else if (room.kind === "user" && env.type === "member.added") {
-    work = memberAdded(room.id, env as Envelope<"member.added">);
+    work = memberAdded(room.id, env);
   }
   if (!work) return;
   // Kept until done, so shutdown can wait for it before the database closes (drainNotificationTriggers).
@@ -120,7 +120,7 @@ async function agentOffline(env: Envelope<"agent.status_changed">) {
 }
 
 async function memberAdded(userId: string, env: Envelope<"member.added">) {
-  const d = env.data as EventData<"member.added">;
+  const d = env.data;
   if (d.user_id !== userId || d.added_by === userId) return;
   const [project, by] = await Promise.all([
     getPrisma().project.findUnique({ where: { id: d.project_id }, select: { name: true } }),

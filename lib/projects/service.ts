@@ -20,6 +20,8 @@ import { rm } from "node:fs/promises";
 import { workspaceDir, withWorkspaceLock } from "../workspaces/service";
 import { logPath } from "../test-runs/runner";
 import { stopProjectRuns } from "../test-runs/service";
+import { projectActivity } from "../feed/status";
+import type { ProjectActivity } from "../feed/kinds";
 
 const SOURCE = "project_service";
 const RANK_OF: Record<ProjectRole, number> = { viewer: 1, member: 2, owner: 3 };
@@ -55,8 +57,11 @@ export type ProjectView = TProject & { role: ProjectRole };
 /** Projects listed at most (the newest): rows are small (name, description ≤ 5,000 characters), so this also bounds bytes. */
 export const MAX_PROJECTS = 500;
 
-export async function listProjects(user: PublicUser): Promise<ProjectView[]> {
-  return (await listAllProjects(user)).filter((p) => inScope(user, p.id)).slice(0, MAX_PROJECTS);
+/** The caller's projects, newest first, each with its live status (`activity`, lib/feed/status.ts). */
+export async function listProjects(user: PublicUser): Promise<(ProjectView & { activity: ProjectActivity })[]> {
+  const list = (await listAllProjects(user)).filter((p) => inScope(user, p.id)).slice(0, MAX_PROJECTS);
+  const activity = await projectActivity(list.map((p) => p.id));
+  return list.map((p) => ({ ...p, activity: activity.get(p.id)! }));
 }
 
 async function listAllProjects(user: PublicUser): Promise<ProjectView[]> {

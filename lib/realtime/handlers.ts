@@ -7,6 +7,7 @@ import { authorizeRoom, dependsOnMembership } from "./rooms";
 import { getConfig } from "../config";
 import { eventsAfter, withClusterRoomLock, withRoomLock } from "./publish";
 import { gapAfter } from "./gaps";
+import { getPrisma } from "../db";
 import { take } from "../limits";
 import { metrics } from "../metrics";
 import { AppError, toAckError, zodDetails } from "../errors";
@@ -44,9 +45,13 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
     const decision = await authorizeRoom(socket.data.user, room);
     if (!decision.ok) return err(decision.code, decision.message);
     let replayed = 0;
-    let gap: Awaited<ReturnType<typeof gapAfter>> | undefined;
+    let gap: Partial<Awaited<ReturnType<typeof gapAfter>>> | undefined;
     if (since === undefined) {
       await socket.join(room.name);
+      // Where this join starts (read after it: anything newer is delivered live): a later re-join with
+      // since = latest_id replays exactly what the socket missed (lib/client/realtime-client.ts does).
+      const latest = await getPrisma().event.findFirst({ where: { room: room.name }, orderBy: { id: "desc" }, select: { id: true } });
+      gap = { latest_id: latest ? latest.id.toString() : null };
     } else {
       // Under the room's publish locks (this process's, and with several processes the PostgreSQL advisory
       // lock) no event can slip between the replay and the join.

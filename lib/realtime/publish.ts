@@ -7,7 +7,7 @@ import { part } from "../runtime";
 import { getPrisma, type Db } from "../db";
 import { getConfig } from "../config";
 import { getHub } from "./hub";
-import type { Envelope, EventData, EventType } from "./events";
+import type { AnyEnvelope, Envelope, EventData, EventType } from "./events";
 import { metrics } from "../metrics";
 import { keyedLock } from "../keyed-lock";
 import { isRedactedType, redact } from "../redact";
@@ -103,7 +103,7 @@ export async function withClusterRoomLock<R>(room: string, fn: (db: Db) => Promi
   );
 }
 
-type PublishListener = (env: Envelope) => void;
+type PublishListener = (env: AnyEnvelope) => void;
 /** On the runtime object: server.ts and the route handlers are bundled apart, and both publish. */
 const listeners = () => part<Set<PublishListener>>("publish listeners", () => new Set());
 
@@ -120,7 +120,7 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
   const env = await publishLocked(input);
   for (const l of listeners()) {
     try {
-      l(env as Envelope);
+      l(env as unknown as AnyEnvelope); // Envelope<T> for the one T this publish had
     } catch (e) {
       logger().error({ ...errInfo(e), event_type: env.type }, "[realtime] publish listener failed");
     }

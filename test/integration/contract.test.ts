@@ -73,6 +73,7 @@ describe("REST answers parse with their declared schemas", () => {
     const t = owner.token;
     // auth and system
     await call("GET", "/api/health", "/api/health");
+    await call("GET", "/health", "/health");
     await call("GET", "/api/v1/me", "/api/v1/me", { token: t });
     await call("POST", "/api/v1/auth/register", "/api/v1/auth/register", { body: { email: `c-${Date.now()}@example.test`, password: "long-enough-pw", name: "C" } });
     await call("POST", "/api/v1/auth/token", "/api/v1/auth/token", { body: { email: owner.email, password: owner.password } });
@@ -106,6 +107,8 @@ describe("REST answers parse with their declared schemas", () => {
     await call("POST", "/api/v1/workflows/{id}/complete", `/api/v1/workflows/${w.id}/complete`, { token: agentToken, body: { result: { ok: true } } });
     const w2 = (await call("POST", "/api/v1/projects/{id}/workflows", `/api/v1/projects/${p.id}/workflows`, { token: t, body: { name: "Other" } })).body;
     await call("POST", "/api/v1/workflows/{id}/fail", `/api/v1/workflows/${w2.id}/fail`, { token: t, body: { error: "broke" } });
+    const w3 = (await call("POST", "/api/v1/projects/{id}/workflows", `/api/v1/projects/${p.id}/workflows`, { token: t, body: { name: "Cancelled" } })).body;
+    await call("POST", "/api/v1/workflows/{id}/cancel", `/api/v1/workflows/${w3.id}/cancel`, { token: t, body: { reason: "not needed" } });
     await call("GET", "/api/v1/projects/{id}/workflows", `/api/v1/projects/${p.id}/workflows`, { token: t });
 
     // test runs (external: no sandbox needed)
@@ -131,6 +134,7 @@ describe("REST answers parse with their declared schemas", () => {
     await call("GET", "/api/v1/sessions/{id}", `/api/v1/sessions/${sid}`, { token: t });
     await call("GET", "/api/v1/projects/{id}/sessions", `/api/v1/projects/${p.id}/sessions`, { token: t });
     await call("GET", "/api/v1/projects/{id}/usage", `/api/v1/projects/${p.id}/usage`, { token: t });
+    await call("GET", "/api/v1/admin/usage", "/api/v1/admin/usage", { token: admin.token });
     await call("POST", "/api/v1/sessions/{id}/messages/{messageId}/reject", `/api/v1/sessions/${sid}/messages/${m2.message_id}/reject`, { token: t });
     const review = (await call("POST", "/api/v1/sessions/{id}/messages/{messageId}/review", `/api/v1/sessions/${sid}/messages/${m1.message_id}/review`, { token: t })).body;
     await until(() => s.request("GET", `/api/v1/reviews/${review.review_id}`, { token: t }), (r) => r.body.status !== "running");
@@ -187,6 +191,7 @@ describe("REST answers parse with their declared schemas", () => {
 
     // history last: it holds the events of everything above
     await call("GET", "/api/v1/projects/{id}/events", `/api/v1/projects/${p.id}/events`, { token: t });
+    await call("GET", "/api/v1/projects/{id}/feed", `/api/v1/projects/${p.id}/feed?limit=5`, { token: t });
 
     const missing = [...declaredResponses.keys()].filter((k) => /^(get|post) /.test(k) && !seen.has(k));
     expect(missing, "GET/POST routes this test does not exercise").toEqual([]);

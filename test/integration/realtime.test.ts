@@ -86,7 +86,7 @@ describe("connection", () => {
   it("namespace /ws behaves like /", async () => {
     const p = await s.createProject(bob);
     const ws = await s.connect({ namespace: "/ws", auth: { token: bob.token } });
-    expect(await ws.emitWithAck("subscribe", { project_id: p.id })).toEqual({ status: "success", room: `project:${p.id}`, replayed: 0 });
+    expect(await ws.emitWithAck("subscribe", { project_id: p.id })).toEqual({ status: "success", room: `project:${p.id}`, replayed: 0, latest_id: expect.toBeOneOf([null, expect.stringMatching(/^\d+$/)]) });
     const got = nextEvent(ws, "project.updated");
     await s.request("PUT", `/api/v1/projects/${p.id}`, { token: bob.token, body: { name: "via ws" } });
     expect((await got).data.name).toBe("via ws");
@@ -105,7 +105,7 @@ describe("commands", () => {
   it("subscribe / unsubscribe by project_id and by room", async () => {
     const p = await s.createProject(bob);
     const c = await s.connect({ auth: { token: bob.token } });
-    expect(await c.emitWithAck("subscribe", { project_id: p.id })).toEqual({ status: "success", room: `project:${p.id}`, replayed: 0 });
+    expect(await c.emitWithAck("subscribe", { project_id: p.id })).toEqual({ status: "success", room: `project:${p.id}`, replayed: 0, latest_id: expect.toBeOneOf([null, expect.stringMatching(/^\d+$/)]) });
     expect((await c.emitWithAck("debug:rooms", {})).rooms).toContain(`project:${p.id}`);
     expect(await c.emitWithAck("unsubscribe", { room: `project:${p.id}` })).toEqual({ status: "success", room: `project:${p.id}` });
     expect((await c.emitWithAck("debug:rooms", {})).rooms).not.toContain(`project:${p.id}`);

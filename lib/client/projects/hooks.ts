@@ -6,11 +6,10 @@ import { api } from "../api";
 import { toast, toastError } from "../toast";
 import { keys } from "../keys";
 import { dropMember, markProjectDeleted, mergeProject, putMember } from "./cache";
-import { mergeFeed, type FeedData } from "../feed";
+import { appendOlder, foldEnvelope, kindsParam, mergeFirstPage, type FeedData } from "../feed";
+import { FEED_KINDS, type FeedKind } from "@/lib/feed/kinds";
 import { useRealtime, useRoom } from "../realtime";
 import { isDeleted, type Project, type ProjectInput, type ProjectPatch, type ProjectRole, type ProjectState } from "../types";
-
-const HISTORY_PAGE = 1000;
 
 export const useProjects = () => useQuery({ queryKey: keys.projects, queryFn: api.listProjects });
 
@@ -36,34 +35,40 @@ export function useMembers(projectId: string, enabled = true) {
   });
 }
 
-/** The project room's activity, newest first: REST history, then live envelopes (and the room stays joined). */
-export function useProjectFeed(projectId: string, enabled = true) {
+/** Feed items per page: about one screen. */
+export const FEED_PAGE = 30;
+
+/**
+ * The project's activity feed for a kinds filter, newest first: one page from GET /feed, "Load older" appends
+ * the next, and the project room's live envelopes add or fold into items (lib/client/cache.ts).
+ */
+export function useProjectFeed(projectId: string, kinds: readonly FeedKind[] = FEED_KINDS, enabled = true) {
   const qc = useQueryClient();
-  const { client, feedBuffer } = useRealtime();
-  const room = rooms.project(projectId);
-  useRoom(enabled ? room : null);
-  return useQuery({
-    queryKey: keys.events(projectId),
+  const { feedBuffer } = useRealtime();
+  useRoom(enabled ? rooms.project(projectId) : null);
+  const k = kindsParam(kinds);
+  const list = k.split(",") as FeedKind[];
+  const key = keys.feed(projectId, k);
+  const query = useQuery({
+    queryKey: key,
     enabled,
     queryFn: async ({ signal }): Promise<FeedData> => {
-      const prev = qc.getQueryData<FeedData>(keys.events(projectId));
-      // Refetches continue after what is already merged; the API pages oldest first.
-      let after = prev?.historyAfter ?? "0";
-      let items = prev?.items ?? [];
-      for (;;) {
-        const page = await api.projectEvents(projectId, after, HISTORY_PAGE, signal);
-        items = mergeFeed(items, page.events, false);
-        after = page.next_after;
-        if (page.events.length < HISTORY_PAGE) break;
-      }
-      items = mergeFeed(items, feedBuffer.take(projectId), true);
-      // Live events merged into the cache while this refetch ran must survive it.
-      const current = qc.getQueryData<FeedData>(keys.events(projectId));
-      if (current && current !== prev) items = mergeFeed(items, current.items.map((i) => i.envelope), false);
-      client.noteSeen(room, after);
-      return { items, historyAfter: after };
+      const page = await api.projectFeed(projectId, { kinds: k, limit: FEED_PAGE }, signal);
+      // A re-read keeps the older pages loaded; live envelopes that came while it ran are applied again.
+      let data = mergeFirstPage(qc.getQueryData<FeedData>(key), page);
+      for (const env of feedBuffer.recent(projectId)) data = foldEnvelope(data, env, list);
+      return data;
     },
   });
+  const older = useMutation({
+    mutationFn: async () => {
+      const before = qc.getQueryData<FeedData>(key)?.nextBefore;
+      if (!before) return;
+      const page = await api.projectFeed(projectId, { kinds: k, limit: FEED_PAGE, before });
+      qc.setQueryData<FeedData>(key, (old) => (old ? appendOlder(old, page) : old));
+    },
+  });
+  return { ...query, loadOlder: () => older.mutate(), loadingOlder: older.isPending, olderError: older.error };
 }
 
 /* ---------- mutations: the answer goes into the cache at once; the event that follows is a no-op ---------- */

@@ -2,14 +2,20 @@ import { z } from "zod";
 import { route } from "../registry";
 import { ZInviteWithSecret } from "./accounts";
 import { ZAddMemberSchema, ZCreateProjectSchema, ZEventsQuerySchema, ZUpdateMemberSchema, ZUpdateProjectSchema } from "../../projects/schemas";
-import { ZMemberListResponse, ZMemberSchema, ZProjectEventsResponse, ZProjectListResponse, ZProjectViewSchema } from "../../contract/projects";
+import { ZMemberListResponse, ZMemberSchema, ZProjectEventsResponse, ZProjectViewSchema } from "../../contract/projects";
+import { ZEnvelopeSchema } from "./common";
+import { FEED_HEADS, FEED_KINDS, FEED_MAX_LIMIT, ZFeedQuerySchema, ZProjectActivitySchema } from "../../feed/kinds";
 
 route({
   method: "get",
   path: "/api/v1/projects",
   tag: "Projects",
   summary: "The projects the caller can see",
-  responses: { 200: { description: "Projects with the caller's role", schema: ZProjectListResponse } },
+  description:
+    "Each project carries `activity`, its live status: the last test run, running workflows, agents online and the time of the last event. The browser keeps it current from the project room's events (test_run.created / test_started / test_completed, workflow.*, agent.*).",
+  responses: {
+    200: { description: "Projects with the caller's role and live status", schema: z.object({ projects: z.array(ZProjectViewSchema.extend({ activity: ZProjectActivitySchema })) }) },
+  },
 });
 route({
   method: "post",
@@ -57,6 +63,44 @@ route({
     200: {
       description: "A page of events",
       schema: ZProjectEventsResponse,
+    },
+  },
+});
+
+route({
+  method: "get",
+  path: "/api/v1/projects/{id}/feed",
+  tag: "Projects",
+  summary: "The project's activity feed: human-level items, newest first",
+  description: [
+    `Items are the project room's head events only; the rest folds into them. Kinds and their head types: ${FEED_KINDS.map((k) => `${k}: ${FEED_HEADS[k].join(", ")}`).join("; ")}.`,
+    "A test run is one item (test_run.created) whose `summary` has the run's status and counts (its test_started, test_result, job_log and test_completed fold into it); a vibecode message is its vibecode_request with the status its chunks, response, error and patch decision brought; a workflow is workflow.started with its progress.",
+    `Page with \`before\` = the previous page's \`next_before\` (null: no older items). \`limit\` 1–${FEED_MAX_LIMIT} (default 30); unknown kinds, a bad cursor or a larger limit are 400 VALIDATION_FAILED. Reads one index range per head type, never the room's whole history.`,
+  ].join("\n\n"),
+  query: ZFeedQuerySchema,
+  responses: {
+    200: {
+      description: "A page of feed items",
+      schema: z.object({
+        items: z.array(
+          z.object({
+            id: z.string().describe("the head event's id; the cursor"),
+            kind: z.enum(FEED_KINDS),
+            envelope: ZEnvelopeSchema,
+            summary: z
+              .union([
+                z.object({ kind: z.literal("run"), status: z.string(), passed: z.number(), failed: z.number(), skipped: z.number(), total: z.number().nullable(), duration_ms: z.number().nullable(), finished_at: z.string().nullable() }),
+                z.object({ kind: z.literal("message"), status: z.string(), files_changed: z.number(), commit_sha: z.string().nullable() }),
+                z.object({ kind: z.literal("workflow"), status: z.string(), progress: z.number(), current_step: z.number(), total_steps: z.number().nullable(), step_name: z.string().nullable(), finished_at: z.string().nullable() }),
+              ])
+              .nullable()
+              .describe("runs, vibecode messages and workflows: their state now (null for other items)"),
+          }),
+        ),
+        next_before: z.string().nullable(),
+        kinds: z.array(z.enum(FEED_KINDS)),
+        truncated: z.boolean().optional().describe("the page stopped early to stay under the byte bound; continue with next_before"),
+      }),
     },
   },
 });
