@@ -5,7 +5,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { pageCsp } from "./lib/security/headers";
 
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
-const PUBLIC_PAGES = /^\/(signin|signup|docs)(\/|$)/;
+const PUBLIC_PAGES = /^\/(signin|signup|reset-password|docs)(\/|$)/;
 
 export function proxy(req: NextRequest) {
   // Seed 002's `GET /health` (app/health/route.ts, the answer of /api/health) is no page: never sent to /signin.

@@ -28,12 +28,16 @@ import { securityHeaders } from "./lib/security/headers";
 import { checkCsrf, checkHost, normalizeForwarded, type Refusal, type RequestPolicy } from "./lib/security/requests";
 import { metrics } from "./lib/metrics";
 import type { Duplex } from "node:stream";
+import { pinoHttp } from "pino-http";
+import { errInfo, log, logger } from "./lib/logger";
+import { requestIdFrom } from "./lib/log-context";
 
 // Compiled to dist/server.js for production (scripts/build-if-stale.ts); run as TypeScript in development.
 const ROOT = path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname;
 
+/** A reason not to start: one fatal line (on stderr), exit 1. */
 function fail(line: string): never {
-  console.error(line);
+  logger().fatal(line);
   process.exit(1);
 }
 
@@ -41,7 +45,7 @@ async function migrate(config: AppConfig) {
   try {
     const upToDate = await allMigrationsApplied((sql) => getPrisma().$queryRawUnsafe(sql));
     const applied = upToDate ? [] : await applyMigrations(createAdapterFactory());
-    if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
+    if (applied.length) logger().info(`[db] applied migrations: ${applied.join(", ")}`);
     await getPrisma().$queryRawUnsafe("SELECT 1");
   } catch (e) {
     const msg = (e as Error).message?.split("\n")[0] ?? String(e);
@@ -85,8 +89,10 @@ function guardServer(server: ReturnType<typeof createServer>, config: AppConfig)
   const headers = Object.entries(securityHeaders({ publicUrl: config.publicUrl }));
   const onRequest = server.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeAllListeners("request");
+  const httpLog = requestLogger();
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     normalizeForwarded(req, policy);
+    httpLog(req, res); // request id (X-Request-Id), one line per API request when it completes
     for (const [k, v] of headers) res.setHeader(k, v);
     const refusal = checkHost(req, policy) ?? checkCsrf(req, policy);
     if (refusal) return refuse(res, refusal);
@@ -106,19 +112,45 @@ function guardServer(server: ReturnType<typeof createServer>, config: AppConfig)
   });
 }
 
+/**
+ * pino-http: every request gets an id (the client's X-Request-Id when it is plain and short, else a new
+ * one), passed to route handlers in the x-request-id header (lib/log-context.ts) and answered in
+ * X-Request-Id. API requests are logged once completed, without the query string (Socket.IO polling carries
+ * ?token=) and without headers (cookies, Authorization).
+ */
+function requestLogger() {
+  return pinoHttp({
+    logger: log("http"),
+    genReqId: (req, res) => {
+      const id = requestIdFrom(req.headers["x-request-id"]);
+      req.headers["x-request-id"] = id;
+      res.setHeader("X-Request-Id", id);
+      return id;
+    },
+    autoLogging: { ignore: (req) => !req.url?.startsWith("/api/") },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+    serializers: {
+      req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: (req.url ?? "").split("?")[0]!.slice(0, 300) }),
+      res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
+    },
+    customProps: (req) => ({ request_id: req.id }),
+    quietReqLogger: true,
+  });
+}
+
 /** Test runs: the sandbox is probed at boot; running without it is said loudly. */
 async function checkSandbox(config: AppConfig) {
   if (config.testRuns.sandbox === "off") {
-    console.warn(
+    logger().warn(
       "[test-runs] WARNING: TEST_RUN_SANDBOX=off: test commands run UNSANDBOXED as this server's user, with its files and network. " +
         "Anyone who can start a run can read the database, the auth secret and every workspace. Only for a machine where everyone is trusted.",
     );
     return;
   }
-  await prepareDataDir(config).catch((e) => console.warn(`[test-runs] could not set DATA_DIR permissions for the sandbox: ${(e as Error).message}`));
+  await prepareDataDir(config).catch((e) => logger().warn(`[test-runs] could not set DATA_DIR permissions for the sandbox: ${(e as Error).message}`));
   const s = await sandboxStatus(config);
-  if (s.ok) console.log(`[test-runs] sandbox: bubblewrap, network ${config.testRuns.network}`);
-  else console.warn(`[test-runs] WARNING: runs will be refused (503 SANDBOX_UNAVAILABLE): ${sandboxHelp(s.reason)}`);
+  if (s.ok) logger().info(`[test-runs] sandbox: bubblewrap, network ${config.testRuns.network}`);
+  else logger().warn(`[test-runs] WARNING: runs will be refused (503 SANDBOX_UNAVAILABLE): ${sandboxHelp(s.reason)}`);
 }
 
 function loadConfig(): AppConfig {
@@ -169,14 +201,14 @@ function sweepInterrupted(config: AppConfig) {
   const grace = (ms: number) => (config.redisUrl ? ms + 30_000 : 0);
   return Promise.all([
     failInterruptedMessages({ olderThanMs: grace(config.openai.timeoutMs) })
-      .then((n) => n && console.log(`[vibecode] ${n} interrupted message(s) marked failed`))
-      .catch((e) => console.error("[vibecode] sweep failed", e)),
+      .then((n) => n && logger().info(`[vibecode] ${n} interrupted message(s) marked failed`))
+      .catch((e) => logger().error(errInfo(e), "[vibecode] sweep failed")),
     failInterruptedRuns({ olderThanMs: grace(config.testRuns.timeoutMs) })
-      .then((n) => n && console.log(`[test-runs] ${n} interrupted run(s) marked error`))
-      .catch((e) => console.error("[test-runs] sweep failed", e)),
+      .then((n) => n && logger().info(`[test-runs] ${n} interrupted run(s) marked error`))
+      .catch((e) => logger().error(errInfo(e), "[test-runs] sweep failed")),
     failInterruptedReviews({ olderThanMs: grace(config.openai.timeoutMs) })
-      .then((n) => n && console.log(`[reviews] ${n} interrupted review(s) marked failed`))
-      .catch((e) => console.error("[reviews] sweep failed", e)),
+      .then((n) => n && logger().info(`[reviews] ${n} interrupted review(s) marked failed`))
+      .catch((e) => logger().error(errInfo(e), "[reviews] sweep failed")),
   ]);
 }
 
@@ -185,7 +217,7 @@ async function startBackgroundWork(config: AppConfig) {
   await sweepInterrupted(config);
   if (config.redisUrl) every("interrupted-work sweep", 60_000, () => void sweepInterrupted(config));
   // Agents left "online" by a process that died: offline unless some process still holds a connection.
-  after("presence sweep", 2000, () => void sweepPresence().catch((e) => console.error("[agents] presence sweep failed", e)));
+  after("presence sweep", 2000, () => void sweepPresence().catch((e) => logger().error(errInfo(e), "[agents] presence sweep failed")));
   startThroughputSampler();
   const stopRetention = startRetention(config);
   onClose("retention", stopRetention);
@@ -200,9 +232,9 @@ function stopOnSignals(server: HttpServer) {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[server] ${signal}: shutting down`);
+    logger().info(`[server] ${signal}: shutting down`);
     setTimeout(() => {
-      console.error("[server] shutdown took too long; exiting");
+      logger().error("[server] shutdown took too long; exiting");
       process.exit(0);
     }, 9_000).unref();
     server.close(); // stop accepting
@@ -210,7 +242,7 @@ function stopOnSignals(server: HttpServer) {
     // they do, or the HTTP server's close (awaited by Socket.IO's) waits for the 9 s limit.
     setInterval(() => server.closeIdleConnections(), 100).unref();
     await closeRuntime(signal);
-    console.log("[server] stopped");
+    logger().info("[server] stopped");
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
@@ -254,11 +286,11 @@ export async function main() {
   const port = await listen(server, config);
   await startBackgroundWork(config);
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-  console.log(`Switchboard listening on http://${shownHost}:${port} (${dev ? "development" : "production"}, ${isEmbedded() ? "embedded database in " + path.join(config.dataDir, "pglite") : "PostgreSQL"}, ${config.redisUrl ? "Redis adapter" : "in-memory adapter"})`);
+  logger().info(`Switchboard listening on http://${shownHost}:${port} (${dev ? "development" : "production"}, ${isEmbedded() ? "embedded database in " + path.join(config.dataDir, "pglite") : "PostgreSQL"}, ${config.redisUrl ? "Redis adapter" : "in-memory adapter"})`);
   stopOnSignals(server);
 }
 
-process.on("unhandledRejection", (e) => console.error("[server] unhandled rejection", e));
+process.on("unhandledRejection", (e) => logger().error(errInfo(e), "[server] unhandled rejection"));
 
 if (require.main === module) {
   process.chdir(ROOT);

@@ -67,6 +67,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_WEBHOOK_REFUSALS_PER_MINUTE: z.coerce.number({ message: "must be a number" }).int().min(1).default(30),
   EVENT_RETENTION_DAYS: z.coerce.number({ message: "must be a number" }).min(0).max(36_500).default(30),
   EVENT_RETENTION_PER_ROOM: z.coerce.number({ message: "must be a number" }).int().min(0).default(100_000),
+  AUDIT_RETENTION_DAYS: z.coerce.number({ message: "must be a number" }).min(0).max(36_500).default(365),
   EVENT_RETENTION_INTERVAL_SECONDS: z.coerce.number({ message: "must be a number" }).int().min(1).max(86_400).default(300),
   IDEMPOTENCY_WINDOW_MS: z.coerce.number({ message: "must be a number" }).int().min(1000).max(604_800_000).default(600_000),
   LLM_QUEUE_PER_PROJECT: z.coerce.number({ message: "must be a number" }).int().min(1).max(10_000).default(10),
@@ -157,7 +158,7 @@ export type AppConfig = {
   /** Trust X-Forwarded-For/-Host/-Proto (a reverse proxy in front sets them); false: they are ignored. */
   trustProxy: boolean;
   /** Event log (and webhook delivery log) retention: age in days (0: keep), newest events kept per room (0: no cap). */
-  retention: { days: number; perRoom: number; intervalMs: number };
+  retention: { days: number; perRoom: number; intervalMs: number; auditDays: number };
   /** How long an idempotency key's first result is replayed (lib/idempotency.ts). */
   idempotencyWindowMs: number;
   /** Model calls (vibecode answers, AI reviews) that may wait or run at once per project. */
@@ -220,7 +221,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     authSecret,
     corsOrigins: e.CORS_ORIGINS,
     allowSignup: e.ALLOW_SIGNUP,
-    retention: { days: e.EVENT_RETENTION_DAYS, perRoom: e.EVENT_RETENTION_PER_ROOM, intervalMs: e.EVENT_RETENTION_INTERVAL_SECONDS * 1000 },
+    retention: { days: e.EVENT_RETENTION_DAYS, perRoom: e.EVENT_RETENTION_PER_ROOM, intervalMs: e.EVENT_RETENTION_INTERVAL_SECONDS * 1000, auditDays: e.AUDIT_RETENTION_DAYS },
     llmQueuePerProject: e.LLM_QUEUE_PER_PROJECT,
     workflowStaleAfterMs: e.WORKFLOW_STALE_AFTER_MS,
     idempotencyWindowMs: e.IDEMPOTENCY_WINDOW_MS,

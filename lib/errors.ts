@@ -1,5 +1,6 @@
 // AppError and the one mapper from any error to the contract's error shape: REST (lib/api/handler.ts), socket
 // acks (toAckError, lib/realtime/handlers.ts) and the GitHub webhook all answer through toErrorResponse.
+import { errInfo, logger } from "./logger";
 import { ZodError, type z } from "zod";
 import { ERROR_CODES, statusOf, type CommandErrorCode, type ErrorBody, type FieldError } from "./contract/errors";
 
@@ -55,7 +56,7 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
     };
   }
   if (isDatabaseUnavailable(err)) {
-    console.error("[db] unavailable:", String((err as Error)?.message ?? err).split("\n")[0]);
+    logger().error("[db] unavailable: " + String((err as Error)?.message ?? err).split("\n")[0]);
     return {
       status: 503,
       body: { error: { code: "DATABASE_UNAVAILABLE", message: "The database is not reachable right now; try again shortly" } },
@@ -66,7 +67,7 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   // Prisma: record not found / unique violation surface as contract errors rather than 500s.
   if (code === "P2025") return toErrorResponse(notFound());
   if (code === "P2002") return toErrorResponse(new AppError("CONFLICT", 409, "That already exists"));
-  console.error("[error]", err);
+  logger().error(errInfo(err), "[error]");
   return { status: 500, body: { error: { code: "INTERNAL", message: "Something went wrong on the server" } } };
 }
 

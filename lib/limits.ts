@@ -1,6 +1,7 @@
 // Rate limits with rate-limiter-flexible: shared through Redis when REDIS_URL is set (so every process
 // counts together), in memory otherwise. Connections per IP, commands per socket, REST per caller,
 // sign-up / token requests per IP, failed sign-ins per IP and per account (lib/auth/signin-guard.ts).
+import { errInfo, logger } from "./logger";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AppConfig } from "./config";
 import { AppError } from "./errors";
@@ -46,19 +47,19 @@ export async function take(kind: keyof Limiters, key: string): Promise<number | 
       metrics().rateLimited.inc({ kind });
       return Math.max(1, e.msBeforeNext);
     }
-    console.error("[limits] limiter failed; allowing", e);
+    logger().error(errInfo(e), "[limits] limiter failed; allowing");
     return null;
   }
 }
 
 /** Give a taken point back (the attempt turned out not to count); errors are logged. */
 export async function reward(kind: keyof Limiters, key: string): Promise<void> {
-  await limiters()?.[kind]?.reward(key, 1).catch((e) => console.error("[limits] limiter failed", e));
+  await limiters()?.[kind]?.reward(key, 1).catch((e) => logger().error(errInfo(e), "[limits] limiter failed"));
 }
 
 /** Forget a key's points (a successful sign-in clears its account's failures). */
 export async function forgive(kind: keyof Limiters, key: string): Promise<void> {
-  await limiters()?.[kind]?.delete(key).catch((e) => console.error("[limits] limiter failed", e));
+  await limiters()?.[kind]?.delete(key).catch((e) => logger().error(errInfo(e), "[limits] limiter failed"));
 }
 
 export function rateLimited(retryMs: number, what: string) {

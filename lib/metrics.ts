@@ -30,7 +30,7 @@ function create() {
     webhookRefused: new Counter({ name: "switchboard_webhook_refusals_total", help: "Webhook requests refused before verification (never stored), by reason", labelNames: ["reason"], registers: [registry] }),
     authFailures: new Counter({
       name: "switchboard_auth_failures_total",
-      help: "Refused sign-ins on every credential path, by reason (invalid_credentials, rate_limited_address, rate_limited_account)",
+      help: "Refused credentials on every path (sign-in, REST, sockets, invites, password resets), by reason (lib/auth/refusals.ts)",
       labelNames: ["reason"],
       registers: [registry],
     }),
@@ -40,6 +40,8 @@ function create() {
       labelNames: ["reason"],
       registers: [registry],
     }),
+    connectionsOpened: new Counter({ name: "switchboard_socket_connections_opened_total", help: "Socket.IO connections accepted by this process", registers: [registry] }),
+    connectionsClosed: new Counter({ name: "switchboard_socket_connections_closed_total", help: "Socket.IO connections closed on this process, by Socket.IO's disconnect reason", labelNames: ["reason"], registers: [registry] }),
     retentionDeleted: new Counter({ name: "switchboard_retention_deleted_total", help: "Rows deleted by the retention job, by table and rule", labelNames: ["table", "rule"], registers: [registry] }),
     /** The realtime server registers its counts here (null when it closes). */
     setSocketSource(source: SocketSource | null) {

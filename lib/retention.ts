@@ -5,8 +5,10 @@
 // session advisory lock lets one process at a time run it (the others skip that turn); PGlite is one process.
 // Before deleting a room's events it raises that room's floor (event_floors: the highest id deleted), so a
 // replay after an older `since` is answered with an explicit reset (lib/realtime/gaps.ts). It also removes
-// idempotency keys older than IDEMPOTENCY_WINDOW_MS (lib/idempotency.ts), and notifications older than
+// idempotency keys older than IDEMPOTENCY_WINDOW_MS (lib/idempotency.ts), audit entries older than
+// AUDIT_RETENTION_DAYS (lib/audit.ts), invite/reset links dead for a week, and notifications older than
 // EVENT_RETENTION_DAYS or past the newest NOTIFICATIONS_PER_USER of a user (lib/notifications/service.ts).
+import { errInfo, logger } from "./logger";
 import pg from "pg";
 import { Prisma } from "../generated/prisma/client";
 import type { AppConfig } from "./config";
@@ -24,6 +26,8 @@ export type RetentionResult = {
   eventsByRoomCap: number;
   deliveriesByAge: number;
   idempotencyKeys: number;
+  auditByAge: number;
+  accountLinks: number;
   notificationsByAge: number;
   notificationsByUserCap: number;
 };
@@ -105,6 +109,18 @@ async function deleteOldDeliveries(cutoff: Date): Promise<number> {
   }
 }
 
+/** Audit entries older than AUDIT_RETENTION_DAYS. */
+async function deleteOldAudit(cutoff: Date): Promise<number> {
+  const prisma = getPrisma();
+  let deleted = 0;
+  for (;;) {
+    const n = await prisma.$executeRaw`DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE created_at < ${cutoff} ORDER BY id LIMIT ${BATCH})`;
+    deleted += n;
+    if (n < BATCH) return deleted;
+    await pause();
+  }
+}
+
 async function deleteOldNotifications(cutoff: Date): Promise<number> {
   let deleted = 0;
   for (;;) {
@@ -113,6 +129,11 @@ async function deleteOldNotifications(cutoff: Date): Promise<number> {
     if (n < BATCH) return deleted;
     await pause();
   }
+}
+
+/** Invite and password-reset links expired (or used) more than a week ago: only their hashes, of no use now. */
+async function deleteDeadLinks(cutoff: Date): Promise<number> {
+  return getPrisma().$executeRaw`DELETE FROM account_links WHERE expires_at < ${cutoff} OR used_at < ${cutoff} OR revoked_at < ${cutoff}`;
 }
 
 /** Each user keeps their newest `keep` notifications (users past the cap found by one grouped count). */
@@ -152,8 +173,10 @@ function createRetention(config: AppConfig) {
   let checkedUpTo = 0n;
   return async function runOnce(): Promise<RetentionResult | null> {
     return exclusively(config, async () => {
-      const result: RetentionResult = { eventsByAge: 0, eventsByRoomCap: 0, deliveriesByAge: 0, idempotencyKeys: 0, notificationsByAge: 0, notificationsByUserCap: 0 };
+      const result: RetentionResult = { eventsByAge: 0, eventsByRoomCap: 0, deliveriesByAge: 0, idempotencyKeys: 0, auditByAge: 0, accountLinks: 0, notificationsByAge: 0, notificationsByUserCap: 0 };
       result.idempotencyKeys = await deleteExpiredKeys(new Date(Date.now() - config.idempotencyWindowMs));
+      if (config.retention.auditDays > 0) result.auditByAge = await deleteOldAudit(new Date(Date.now() - config.retention.auditDays * DAY_MS));
+      result.accountLinks = await deleteDeadLinks(new Date(Date.now() - 7 * DAY_MS));
       if (days > 0) {
         const cutoff = new Date(Date.now() - days * DAY_MS);
         result.eventsByAge = await deleteOldEvents(cutoff);
@@ -171,6 +194,8 @@ function createRetention(config: AppConfig) {
       if (result.eventsByRoomCap) m.inc({ table: "events", rule: "room_cap" }, result.eventsByRoomCap);
       if (result.deliveriesByAge) m.inc({ table: "webhook_deliveries", rule: "age" }, result.deliveriesByAge);
       if (result.idempotencyKeys) m.inc({ table: "idempotency_keys", rule: "age" }, result.idempotencyKeys);
+      if (result.auditByAge) m.inc({ table: "audit_log", rule: "age" }, result.auditByAge);
+      if (result.accountLinks) m.inc({ table: "account_links", rule: "age" }, result.accountLinks);
       if (result.notificationsByAge) m.inc({ table: "notifications", rule: "age" }, result.notificationsByAge);
       if (result.notificationsByUserCap) m.inc({ table: "notifications", rule: "user_cap" }, result.notificationsByUserCap);
       return result;
@@ -192,14 +217,10 @@ export function startRetention(config: AppConfig): () => Promise<void> {
     if (running || stopped) return;
     running = runOnce()
       .then((r) => {
-        const n = r ? r.eventsByAge + r.eventsByRoomCap + r.deliveriesByAge + r.idempotencyKeys + r.notificationsByAge + r.notificationsByUserCap : 0;
-        if (r && n) {
-          console.log(
-            `[retention] deleted ${r.eventsByAge} event(s) by age, ${r.eventsByRoomCap} over the per-room cap, ${r.deliveriesByAge} webhook delivery record(s), ${r.idempotencyKeys} expired idempotency key(s), ${r.notificationsByAge + r.notificationsByUserCap} notification(s)`,
-          );
-        }
+        const n = r ? r.eventsByAge + r.eventsByRoomCap + r.deliveriesByAge + r.idempotencyKeys + r.auditByAge + r.accountLinks + r.notificationsByAge + r.notificationsByUserCap : 0;
+        if (r && n) logger().info({ retention: r }, `[retention] deleted ${r.eventsByAge} event(s) by age, ${r.eventsByRoomCap} over the per-room cap, ${r.deliveriesByAge} webhook delivery record(s), ${r.idempotencyKeys} expired idempotency key(s), ${r.auditByAge} audit entries, ${r.accountLinks} dead invite/reset link(s), ${r.notificationsByAge + r.notificationsByUserCap} notification(s)`);
       })
-      .catch((e) => console.error("[retention] pass failed", (e as Error).message ?? e))
+      .catch((e) => logger().error(errInfo((e as Error).message ?? e), "[retention] pass failed"))
       .finally(() => (running = null));
   };
   const stopTimer = every("retention", intervalMs, tick);

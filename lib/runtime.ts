@@ -77,7 +77,10 @@ export async function closeRuntime(reason: string): Promise<void> {
     try {
       await c.close(reason);
     } catch (e) {
-      console.error(`[runtime] closing ${c.name} failed`, e);
+      // The logger is a part like any other (lib/logger.ts); this module imports none of them.
+      const log = peekPart<{ error: (obj: object, msg: string) => void }>("logger");
+      if (log) log.error({ err: { message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack } }, `[runtime] closing ${c.name} failed`);
+      else console.error(`[runtime] closing ${c.name} failed`, e);
     }
   }
   s.parts.clear();

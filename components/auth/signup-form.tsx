@@ -7,7 +7,8 @@ import { signInAndGo } from "./sign-in";
 
 type Errors = { form?: string; name?: string; email?: string; password?: string };
 
-export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
+/** `invite`: a valid invite link's secret (and the email it is for, fixed in the form). */
+export function SignUpForm({ callbackUrl, invite = null }: { callbackUrl: string; invite?: { token: string; email: string | null } | null }) {
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
 
@@ -24,11 +25,12 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     setPending(true);
     setErrors({});
     try {
-      await api.register(input);
+      await api.register(invite ? { ...input, invite: invite.token } : input);
     } catch (err) {
       setPending(false);
       if (!isApiError(err)) return setErrors({ form: "Could not create the account. Try again." });
       if (err.code === "EMAIL_TAKEN") return setErrors({ email: err.message });
+      if (err.code === "INVITE_INVALID" || err.code === "SIGNUP_DISABLED") return setErrors({ form: err.message });
       const fields = err.fieldErrors();
       const known = { name: fields.name, email: fields.email, password: fields.password };
       return setErrors(Object.values(known).some(Boolean) ? known : { form: err.message });
@@ -50,7 +52,7 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
       </Field>
       <Field label="Email" error={errors.email}>
         {({ id, invalid, describedBy }) => (
-          <Input id={id} name="email" type="email" autoComplete="email" required invalid={invalid} aria-describedby={describedBy} placeholder="you@team.dev" />
+          <Input id={id} name="email" type="email" autoComplete="email" required invalid={invalid} aria-describedby={describedBy} placeholder="you@team.dev" defaultValue={invite?.email ?? undefined} readOnly={!!invite?.email} />
         )}
       </Field>
       <Field label="Password" error={errors.password} hint="At least 8 characters.">

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Bot, FolderKanban, KeyRound, Shield } from "lucide-react";
+import { Bot, FolderKanban, KeyRound, ScrollText, Shield, UserRound, Users } from "lucide-react";
 import clsx from "clsx";
 import type { ReactNode } from "react";
 import { useProjects } from "@/lib/client/projects/hooks";
@@ -75,13 +75,24 @@ export function Sidebar({ isAdmin }: { isAdmin: boolean }) {
           <NavItem href="/agents" icon={<Bot />} active={pathname.startsWith("/agents")}>
             Agents
           </NavItem>
-          <NavItem href="/settings/tokens" icon={<KeyRound />} active={pathname.startsWith("/settings")}>
+          <NavItem href="/settings/tokens" icon={<KeyRound />} active={pathname.startsWith("/settings/tokens")}>
             API tokens
           </NavItem>
+          <NavItem href="/settings/profile" icon={<UserRound />} active={pathname.startsWith("/settings/profile")}>
+            Profile
+          </NavItem>
           {isAdmin && (
-            <NavItem href="/admin" icon={<Shield />} active={pathname.startsWith("/admin")}>
-              Admin
-            </NavItem>
+            <>
+              <NavItem href="/admin" icon={<Shield />} active={pathname === "/admin"}>
+                Admin
+              </NavItem>
+              <NavItem href="/admin/users" icon={<Users />} active={pathname.startsWith("/admin/users")}>
+                Users
+              </NavItem>
+              <NavItem href="/admin/audit" icon={<ScrollText />} active={pathname.startsWith("/admin/audit")}>
+                Audit log
+              </NavItem>
+            </>
           )}
         </div>
       </nav>

@@ -2,6 +2,7 @@
 // agent (`presence:<agent id>`, not joinable by clients) across every process (fetchSockets goes through the
 // Redis adapter), and flipped in the database with conditional updates, so exactly one process announces
 // an agent's first connection and its last disconnection.
+import { errInfo, logger } from "../logger";
 import { announceAgentToWorkflows } from "../workflows/service";
 import { z } from "zod";
 import { getPrisma } from "../db";
@@ -152,7 +153,7 @@ async function announce(a: AgentRow, type: "agent.connected" | "agent.disconnect
     await publish({ type: "agent.status_changed", room, data: base, source: "agent_service" });
   }
   // Its pending/running workflows show that their agent went away (or came back).
-  if (type !== "agent.status_changed") await announceAgentToWorkflows({ id: a.id, name: a.name, status: v.status }).catch((e) => console.error("[agents] workflow presence", e));
+  if (type !== "agent.status_changed") await announceAgentToWorkflows({ id: a.id, name: a.name, status: v.status }).catch((e) => logger().error(errInfo(e), "[agents] workflow presence"));
 }
 
 async function countConnections(agentId: string): Promise<number> {
@@ -226,7 +227,7 @@ export async function sweepPresence(): Promise<number> {
       await agentSocketDisconnected(id, "stale");
       n++;
     } catch (e) {
-      console.error("[agents] presence sweep failed for", id, e);
+      logger().error({ ...errInfo(e), agent_id: id }, "[agents] presence sweep failed");
     }
   }
   return n;

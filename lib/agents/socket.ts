@@ -1,5 +1,6 @@
 // The agents' part in the realtime server (wired in by server.ts; lib/realtime knows no domain): presence
 // as agent sockets come and go, and the agent:event / agent:status commands.
+import { errInfo, logger } from "../logger";
 import { appErrorAck, err } from "../realtime/handlers";
 import type { ConnectionHooks, DomainCommands } from "../realtime/socket";
 import { publishAgentEvent } from "./events";
@@ -11,11 +12,11 @@ export const agentPresence: ConnectionHooks = {
     const agentId = socket.data.user.agentId;
     if (!agentId) return;
     void socket.join(presenceRoom(agentId));
-    void agentSocketConnected(agentId).catch((e) => console.error("[agents] connect presence failed", e));
+    void agentSocketConnected(agentId).catch((e) => logger().error(errInfo(e), "[agents] connect presence failed"));
   },
   onDisconnect(socket, reason) {
     const agentId = socket.data.user.agentId;
-    if (agentId) void agentSocketDisconnected(agentId, reason).catch((e) => console.error("[agents] disconnect presence failed", e));
+    if (agentId) void agentSocketDisconnected(agentId, reason).catch((e) => logger().error(errInfo(e), "[agents] disconnect presence failed"));
   },
 };
 

@@ -4,6 +4,8 @@ import { AppError, toErrorResponse, unauthenticated } from "../errors";
 import { identify, type Caller } from "../auth/identify";
 import { MAX_PAYLOAD_BYTES } from "../realtime/events";
 import { enforce } from "../limits";
+import { requestIdFrom, runWithContext, setContext, traceIdFrom } from "../log-context";
+import { refuseCredential } from "../auth/refusals";
 import { IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_RE, callerScope, requestHash, runOnce, stableStringify } from "../idempotency";
 
 type Params = Record<string, string>;
@@ -20,14 +22,23 @@ export function errorResponse(err: unknown): Response {
   return json(body, status, headers);
 }
 
-/** Wrap a handler: any thrown error becomes the contract's error JSON. */
+/**
+ * Wrap a handler: any thrown error becomes the contract's error JSON. It runs in a log context (request id
+ * set by server.ts, trace id from traceparent / X-Trace-Id or new, client address; the project of
+ * /projects/{id} routes): every log line and audit entry made while it runs carries them.
+ */
 export function handle(fn: (req: Request, params: Params) => Promise<Response>) {
   return async (req: Request, ctx: Ctx): Promise<Response> => {
-    try {
-      return await fn(req, (await ctx?.params) ?? {});
-    } catch (err) {
-      return errorResponse(err);
-    }
+    const params = (await ctx?.params) ?? {};
+    const projectId = params.id && new URL(req.url).pathname.startsWith("/api/v1/projects/") ? params.id : undefined;
+    const context = { request_id: requestIdFrom(req.headers.get("x-request-id")), trace_id: traceIdFrom(req.headers), ip: clientIp(req), ...(projectId ? { project_id: projectId } : {}) };
+    return runWithContext(context, async () => {
+      try {
+        return await fn(req, params);
+      } catch (err) {
+        return errorResponse(err);
+      }
+    });
   };
 }
 
@@ -101,6 +112,16 @@ async function idempotent(req: Request, caller: Caller, key: string, run: (req: 
 /** The client's address as the server saw it (set by server.ts; a client cannot forge it). */
 export const clientIp = (req: Request) => req.headers.get("x-switchboard-client-ip") ?? "unknown";
 
+/**
+ * The origin the client used (links handed out point there when PUBLIC_URL is unset): the Host header, or a
+ * trusted proxy's X-Forwarded-Host/-Proto (server.ts drops untrusted ones). Next's req.url has its own.
+ */
+export function requestOrigin(req: Request): string {
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  const proto = req.headers.get("x-forwarded-proto") === "https" ? "https" : "http";
+  return host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:.]+\](:\d{1,5})?$/.test(host) ? `${proto}://${host}` : new URL(req.url).origin;
+}
+
 /** Limit unauthenticated credential endpoints (sign-up, token) per client address. */
 export const limitAuth = (req: Request) => enforce("auth", `ip:${clientIp(req)}`, "sign-in attempts");
 
@@ -113,7 +134,11 @@ export async function requireCaller(req: Request): Promise<Caller> {
     token = m[1]!;
   }
   const r = await identify({ token, cookie: req.headers.get("cookie") });
-  if (!r.ok) throw unauthenticated(r.message);
+  if (!r.ok) {
+    refuseCredential(r.reason, "rest", { path: new URL(req.url).pathname.slice(0, 200) });
+    throw unauthenticated(r.message);
+  }
+  setContext({ user_id: r.caller.id });
   return r.caller;
 }
 

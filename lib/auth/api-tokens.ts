@@ -8,6 +8,7 @@ import { isUuid } from "../ids";
 import { projectRole, requireAction } from "./permissions";
 import type { Caller } from "./caller";
 import { disconnectRoom } from "../realtime/hub";
+import { audit } from "../audit";
 import type { ApiToken } from "../contract/users";
 import { internalRooms } from "../contract/rooms";
 
@@ -113,6 +114,12 @@ export async function createApiToken(caller: Caller, input: TCreateToken) {
       },
     });
   });
+  await audit({
+    action: "token.create",
+    actor: { id: caller.id, email: caller.email },
+    target: { type: "api_token", id: row.id },
+    details: { name: row.name, kind: row.kind, prefix: row.prefix, project_ids: row.projectIds, agent_id: row.agentId, expires_at: row.expiresAt?.toISOString() ?? null, via_token: caller.tokenId ?? null },
+  });
   return { ...serializeToken(row), token: secret };
 }
 
@@ -136,7 +143,10 @@ export async function revokeApiToken(caller: Caller, id: string) {
   const prisma = getPrisma();
   const row = await prisma.apiToken.findUnique({ where: { id } });
   if (!row || row.userId !== caller.id || !withinCallerScope(caller, row)) throw notFound("Token");
-  if (!row.revokedAt) await prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+  if (!row.revokedAt) {
+    await prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    await audit({ action: "token.revoke", actor: { id: caller.id, email: caller.email }, target: { type: "api_token", id }, details: { name: row.name, kind: row.kind, prefix: row.prefix } });
+  }
   disconnectRoom(tokenRoom(id), "The token was revoked");
 }
 

@@ -13,4 +13,7 @@ export type Caller = PublicUser & {
 
 export type IdentifyResult =
   | { ok: true; caller: Caller }
-  | { ok: false; code: "AUTH_MISSING" | "AUTH_FAILED"; message: string };
+  | { ok: false; code: "AUTH_MISSING" | "AUTH_FAILED"; message: string; reason: RefusalReason };
+
+/** Why a credential was refused: the `reason` of switchboard_auth_failures_total and of the log line. */
+export type RefusalReason = "missing" | "api_token_invalid" | "bearer_invalid" | "session_invalid" | "account_missing" | "account_disabled";

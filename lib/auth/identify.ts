@@ -4,10 +4,10 @@ import { parse as parseCookie } from "cookie";
 import { getConfig } from "../config";
 import { verifyAccessToken } from "./tokens";
 import { looksLikeApiToken, verifyApiToken } from "./api-tokens";
-import { getUserById } from "./users";
+import { findUserById } from "./users";
 import type { Caller, IdentifyResult } from "./caller";
 
-export type { Caller, IdentifyResult } from "./caller";
+export type { Caller, IdentifyResult, RefusalReason } from "./caller";
 
 const SESSION_COOKIES = ["__Secure-next-auth.session-token", "next-auth.session-token"];
 
@@ -40,21 +40,24 @@ export async function identify(input: { token?: string | null; cookie?: string |
   if (token && looksLikeApiToken(token)) {
     credential = "api_token";
     const t = await verifyApiToken(token);
-    if (!t) return { ok: false, code: "AUTH_FAILED", message: "The API token is invalid, revoked or has expired" };
+    if (!t) return { ok: false, code: "AUTH_FAILED", message: "The API token is invalid, revoked or has expired", reason: "api_token_invalid" };
     who = t;
     extra = { tokenId: t.tokenId, tokenKind: t.kind, agentId: t.agentId, scope: t.projectIds.length ? t.projectIds : null };
   } else if (token) {
     credential = "bearer";
     who = await verifyAccessToken(token);
-    if (!who) return { ok: false, code: "AUTH_FAILED", message: "The token is invalid or has expired" };
+    if (!who) return { ok: false, code: "AUTH_FAILED", message: "The token is invalid or has expired", reason: "bearer_invalid" };
   } else if (hasSessionCookie(input.cookie)) {
     credential = "cookie";
     who = await fromCookie(input.cookie!);
-    if (!who) return { ok: false, code: "AUTH_FAILED", message: "The session is invalid or has expired; sign in again" };
+    if (!who) return { ok: false, code: "AUTH_FAILED", message: "The session is invalid or has expired; sign in again", reason: "session_invalid" };
   } else {
-    return { ok: false, code: "AUTH_MISSING", message: "No credential: send a Bearer token or sign in" };
+    return { ok: false, code: "AUTH_MISSING", message: "No credential: send a Bearer token or sign in", reason: "missing" };
   }
-  const user = await getUserById(who.userId);
-  if (!user) return { ok: false, code: "AUTH_FAILED", message: "The account behind this credential no longer exists" };
+  const found = await findUserById(who.userId);
+  if (!found) return { ok: false, code: "AUTH_FAILED", message: "The account behind this credential no longer exists", reason: "account_missing" };
+  // A disabled account: every credential of it (tokens, JWTs, session cookies) is refused at once.
+  if (found.disabled) return { ok: false, code: "AUTH_FAILED", message: "This account is disabled", reason: "account_disabled" };
+  const user = found.user;
   return { ok: true, caller: { ...user, credential, expiresAt: who.expiresAt, ...extra } };
 }

@@ -48,7 +48,8 @@ export const PERMISSIONS = {
   "project.create": { level: "user", agent: "no", scoped: false, covers: "create a project (the creator becomes its owner)" },
   "token.manage": { level: "user", agent: "no", scoped: true, covers: "create, list and revoke one's API tokens (a scoped token only within its scope)" },
   "agent.manage": { level: "user", agent: "no", scoped: true, covers: "register and delete agents (a scoped token only within its scope)" },
-  "admin": { level: "admin", agent: "no", scoped: false, covers: "instance-wide: connection stats, metrics, webhook deliveries, linking projects to the instance webhook" },
+  "profile.update": { level: "user", agent: "no", scoped: false, covers: "change one's own name and password (the current password required)" },
+  "admin": { level: "admin", agent: "no", scoped: false, covers: "instance-wide: connection stats, metrics, webhook deliveries, linking projects to the instance webhook; users (list, create, promote/demote, disable), invites, password-reset links; the audit log" },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -6,14 +6,14 @@
 import { createHash } from "node:crypto";
 import { AppError } from "../errors";
 import { forgive, take, reward } from "../limits";
-import { metrics } from "../metrics";
+import { refuseCredential } from "./refusals";
 
 /** Emails are not kept in the limiter's store (Redis) as they are. */
 const accountKey = (email: string) => "account:" + createHash("sha256").update(email.trim().toLowerCase()).digest("base64url");
 const addressKey = (ip: string) => `ip:${ip}`;
 
 function refused(retryMs: number, scope: "address" | "account") {
-  metrics().authFailures.inc({ reason: `rate_limited_${scope}` });
+  refuseCredential(`rate_limited_${scope}`, "sign_in");
   const seconds = Math.ceil(retryMs / 1000);
   const who = scope === "account" ? "this account" : "this address";
   return new AppError("RATE_LIMITED", 429, `Too many failed sign-ins for ${who}; try again in ${seconds} s`, { retry_after_ms: retryMs, scope }, { "Retry-After": String(seconds) });
@@ -31,9 +31,9 @@ export async function guardSignIn(ip: string, email: string): Promise<void> {
 }
 
 /** After the check: success clears the account's failures and returns the address's point; failure is counted. */
-export async function recordSignIn(ip: string, email: string, ok: boolean): Promise<void> {
+export async function recordSignIn(ip: string, email: string, ok: boolean, reason: "invalid_credentials" | "account_disabled" = "invalid_credentials"): Promise<void> {
   if (!ok) {
-    metrics().authFailures.inc({ reason: "invalid_credentials" });
+    refuseCredential(reason, "sign_in");
     return;
   }
   await Promise.all([forgive("signinAccount", accountKey(email)), reward("signinAddress", addressKey(ip))]);

@@ -34,7 +34,7 @@ export const isApiError = (e: unknown, status?: number): e is ApiError =>
 export const shouldRetry = (failureCount: number, error: unknown) =>
   !(isApiError(error) && error.status >= 400 && error.status < 500) && failureCount < 2;
 
-type Method = "GET" | "POST" | "PUT" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export async function apiFetch<T>(path: string, init: { method?: Method; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
   let res: Response;
@@ -62,7 +62,7 @@ export async function apiFetch<T>(path: string, init: { method?: Method; body?: 
 const enc = encodeURIComponent;
 
 export const api = {
-  register: (body: { email: string; password: string; name: string }) =>
+  register: (body: { email: string; password: string; name: string; invite?: string }) =>
     apiFetch<{ user: Me }>("/auth/register", { method: "POST", body }),
   me: () => apiFetch<{ user: Me }>("/me").then((r) => r.user),
 

@@ -27,9 +27,11 @@ export const rooms = {
 
 /**
  * Internal rooms: joined by the server for a socket's credential, never by a client (parseRoom refuses them).
- * token:<id> — every socket using that API token (kicked on revoke); presence:<agent id> — the agent's own sockets.
+ * token:<id> — every socket using that API token (kicked on revoke); presence:<agent id> — the agent's own sockets;
+ * account:<user id> — every socket of the user, project-scoped tokens included (kicked when the account is disabled).
  */
 export const internalRooms = {
+  account: (userId: string) => `account:${userId}`,
   token: (tokenId: string) => `token:${tokenId}`,
   presence: (agentId: string) => `presence:${agentId}`,
 } as const;

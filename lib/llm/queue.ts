@@ -1,6 +1,7 @@
 // Model calls after the response (vibecode answers, AI reviews): one chain per key (a session's messages in
 // order), and at most LLM_CONCURRENCY model calls at once. A part of the runtime: route handlers enqueue.
 // Per project, at most LLM_QUEUE_PER_PROJECT model calls may wait or run (requireLlmQueueRoom).
+import { errInfo, logger } from "../logger";
 import { getConfig } from "../config";
 import { getPrisma } from "../db";
 import { AppError } from "../errors";
@@ -60,7 +61,7 @@ export function enqueue(sessionId: string, job: () => Promise<void>): void {
     try {
       await job();
     } catch (e) {
-      console.error("[llm] job failed", e);
+      logger().error(errInfo(e), "[llm] job failed");
     } finally {
       release();
     }

@@ -2,6 +2,7 @@
 // so it runs after every event on the process that published it (so once per event, whatever the number of processes); never blocks the publish.
 // Workflows are matched on their status generically: any workflow.* event whose workflow is failed or stale
 // (status "failed" / "stale", or reason "stale") notifies the project's members, once per workflow and kind.
+import { errInfo, logger } from "../logger";
 import { getPrisma } from "../db";
 import { part } from "../runtime";
 import { parseRoom, type AnyEnvelope, type Envelope } from "../realtime/events";
@@ -25,7 +26,7 @@ export function onPublished(env: AnyEnvelope): void {
   if (!work) return;
   // Kept until done, so shutdown can wait for it before the database closes (drainNotificationTriggers).
   const pending = pendingSet();
-  const tracked = work.catch((e) => console.error("[notifications] trigger failed", env.type, e)).finally(() => pending.delete(tracked));
+  const tracked = work.catch((e) => logger().error({ ...errInfo(e), event_type: env.type }, "[notifications] trigger failed")).finally(() => pending.delete(tracked));
   pending.add(tracked);
 }
 

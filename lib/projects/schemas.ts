@@ -30,6 +30,8 @@ export type TUpdateProject = z.infer<typeof ZUpdateProjectSchema>;
 export const ZAddMemberSchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email({ message: "must be an email address" })),
   role: z.enum(["owner", "member", "viewer"]),
+  /** Admins: when the email has no account, create an invite link that adds them with this role on sign-up. */
+  invite: z.boolean().optional(),
 });
 export type TAddMember = z.infer<typeof ZAddMemberSchema>;
 

@@ -1,4 +1,5 @@
 // Projects and their members. Every change publishes its event.
+import { errInfo, logger } from "../logger";
 import { getPrisma } from "../db";
 import { AppError, notFound } from "../errors";
 import { isUuid } from "../ids";
@@ -10,6 +11,10 @@ import { requireAction, requireProjectRole, projectRole, inScope, type ProjectRo
 import type { PublicUser } from "../auth/users";
 import { checkRepositoryUrl, maskRepositoryUrl } from "./repository-url";
 import { fitBytes } from "../api/bounds";
+import { audit } from "../audit";
+import { getConfig } from "../config";
+import { createInvite } from "../users/accounts";
+import type { Caller } from "../auth/identify";
 import type { TAddMember, TCreateProject, TUpdateProject } from "./schemas";
 import { rm } from "node:fs/promises";
 import { ensureWorkspace, sessionsDir, workspaceDir, withWorkspaceLock } from "../workspaces/service";
@@ -141,6 +146,17 @@ export async function updateProject(user: PublicUser, id: string, input: TUpdate
   // A new repository_url: the workspace is cloned again, in the background (workspace.* events say how it goes).
   if (changed.includes("repository_url")) void ensureWorkspace(id).catch(() => {});
   const view = serializeProject(after);
+  const configured = changed.filter((k) => k === "repository_url" || k === "test_command");
+  if (configured.length) {
+    // Field names and the new test command; a repository URL only masked (it may carry credentials).
+    await audit({
+      action: "project.configure",
+      actor: { id: user.id, email: user.email },
+      target: { type: "project", id },
+      projectId: id,
+      details: { fields: configured, ...(configured.includes("test_command") ? { test_command: after.testCommand?.slice(0, 1000) ?? null } : {}), ...(configured.includes("repository_url") ? { repository_url: maskRepositoryUrl(after.repositoryUrl) } : {}) },
+    });
+  }
   // Seed 004's shape too (project_id, project_name, changes.status) and its rooms: the project's and the updater's.
   const event = { ...view, project_id: view.id, project_name: view.name, changes: { status: "updated" as const, fields: changed }, updated_by: user.id };
   await publish({ type: "project.updated", room: rooms.project(id), source: SOURCE, data: event });
@@ -163,6 +179,7 @@ export async function deleteProject(user: PublicUser, id: string): Promise<void>
   ]);
   await stopProjectRuns(id);
   await prisma.project.delete({ where: { id } });
+  await audit({ action: "project.delete", actor: { id: user.id, email: user.email }, target: { type: "project", id }, projectId: id, details: { name: p.name } });
   const deleted = { id, project_id: id, name: p.name, deleted_by: user.id };
   await publish({ type: "project.deleted", room: rooms.project(id), source: SOURCE, data: deleted });
   // Every former member (and the one who deleted it) hears it in their own room, which outlives the project's.
@@ -185,7 +202,7 @@ async function purgeProjectData(projectId: string, roomNames: string[], runIds: 
       await rm(sessionsDir(projectId), { recursive: true, force: true });
     });
   } catch (e) {
-    console.error(`[projects] cleaning up after deleting project ${projectId} failed`, e);
+    logger().error(errInfo(e), `[projects] cleaning up after deleting project ${projectId} failed`);
   }
 }
 
@@ -220,7 +237,7 @@ export async function addMember(user: PublicUser, projectId: string, input: TAdd
   await requireProjectRole(user, projectId, "member.manage");
   const prisma = getPrisma();
   const target = await prisma.user.findUnique({ where: { email: input.email } });
-  if (!target) throw new AppError("NOT_FOUND", 404, `No user with email ${input.email}; they must sign up first`);
+  if (!target) throw noAccount(user, input.email);
   const existing = await prisma.membership.findUnique({ where: { projectId_userId: { projectId, userId: target.id } } });
   if (existing && existing.role === "owner" && input.role !== "owner") await ensureAnotherOwner(projectId, target.id);
   const m = await prisma.membership.upsert({
@@ -230,6 +247,15 @@ export async function addMember(user: PublicUser, projectId: string, input: TAdd
     include: { user: { select: { email: true, name: true } } },
   });
   const member = serializeMember(m);
+  if (!existing || existing.role !== input.role) {
+    await audit({
+      action: existing ? "member.role_change" : "member.add",
+      actor: { id: user.id, email: user.email },
+      target: { type: "user", id: target.id },
+      projectId,
+      details: { email: target.email, role: input.role, ...(existing ? { from: existing.role } : {}) },
+    });
+  }
   if (existing) {
     await publish({ type: "member.updated", room: rooms.project(projectId), source: SOURCE, data: { ...member, updated_by: user.id } });
     // A lower role: whatever room needed the old one is left, on every process.
@@ -240,6 +266,30 @@ export async function addMember(user: PublicUser, projectId: string, input: TAdd
     await publish({ type: "member.added", room: rooms.user(target.id), source: SOURCE, data });
   }
   return { member, created: !existing };
+}
+
+/**
+ * The answer for an email without an account: 404 USER_NOT_FOUND whose details say what can be done —
+ * an admin may send the same request with `"invite": true` (an invite link that adds them on sign-up);
+ * others may ask an admin, or have the person sign up when sign-up is open.
+ */
+function noAccount(user: PublicUser, email: string) {
+  const canInvite = user.role === "admin" && !(user as { scope?: unknown }).scope && !(user as { tokenKind?: string }).tokenKind?.startsWith("agent");
+  const signupOpen = getConfig().allowSignup;
+  const hint = canInvite
+    ? "send the request again with \"invite\": true to create an invite link for them"
+    : signupOpen
+      ? "they can sign up first, or an admin can invite them"
+      : "ask an admin to invite them";
+  return new AppError("USER_NOT_FOUND", 404, `No account with email ${email}; ${hint}`, { email, invite: { allowed: canInvite, signup_open: signupOpen } });
+}
+
+/** Invite someone without an account to the project (admins): an invite link for that email and role. */
+export async function inviteMember(user: Caller, projectId: string, input: TAddMember, origin: string) {
+  await requireProjectRole(user, projectId, "member.manage");
+  if (await getPrisma().user.findUnique({ where: { email: input.email }, select: { id: true } })) return null;
+  if (user.role !== "admin") throw noAccount(user, input.email);
+  return createInvite(user, { email: input.email, role: "user", project_id: projectId, project_role: input.role }, origin);
 }
 
 async function ensureAnotherOwner(projectId: string, leavingUserId: string) {
@@ -256,6 +306,7 @@ export async function removeMember(user: PublicUser, projectId: string, userId: 
   if (!m) throw notFound("Member");
   if (m.role === "owner") await ensureAnotherOwner(projectId, userId);
   await prisma.membership.delete({ where: { projectId_userId: { projectId, userId } } });
+  await audit({ action: "member.remove", actor: { id: user.id, email: user.email }, target: { type: "user", id: userId }, projectId, details: { role: m.role, left: userId === user.id } });
   const data = { project_id: projectId, user_id: userId, removed_by: user.id };
   await publish({ type: "member.removed", room: rooms.project(projectId), source: SOURCE, data });
   await publish({ type: "member.removed", room: rooms.user(userId), source: SOURCE, data });
@@ -269,7 +320,7 @@ async function revalidateRoomsOf(userId: string, projectId: string) {
   try {
     await revalidateUserRooms(userId);
   } catch (e) {
-    console.error("[projects] re-checking the rooms of a member failed; leaving the project room only", e);
+    logger().error(errInfo(e), "[projects] re-checking the rooms of a member failed; leaving the project room only");
     evictFromRoom(rooms.user(userId), rooms.project(projectId));
   }
 }

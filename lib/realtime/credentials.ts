@@ -1,7 +1,10 @@
-// A socket's credential over its life: the internal room it implies (token:<id>, so that revoking the token
-// disconnects it), disconnection with AUTH_FAILED when it expires, and auth:refresh to extend it.
+// A socket's credential over its life: the internal rooms it implies (token:<id>, so that revoking the token
+// disconnects it; account:<user id>, so that disabling the account disconnects every socket of it), disconnection
+// with AUTH_FAILED when it expires, and auth:refresh to extend it.
 import { identify, type Caller } from "../auth/identify";
 import { tokenRoom } from "../auth/api-tokens";
+import { refuseCredential } from "../auth/refusals";
+import { internalRooms as internal } from "../contract/rooms";
 import type { AppSocket } from "./socket";
 
 const MAX_TIMER_MS = 2_147_000_000; // setTimeout's limit (~24.8 days); longer expiries re-arm
@@ -25,12 +28,11 @@ function arm(socket: AppSocket) {
   timers.set(socket, t);
 }
 
-const internalRooms = (c: Caller) => (c.tokenId ? [tokenRoom(c.tokenId)] : []);
+const internalRooms = (c: Caller) => [internal.account(c.id), ...(c.tokenId ? [tokenRoom(c.tokenId)] : [])];
 
-/** On connection: join the credential's internal room and arm the expiry. */
+/** On connection: join the credential's internal rooms and arm the expiry. */
 export function trackCredential(socket: AppSocket) {
-  const internal = internalRooms(socket.data.user);
-  if (internal.length) void socket.join(internal);
+  void socket.join(internalRooms(socket.data.user));
   arm(socket);
   socket.on("disconnect", () => {
     const t = timers.get(socket);
@@ -41,7 +43,10 @@ export function trackCredential(socket: AppSocket) {
 /** auth:refresh: a new credential for the same user (and the same agent); the old one stays on failure. */
 export async function refreshCredential(socket: AppSocket, token: string): Promise<{ ok: true; expiresAt: Date | null } | { ok: false; message: string }> {
   const r = await identify({ token });
-  if (!r.ok) return { ok: false, message: r.message };
+  if (!r.ok) {
+    refuseCredential(r.reason, "socket_refresh", { user_id: socket.data.user.id });
+    return { ok: false, message: r.message };
+  }
   const old = socket.data.user;
   if (r.caller.id !== old.id) return { ok: false, message: "The new token belongs to another user" };
   if ((r.caller.agentId ?? null) !== (old.agentId ?? null)) return { ok: false, message: "The new token belongs to another agent" };

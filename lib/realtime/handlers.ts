@@ -1,5 +1,6 @@
 // Client commands: validate → authorise → act → ack. Listeners are attached synchronously on connection.
 // The agents' commands are the domain's (lib/agents/socket.ts), passed in by server.ts.
+import { errInfo, logger } from "../logger";
 import { z } from "zod";
 import { COMMANDS, MAX_PAYLOAD_BYTES, parseRoom, rooms, type AckError, type CommandName } from "./events";
 import { authorizeRoom, dependsOnMembership } from "./rooms";
@@ -172,7 +173,7 @@ async function dispatch(handlers: Handlers, socket: AppSocket, name: CommandName
     const key = (parsed.data as { idempotency_key?: string }).idempotency_key;
     ack(key === undefined ? await run() : await runCommandOnce(socket, name, key, parsed.data as Record<string, unknown>, run));
   } catch (e) {
-    console.error(`[socket] ${name} failed`, e);
+    logger().error(errInfo(e), `[socket] ${name} failed`);
     ack(err("INTERNAL", "The server could not complete this command"));
   }
 }

@@ -2,6 +2,7 @@
 // The only place that emits log events; per-room serialisation keeps ids in order for subscribers:
 // within a process a keyed lock, across processes (PostgreSQL + Redis) an advisory lock per room held
 // from the insert until the emit has gone through the Redis stream (see lib/realtime/ordered-adapter.ts).
+import { errInfo, logger } from "../logger";
 import { part } from "../runtime";
 import { getPrisma, type Db } from "../db";
 import { getConfig } from "../config";
@@ -121,7 +122,7 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
     try {
       l(env as unknown as AnyEnvelope); // Envelope<T> for the one T this publish had
     } catch (e) {
-      console.error("[realtime] publish listener failed", env.type, e);
+      logger().error({ ...errInfo(e), event_type: env.type }, "[realtime] publish listener failed");
     }
   }
   return env;

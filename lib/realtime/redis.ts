@@ -1,5 +1,6 @@
 // The Redis connection behind the Socket.IO adapter. At start Redis must answer (else the process
 // stops naming REDIS_URL); afterwards the client reconnects by itself.
+import { errInfo, logger } from "../logger";
 import type { createClient as CreateClient } from "redis";
 
 export type RedisClient = ReturnType<typeof CreateClient>;
@@ -18,10 +19,10 @@ export async function connectRedis(url: string): Promise<RedisClient> {
     },
   });
   client.on("error", (e: Error) => {
-    if (connected) console.error("[redis]", e.message);
+    if (connected) logger().error(errInfo(e.message), "[redis]");
   });
   client.on("ready", () => {
-    if (connected) console.log("[redis] reconnected");
+    if (connected) logger().info("[redis] reconnected");
   });
   try {
     await client.connect();

@@ -18,6 +18,10 @@ import { metrics, type SocketSource } from "../metrics";
 import { orderLocalDelivery } from "./ordered-adapter";
 import { slowClientGuard } from "./slow-clients";
 import { trackCredential } from "./credentials";
+import { refuseCredential } from "../auth/refusals";
+import { errInfo, log, logger } from "../logger";
+
+const socketLog = log("socket");
 
 const NAMESPACES = ["/", "/ws"] as const;
 /** Frames above this close the transport; commands between 1 MiB and this get a PAYLOAD_TOO_LARGE ack. */
@@ -123,13 +127,16 @@ async function authenticate(socket: Socket, next: (err?: Error) => void) {
     const query = socket.handshake.query.token;
     const token = typeof auth.token === "string" && auth.token ? auth.token : typeof query === "string" ? query : null;
     const r = await identify({ token, cookie: socket.handshake.headers.cookie });
-    if (!r.ok) return next(connectError(r.code, r.message));
+    if (!r.ok) {
+      refuseCredential(r.reason, "socket", { namespace: socket.nsp.name, ip: socket.handshake.address });
+      return next(connectError(r.code, r.message));
+    }
     socket.data = { user: r.caller, connectionId: randomUUID() };
     next();
   } catch (e) {
     // The database is away: not the credential's fault (a client must not sign out); it may retry.
     if (isDatabaseUnavailable(e)) return next(connectError("SERVICE_UNAVAILABLE", "The database is not reachable right now; try again shortly"));
-    console.error("[socket] auth failed", e);
+    logger().error(errInfo(e), "[socket] auth failed");
     next(connectError("AUTH_FAILED", "Could not verify the credential"));
   }
 }
@@ -141,9 +148,15 @@ function onConnection(socket: AppSocket, handlers: Handlers, hooks: ConnectionHo
   // A project-scoped token does not get its user's room: notifications, member.added and project.* copies there
   // concern all of the user's projects (REST filters them by scope; a broadcast room cannot).
   void socket.join(user.scope ? [rooms.global] : [rooms.user(user.id), rooms.global]);
-  trackCredential(socket); // the token's internal room, expiry
+  trackCredential(socket); // the token's and the account's internal rooms, expiry
+  // Opened and closed connections: counted and logged (who, which credential; never the credential).
+  metrics().connectionsOpened.inc();
+  const who = { connection_id: connectionId, user_id: user.id, credential: user.credential, token_id: user.tokenId ?? null, agent_id: user.agentId ?? null, namespace: socket.nsp.name, ip: socket.handshake.address, transport: socket.conn.transport.name };
+  socketLog.info(who, "socket connected");
   for (const h of hooks) h.onConnect?.(socket);
   socket.on("disconnect", (reason) => {
+    metrics().connectionsClosed.inc({ reason });
+    socketLog.info({ ...who, reason }, "socket disconnected");
     for (const h of hooks) h.onDisconnect?.(socket, reason);
   });
   socket.emit("connection_established", {

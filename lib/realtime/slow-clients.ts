@@ -2,6 +2,7 @@
 // bytes (engine.io's write buffer while the transport is busy, plus what the websocket / TCP socket holds
 // in user space) are checked after deliveries to its rooms (at most every 100 ms) and once a second; past
 // SOCKET_MAX_BUFFER_BYTES the buffered packets are dropped and the connection is cut at once.
+import { logger } from "../logger";
 import type { Namespace, Socket } from "socket.io";
 import { metrics } from "../metrics";
 import { every } from "../runtime";
@@ -31,7 +32,7 @@ function bufferedBytes(socket: Socket): number {
 
 function cut(socket: Socket, bytes: number, limit: number) {
   const conn = socket.conn as unknown as EngineConn;
-  console.warn(`[socket] slow client ${socket.id} (user ${(socket.data as { user?: { id?: string } })?.user?.id ?? "?"}): ${bytes} bytes buffered > ${limit}; disconnecting`);
+  logger().warn(`[socket] slow client ${socket.id} (user ${(socket.data as { user?: { id?: string } })?.user?.id ?? "?"}): ${bytes} bytes buffered > ${limit}; disconnecting`);
   metrics().slowClientDisconnects.inc();
   conn.writeBuffer.length = 0; // nothing more goes out to it
   // A websocket is destroyed at once (a close frame would queue behind the unread data); polling just closes.

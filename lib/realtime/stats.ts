@@ -1,4 +1,5 @@
 // Connection and room counts summed over every process (fetchSockets goes through the adapter).
+import { errInfo, logger } from "../logger";
 import { getHub } from "./hub";
 
 export async function connectionStats(): Promise<{ connections: number; rooms: Record<string, number>; partial?: true }> {
@@ -8,7 +9,7 @@ export async function connectionStats(): Promise<{ connections: number; rooms: R
     return await count(hub.namespaces, (nsp) => nsp.fetchSockets());
   } catch (e) {
     // Other processes unreachable (Redis down): this process's own numbers, marked partial.
-    console.error("[stats] cluster-wide count failed:", (e as Error).message);
+    logger().error(errInfo((e as Error).message), "[stats] cluster-wide count failed:");
     return { ...(await count(hub.namespaces, async (nsp) => [...nsp.sockets.values()])), partial: true };
   }
 }

@@ -1,6 +1,7 @@
 // AI review of a pull request or of a vibecode patch: the model is asked for structured suggestions (JSON that
 // must match ZModelReview), each published as ai.suggestion, then ai.analysis_complete, all with the review's
 // trace id; the review is stored in ai_reviews. A reply that is not a valid review ends the review `failed`.
+import { errInfo, logger } from "../logger";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -191,7 +192,7 @@ async function runReview(reviewId: string, target: Target) {
     });
   } catch (e) {
     const message = e instanceof LlmError ? e.message : "The review failed on the server";
-    if (!(e instanceof LlmError)) console.error("[reviews] review failed", e);
+    if (!(e instanceof LlmError)) logger().error(errInfo(e), "[reviews] review failed");
     await prisma.aiReview.update({ where: { id: reviewId }, data: { status: "failed", error: message, model, tokenUsage: usage ?? undefined } }).catch(() => {});
     await publish({
       type: "ai.analysis_complete",

@@ -1,6 +1,7 @@
 // Everything a run reports goes through here: test_* events to the project and job rooms,
 // job_* events to the job room, results stored as they arrive. What a run or a CI system reports (result
 // names and errors, log lines, the run's error) is masked here once, before it is stored or published.
+import { errInfo, logger } from "../logger";
 import { getPrisma } from "../db";
 import { publish } from "../realtime/publish";
 import { rooms, type EventData, type EventType } from "../realtime/events";
@@ -23,7 +24,7 @@ export function createReporter(run: RunRef, start: { seq: number; total: number 
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const next = chain.then(fn, fn);
-    chain = next.catch((e) => console.error("[test-runs] report failed", e));
+    chain = next.catch((e) => logger().error(errInfo(e), "[test-runs] report failed"));
     return next;
   };
   // Every event below is built from masked values (masked: publish does not scan it again).

@@ -4,6 +4,7 @@
 // streamed as bounded, batched lines, results read while it runs (its output through the reader of
 // the runner that wrote it, JUnit XML files as they are written: see readers/). At most TEST_RUN_CONCURRENCY
 // run at once; the rest wait queued.
+import { errInfo, logger } from "../logger";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import path from "node:path";
@@ -49,7 +50,7 @@ function pump() {
     const entry: Active = { child: null, stop: () => {} };
     state().active.set(id, entry);
     entry.done = execute(id)
-      .catch((e) => console.error("[test-runs] run failed", e))
+      .catch((e) => logger().error(errInfo(e), "[test-runs] run failed"))
       .finally(() => {
         state().active.delete(id);
         pump();

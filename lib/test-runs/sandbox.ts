@@ -12,6 +12,7 @@
 // mounted. As root the server drops to TEST_RUN_SANDBOX_UID with setpriv *before* bwrap: with `bwrap --uid`
 // alone a run would still own every root-owned file bound in. Unprivileged, the run keeps the server's uid
 // (nothing of the server's files is mounted either way).
+import { logger } from "../logger";
 import { execFile, spawn } from "node:child_process";
 import { existsSync, lstatSync, readlinkSync, statSync } from "node:fs";
 import { chmod, lchown, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
@@ -36,7 +37,7 @@ function nodePrefix(): string | null {
   // Never bind the whole host or anything that holds the server's own files (node at /bin/node, /app/bin/node).
   const cwd = process.cwd();
   if (prefix === "/" || cwd === prefix || cwd.startsWith(prefix + "/")) {
-    console.warn(`[test-runs] node lives in ${process.execPath}: its prefix is not bound into runs (it would expose ${prefix})`);
+    logger().warn(`[test-runs] node lives in ${process.execPath}: its prefix is not bound into runs (it would expose ${prefix})`);
     return null;
   }
   return prefix;
@@ -72,7 +73,7 @@ function extraPaths(cfg: AppConfig["testRuns"]): string[] {
     if (reachableBy(cfg.sandboxUid, p)) return true;
     if (!warned.has(p)) {
       warned.add(p);
-      console.warn(`[test-runs] ${p} is not readable by the sandbox uid ${cfg.sandboxUid} (a directory above it lacks o+x): runs will not see it`);
+      logger().warn(`[test-runs] ${p} is not readable by the sandbox uid ${cfg.sandboxUid} (a directory above it lacks o+x): runs will not see it`);
     }
     return false;
   });

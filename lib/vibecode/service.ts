@@ -1,5 +1,6 @@
 // Vibecode sessions: a prompt becomes an LLM answer streamed to the project room, a checked patch,
 // and, when a member applies it, a commit in the project's workspace.
+import { errInfo, logger } from "../logger";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -229,7 +230,7 @@ function chunkBatcher(projectId: string, base: { session_id: string; message_id:
       // Only while it still streams: a message that already ended keeps its final reply.
       await getPrisma()
         .message.updateMany({ where: { id: base.message_id, status: "streaming" }, data: { reply: soFar } })
-        .catch((e) => console.error("[vibecode] could not store the answer so far", e));
+        .catch((e) => logger().error(errInfo(e), "[vibecode] could not store the answer so far"));
       await publish({ type: "vibecode_chunk", room: rooms.project(projectId), source: SOURCE, traceId, data });
     });
     return chain;
@@ -317,7 +318,7 @@ async function runMessage(messageId: string) {
     await chunks.done().catch(() => {});
     const code = e instanceof LlmError ? e.code : "INTERNAL";
     const text = e instanceof LlmError ? e.message : "The answer could not be produced because of a server error";
-    if (!(e instanceof LlmError)) console.error("[vibecode] message failed", e);
+    if (!(e instanceof LlmError)) logger().error(errInfo(e), "[vibecode] message failed");
     await failMessage(messageId, projectId, base, message.traceId, code, text);
     await agent.error(code, text).catch(() => {});
     await agent.fail(text).catch(() => {});

@@ -5,6 +5,7 @@
 // events are published in the order of the updates. A running workflow without an update for
 // WORKFLOW_STALE_AFTER_MS ends failed (reason `stale`): one conditional UPDATE per sweep, so with several
 // processes each workflow is ended (and announced) once.
+import { errInfo, logger } from "../logger";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { getPrisma } from "../db";
@@ -308,8 +309,8 @@ export function startStaleSweep(staleAfterMs: number): () => void {
     if (running) return;
     running = true;
     sweepStaleWorkflows(staleAfterMs)
-      .then((n) => n && console.log(`[workflows] ${n} stale workflow(s) ended failed`))
-      .catch((e) => console.error("[workflows] stale sweep failed", e))
+      .then((n) => n && logger().info(`[workflows] ${n} stale workflow(s) ended failed`))
+      .catch((e) => logger().error(errInfo(e), "[workflows] stale sweep failed"))
       .finally(() => (running = false));
   }, every);
   timer.unref();

@@ -1,5 +1,6 @@
 // Each project's workspace: a git repository in DATA_DIR/workspaces/<project id>, cloned from
 // repository_url when possible, else initialised with one commit. Paths never escape it.
+import { logger } from "../logger";
 import { constants, existsSync } from "node:fs";
 import { fitBytes } from "../api/bounds";
 import { mkdir, open, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -126,7 +127,7 @@ async function prepareWorkspace(projectId: string, opts: { retry?: boolean }): P
       const failed = await cloneRepository(url, path.dirname(dir), tmp);
       if (failed !== null) {
         const why = maskGitMessage(failed);
-        console.warn(`[workspace] clone of ${maskRepositoryUrl(url)} for project ${projectId} failed (${why})`);
+        logger().warn(`[workspace] clone of ${maskRepositoryUrl(url)} for project ${projectId} failed (${why})`);
         await prisma.project.update({ where: { id: projectId }, data: { workspaceState: "failed", workspaceError: why } });
         await workspaceEvent(projectId, "workspace.failed", { repository_url: maskRepositoryUrl(url), error: why });
         throw workspaceFailed(why);

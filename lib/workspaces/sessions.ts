@@ -2,6 +2,7 @@
 // `switchboard/<first 8 of the session id>-<slug>`, made at the session's first prompt from the project's
 // default branch just brought up to date. The slug comes from the first prompt, reduced to [a-z0-9-]: nothing a
 // person types can become an option, a `..` or another ref.
+import { logger } from "../logger";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -57,7 +58,7 @@ export async function ensureSessionWorktree(session: SessionRow, slugSource?: st
     try {
       await fetchAndFastForward(session.projectId, main, s.project.repositoryUrl);
     } catch (e) {
-      console.warn(`[workspace] session ${s.id} starts from the workspace as it is: ${(e as Error).message}`);
+      logger().warn(`[workspace] session ${s.id} starts from the workspace as it is: ${(e as Error).message}`);
     }
     const base = await defaultBranch(main);
     if (!base) throw new AppError("WORKSPACE_FAILED", 409, "The workspace has no branch checked out to start a session branch from");

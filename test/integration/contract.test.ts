@@ -194,6 +194,16 @@ describe("REST answers parse with their declared schemas", () => {
     await call("POST", "/api/v1/notifications/{id}/read", `/api/v1/notifications/${mine.body.notifications[0].id}/read`, { token: other.token });
     await call("POST", "/api/v1/notifications/read-all", "/api/v1/notifications/read-all", { token: other.token });
 
+    // accounts and audit (issue #14): users, invites, reset links, the audit log
+    const made = (await call("POST", "/api/v1/users", "/api/v1/users", { token: admin.token, body: { email: `made-${Date.now()}@example.test`, name: "Made", password: "long-enough-pw" } })).body;
+    await call("GET", "/api/v1/users", "/api/v1/users", { token: admin.token });
+    const reset = (await call("POST", "/api/v1/users/{id}/password-reset", `/api/v1/users/${made.id}/password-reset`, { token: admin.token, body: {} })).body;
+    await call("POST", "/api/v1/auth/password-reset", "/api/v1/auth/password-reset", { body: { token: reset.token, password: "another-long-pw" } });
+    const invite = (await call("POST", "/api/v1/invites", "/api/v1/invites", { token: admin.token, body: {} })).body;
+    await call("GET", "/api/v1/invites", "/api/v1/invites", { token: admin.token });
+    await call("POST", "/api/v1/auth/invite", "/api/v1/auth/invite", { body: { token: invite.token } });
+    await call("GET", "/api/v1/audit", "/api/v1/audit", { token: admin.token });
+
     // history last: it holds the events of everything above
     await call("GET", "/api/v1/projects/{id}/events", `/api/v1/projects/${p.id}/events`, { token: t });
     await call("GET", "/api/v1/projects/{id}/feed", `/api/v1/projects/${p.id}/feed?limit=5`, { token: t });

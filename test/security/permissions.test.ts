@@ -156,6 +156,10 @@ const TABLE: Record<Action, Row> = {
     attempt: (c) => req("POST", "/api/v1/agents", c.bearer, { name: "helper", project_ids: [] }),
     expect: { outsider: "ok", viewer: "ok", member: "ok", owner: "ok", admin: "ok", personal: "ok", agent: 403, scoped: "ok" },
   },
+  "profile.update": {
+    attempt: (c) => req("PATCH", "/api/v1/me", c.bearer, { name: `Renamed ${randomBytes(2).toString("hex")}` }),
+    expect: { outsider: "ok", viewer: "ok", member: "ok", owner: "ok", admin: "ok", personal: "ok", agent: 403, scoped: 403 },
+  },
   admin: {
     attempt: (c) => req("GET", "/api/v1/websocket/stats", c.bearer),
     expect: { outsider: 403, viewer: 403, member: 403, owner: 403, admin: "ok", personal: 403, agent: 403, scoped: 403 },

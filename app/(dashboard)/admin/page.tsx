@@ -4,6 +4,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { AdminDashboard } from "@/components/admin/admin-dashboard";
 import { currentUser } from "../current-user";
+import { AdminTabs } from "./admin-only";
 
 export const metadata: Metadata = { title: "Admin" };
 export const dynamic = "force-dynamic";
@@ -14,7 +15,10 @@ export default async function AdminPage() {
     <>
       <h1 className="mb-4 text-xl font-semibold">Admin</h1>
       {user?.role === "admin" ? (
-        <AdminDashboard />
+        <>
+          <AdminTabs current="overview" />
+          <AdminDashboard />
+        </>
       ) : (
         <Card>
           <EmptyState icon={<ShieldAlert />} title="Admins only" data-testid="admin-forbidden">

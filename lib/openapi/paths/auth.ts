@@ -7,7 +7,8 @@ route({
   path: "/api/v1/auth/register",
   tag: "Auth",
   auth: false,
-  summary: "Create an account (the first account becomes admin)",
+  summary: "Create an account (the first account becomes admin); with ALLOW_SIGNUP=false only with `invite` (an invite link's secret)",
+  description: "403 SIGNUP_DISABLED without an invite when sign-up is closed; 400 INVITE_INVALID with details.reason unknown | used | expired | revoked | email_mismatch.",
   body: ZRegisterSchema,
   responses: { 201: { description: "The new account", schema: ZUserResponse } },
   errors: [403, 409],
@@ -19,8 +20,6 @@ route({
   tag: "Auth",
   auth: false,
   summary: "Exchange email and password for a Bearer JWT",
-  description:
-    "Shares its limits with the browser's sign-in (POST /api/auth/callback/credentials): RATE_LIMIT_AUTH_PER_MINUTE attempts per address, and failed sign-ins per address and per account (RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS / _PER_ACCOUNT in RATE_LIMIT_SIGNIN_WINDOW_SECONDS). Past them: 429 RATE_LIMITED with Retry-After and details {retry_after_ms, scope: \"address\" | \"account\"}, even for the right password; a successful sign-in clears the account's failures.",
   body: ZTokenRequestSchema,
   responses: {
     200: {
@@ -28,7 +27,9 @@ route({
       schema: ZTokenResponse,
     },
   },
-  errors: [401],
+  description:
+    "Shares its limits with the browser's sign-in (POST /api/auth/callback/credentials): RATE_LIMIT_AUTH_PER_MINUTE attempts per address, and failed sign-ins per address and per account (RATE_LIMIT_SIGNIN_FAILURES_PER_ADDRESS / _PER_ACCOUNT in RATE_LIMIT_SIGNIN_WINDOW_SECONDS). Past them: 429 RATE_LIMITED with Retry-After and details {retry_after_ms, scope: \"address\" | \"account\"}, even for the right password; a successful sign-in clears the account's failures. A disabled account (with the right password) answers 403 ACCOUNT_DISABLED.",
+  errors: [401, 403],
 });
 
 route({

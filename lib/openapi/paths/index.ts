@@ -11,5 +11,6 @@ import "./system";
 import "./github";
 import "./reviews";
 import "./ship";
+import "./accounts";
 import "./traces";
 import "./notifications";

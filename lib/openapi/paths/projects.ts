@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { route } from "../registry";
+import { ZInviteWithSecret } from "./accounts";
 import { ZAddMemberSchema, ZCreateProjectSchema, ZEventsQuerySchema, ZUpdateMemberSchema, ZUpdateProjectSchema } from "../../projects/schemas";
 import { ZMemberListResponse, ZMemberSchema, ZProjectEventsResponse, ZProjectViewSchema } from "../../contract/projects";
 import { ZEnvelopeSchema } from "./common";
@@ -116,8 +117,14 @@ route({
   path: "/api/v1/projects/{id}/members",
   tag: "Members",
   summary: "Add a member by email, or change the role of an existing one (owners); publishes member.added / member.updated",
+  description:
+    "An email without an account answers 404 USER_NOT_FOUND with details {email, invite: {allowed, signup_open}}: `allowed` (admins) means the same request with `\"invite\": true` answers 202 with an invite link that adds them with this role when they sign up.",
   body: ZAddMemberSchema,
-  responses: { 201: { description: "Added", schema: ZMemberSchema }, 200: { description: "Already a member: role updated", schema: ZMemberSchema } },
+  responses: {
+    201: { description: "Added", schema: ZMemberSchema },
+    200: { description: "Already a member: role updated", schema: ZMemberSchema },
+    202: { description: "invite: true and no account: an invite link (shown once)", schema: z.object({ invite: ZInviteWithSecret }) },
+  },
   errors: [403, 409],
 });
 route({

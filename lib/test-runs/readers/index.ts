@@ -1,6 +1,7 @@
 // Reading a test command's results while it runs: its output (stdout and stderr) through the reader of the
 // runner that wrote it, chosen from the first line that identifies one and kept for the whole run (so output
 // two readers would both understand is never counted twice), and the JUnit XML reports it writes.
+import { errInfo, logger } from "../../logger";
 import { StringDecoder } from "node:string_decoder";
 import { stripVTControlCharacters } from "node:util";
 import { cargoReader } from "./cargo";
@@ -119,7 +120,7 @@ export function createOutputReader(sink: OutputSink) {
     try {
       return fn();
     } catch (e) {
-      console.error("[test-runs] a result reader failed; the rest of this run's output is not read", e);
+      logger().error(errInfo(e), "[test-runs] a result reader failed; the rest of this run's output is not read");
       reader = { line() {}, end() {} };
       return undefined;
     }

@@ -3,6 +3,9 @@ import { authOptions } from "@/lib/auth/options";
 import { clientIp, errorResponse, limitAuth } from "@/lib/api/handler";
 import { guardSignIn, recordSignIn } from "@/lib/auth/signin-guard";
 import { toErrorResponse } from "@/lib/errors";
+import { audit } from "@/lib/audit";
+import { getPrisma } from "@/lib/db";
+import { requestIdFrom, runWithContext, traceIdFrom } from "@/lib/log-context";
 
 type Ctx = { params: Promise<{ nextauth: string[] }> };
 const nextAuth = (req: Request, ctx: Ctx) => NextAuth(authOptions())(req as never, ctx as never) as Promise<Response>;
@@ -29,6 +32,10 @@ async function emailOf(req: Request): Promise<string> {
 async function POST(req: Request, ctx: Ctx): Promise<Response> {
   if (!new URL(req.url).pathname.endsWith("/callback/credentials")) return nextAuth(req, ctx);
   const ip = clientIp(req);
+  return runWithContext({ request_id: requestIdFrom(req.headers.get("x-request-id")), trace_id: traceIdFrom(req.headers), ip }, () => credentialsSignIn(req, ctx, ip));
+}
+
+async function credentialsSignIn(req: Request, ctx: Ctx, ip: string): Promise<Response> {
   const email = await emailOf(req);
   try {
     await limitAuth(req);
@@ -42,6 +49,8 @@ async function POST(req: Request, ctx: Ctx): Promise<Response> {
   const res = await nextAuth(req, ctx);
   const ok = res.headers.getSetCookie().some((c) => /^(__Secure-)?next-auth\.session-token(\.\d+)?=[^;]/.test(c));
   await recordSignIn(ip, email, ok);
+  const who = email ? await getPrisma().user.findUnique({ where: { email: email.trim().toLowerCase().slice(0, 254) }, select: { id: true } }) : null;
+  await audit(ok ? { action: "auth.sign_in", actor: who ? { id: who.id, email } : null, actorEmail: email, details: { via: "session" } } : { action: "auth.sign_in_failed", outcome: "failure", actor: who ? { id: who.id, email } : null, actorEmail: email, details: { via: "session" } });
   return res;
 }
 
