@@ -23,7 +23,7 @@ let srv: TestServer;
 let admin: TestUser;
 let newcomer: TestUser;
 let agentSocket: Socket | null = null;
-const ids = { full: "", empty: "", run: "", workflow: "", failedWorkflow: "", session: "" };
+const ids = { full: "", empty: "", run: "", workflow: "", failedWorkflow: "", session: "", trace: "" };
 const contexts: BrowserContext[] = [];
 
 async function api<T = any>(user: TestUser, method: string, p: string, body?: unknown): Promise<T> {
@@ -105,6 +105,7 @@ test.beforeAll(async () => {
     if (status && !["pending", "streaming", "proposed"].includes(status)) throw new Error(`the answer ended ${status}: ${JSON.stringify(s.body.messages[0]).slice(0, 400)}`);
     return status === "proposed";
   });
+  ids.trace = (await srv.request("GET", `/api/v1/sessions/${ids.session}`, { token: admin.token })).body.messages[0].trace_id;
 });
 
 test.afterAll(async () => {
@@ -176,6 +177,10 @@ const PAGES: PageCase[] = [
   { name: "session", url: () => `/projects/${ids.full}/sessions/${ids.session}`, user: () => admin, ready: async (p) => void (await expect(p.getByTestId("diff-view")).toBeVisible()) },
   { name: "files", url: () => `/projects/${ids.full}/files`, user: () => admin, ready: async (p) => void (await expect(p.getByTestId("file-content")).toBeVisible()) },
   { name: "pulls", url: () => `/projects/${ids.full}/pulls`, user: () => admin },
+  { name: "trace", url: () => `/projects/${ids.full}/traces/${ids.trace}`, user: () => admin },
+  { name: "admin-users", url: () => "/admin/users", user: () => admin },
+  { name: "admin-audit", url: () => "/admin/audit", user: () => admin },
+  { name: "profile", url: () => "/settings/profile", user: () => admin },
 ];
 
 for (const theme of ["light", "dark"] as const) {
