@@ -84,6 +84,7 @@ describe("projects", () => {
       created_at: expect.any(String),
       updated_at: expect.any(String),
       role: "owner",
+      monthly_token_budget: null,
     });
     expect(new Date(p.created_at).toISOString()).toBe(p.created_at);
 
@@ -152,7 +153,7 @@ describe("projects", () => {
     const added = await s.request("POST", `/api/v1/projects/${p.id}/members`, { token: bob.token, body: { email: carol.email, role: "member" } });
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ project_id: p.id, user_id: carol.id, email: carol.email, role: "member" });
-    expectError(await s.request("POST", `/api/v1/projects/${p.id}/members`, { token: bob.token, body: { email: "ghost@example.test", role: "member" } }), 404, "NOT_FOUND");
+    expectError(await s.request("POST", `/api/v1/projects/${p.id}/members`, { token: bob.token, body: { email: "ghost@example.test", role: "member" } }), 404, "USER_NOT_FOUND"); // with an invite offer (accounts.test.ts)
     expectError(await s.request("POST", `/api/v1/projects/${p.id}/members`, { token: bob.token, body: { email: carol.email, role: "boss" } }), 400, "VALIDATION_FAILED");
     const members = (await s.request("GET", `/api/v1/projects/${p.id}/members`, { token: carol.token })).body.members;
     expect(members.map((m: any) => [m.user_id, m.role])).toEqual([[bob.id, "owner"], [carol.id, "member"]]);
