@@ -46,8 +46,8 @@ describe("subscribe acks say what was replayed", () => {
       oldest_id: oldest,
       latest_id: newest,
     });
-    // Without since: no replay fields (a plain join).
-    expect(await s.connect({ auth: { token: owner.token } }).then((x) => x.emitWithAck("subscribe", { project_id: p.id }))).toEqual({ status: "success", room: `project:${p.id}`, replayed: 0 });
+    // Without since: no replay, only the room's newest id (to re-join from after a drop).
+    expect(await s.connect({ auth: { token: owner.token } }).then((x) => x.emitWithAck("subscribe", { project_id: p.id }))).toEqual({ status: "success", room: `project:${p.id}`, replayed: 0, latest_id: newest });
   });
 
   it("a room that never had an event: replayed 0, no ids, no reset (join_job too)", async () => {
