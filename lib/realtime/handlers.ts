@@ -37,7 +37,8 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
   const pending = pendingJoins.get(socket) ?? new Set<string>();
   pendingJoins.set(socket, pending);
   const max = getConfig().socketMaxRooms;
-  if (!socket.rooms.has(room.name) && !pending.has(room.name) && contractRooms(socket).length + pending.size >= max) {
+  // A join counts once, whether it is still pending, already in socket.rooms, or (between the two) both.
+  if (!socket.rooms.has(room.name) && !pending.has(room.name) && new Set([...contractRooms(socket), ...pending]).size >= max) {
     return err("TOO_MANY_ROOMS", `This socket is in ${max} rooms, the most allowed (SOCKET_MAX_ROOMS); unsubscribe from some first`, { max_rooms: max });
   }
   pending.add(room.name);
