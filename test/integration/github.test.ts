@@ -392,7 +392,13 @@ describe("refusals", () => {
           res.on("end", () => (resolve({ status: res.statusCode ?? 0, body }), req.destroy()));
           res.on("error", () => resolve({ status: res.statusCode ?? 0, body }));
         });
-        req.on("error", (e) => ((e as NodeJS.ErrnoException).code === "ECONNRESET" || (e as NodeJS.ErrnoException).code === "EPIPE" ? undefined : reject(e)));
+        // A reset can also discard the 413 already on its way (the kernel drops unread data of a reset
+        // socket): then the refusal is the reset itself (status 0), after a grace period for the answer.
+        req.on("error", (e) => {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === "ECONNRESET" || code === "EPIPE") setTimeout(() => resolve({ status: 0, body: "" }), 2000);
+          else reject(e);
+        });
         let i = 0;
         const write = () => {
           while (i < buf.length) {
@@ -404,12 +410,14 @@ describe("refusals", () => {
         write();
       });
     const r = await post(false);
-    expect(r.status).toBe(413);
+    expect([413, 0]).toContain(r.status); // 413, or the connection reset before the client read it
     if (r.body) expect(JSON.parse(r.body).error.code).toBe("PAYLOAD_TOO_LARGE");
     // streamed without a content-length (chunked)
     const { status } = await post(true);
-    expect(status).toBe(413);
+    expect([413, 0]).toContain(status);
     expect((await deliveries()).find((x) => x.delivery_id === huge.id)).toBeUndefined();
+    // never accepted, and the server is unharmed: the next delivery goes through
+    expect(await p.send("push", example("push", undefined, full))).toMatchObject({ status: 202, body: { accepted: true } });
   });
 });
 
