@@ -2,7 +2,8 @@
 // and password-reset links; and each user's own profile (name, password with the current one).
 // One-time links: a 256-bit random secret shown once; only its SHA-256 is stored (account_links). A link
 // is used at most once (a conditional update), and refused once expired or revoked.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { hashToken } from "../auth/api-tokens";
 import { z } from "zod";
 import { getPrisma } from "../db";
 import { getConfig } from "../config";
@@ -75,7 +76,8 @@ export const serializeUser = (u: UserRow) => ({
   ...(u._count ? { project_count: u._count.memberships } : {}),
 });
 
-const linkHash = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
+/** Links are stored as the same SHA-256 hex as API tokens (only the hash is kept). */
+const linkHash = hashToken;
 
 /** Where links point: PUBLIC_URL, else the origin the admin's request came to. */
 function baseUrl(origin: string): string {
