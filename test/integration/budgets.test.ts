@@ -4,7 +4,7 @@
 // project; the attacks on the budget field.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Socket } from "socket.io-client";
-import { nextEvent, startServer, type TestServer, type TestUser } from "../support/server";
+import { listenFor, startServer, type TestServer, type TestUser } from "../support/server";
 import { FakeOpenAI } from "../support/fake-openai";
 
 let fake: FakeOpenAI;
@@ -54,10 +54,15 @@ const usage = (pid: string, user = viewer) => s.request("GET", `/api/v1/projects
 
 /** Send a prompt and wait for its answer; returns the message id and the usage the model reported. */
 async function answered(sid: string, watcher: Socket, text = "Add a line") {
-  const r = await prompt(sid, text);
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  const done = await nextEvent<any>(watcher, "vibecode_response", (e) => e.data.message_id === r.body.message_id, 20_000);
-  return { mid: r.body.message_id as string, tokens: done.data.token_usage.total_tokens as number };
+  const answers = listenFor<any>(watcher, "vibecode_response");
+  try {
+    const r = await prompt(sid, text);
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const done = await answers.wait((e) => e.data.message_id === r.body.message_id, 20_000);
+    return { mid: r.body.message_id as string, tokens: done.data.token_usage.total_tokens as number };
+  } finally {
+    answers.stop();
+  }
 }
 
 /** No request reaches the fake model for a while. */
@@ -134,9 +139,11 @@ describe("enforcing it", () => {
     expect((await usage(pid)).body).toMatchObject({ total_tokens: first.tokens + second.tokens, messages: 2, remaining: 0 });
     // A review counts as a model call and its usage is added.
     await setBudget(pid, null);
+    const analyses = listenFor<any>(watcher, "ai.analysis_complete");
     const r = await s.request("POST", `/api/v1/sessions/${sid}/messages/${second.mid}/review`, { token: member.token });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
-    const done = await nextEvent<any>(watcher, "ai.analysis_complete", (e) => e.data.review_id === r.body.review_id, 20_000);
+    const done = await analyses.wait((e) => e.data.review_id === r.body.review_id, 20_000);
+    analyses.stop();
     expect(done.data.status).toBe("completed");
     const after = (await usage(pid)).body;
     expect(after.reviews).toBe(1);
@@ -153,6 +160,7 @@ describe("enforcing it", () => {
       Array.from({ length: 8 }, async () => (await s.request("POST", `/api/v1/projects/${pid}/sessions`, { token: member.token })).body.session_id as string),
     );
     const before = fake.requests.length;
+    const responses = listenFor<any>(watcher, "vibecode_response");
     const answers = await Promise.all(sessions.map((sid) => prompt(sid, "Race")));
     const accepted = answers.filter((r) => r.status === 202);
     const refused = answers.filter((r) => r.status === 429);
@@ -160,7 +168,8 @@ describe("enforcing it", () => {
     expect(refused).toHaveLength(7);
     for (const r of refused) expect(r.body.error.code).toBe("BUDGET_EXCEEDED");
     // Some were refused while the first was still in flight (reserved), the rest after it used its tokens.
-    await nextEvent<any>(watcher, "vibecode_response", (e) => e.data.message_id === accepted[0]!.body.message_id, 20_000);
+    await responses.wait((e) => e.data.message_id === accepted[0]!.body.message_id, 20_000);
+    responses.stop();
     await expectNoModelCall(before + 1);
   }, 90_000);
 

@@ -317,6 +317,32 @@ export function nextEvent<T = any>(socket: Socket, name: string, pred: (e: T) =>
   });
 }
 
+/**
+ * Start listening for `name` now and wait later: an event that arrives between an action and the
+ * wait (a fast job can finish before its 202 is read) is kept instead of missed.
+ */
+export function listenFor<T = any>(socket: Socket, name: string) {
+  const seen: T[] = [];
+  const waiters = new Set<{ pred: (e: T) => boolean; resolve: (e: T) => void }>();
+  const on = (e: T) => {
+    seen.push(e);
+    for (const w of waiters) if (w.pred(e)) { waiters.delete(w); w.resolve(e); }
+  };
+  socket.on(name, on);
+  return {
+    wait(pred: (e: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
+      const hit = seen.find(pred);
+      if (hit !== undefined) return Promise.resolve(hit);
+      return new Promise<T>((resolve, reject) => {
+        const w = { pred, resolve: (e: T) => { clearTimeout(t); resolve(e); } };
+        const t = setTimeout(() => { waiters.delete(w); reject(new Error(`timed out waiting for ${name}`)); }, timeoutMs);
+        waiters.add(w);
+      });
+    },
+    stop() { socket.off(name, on); waiters.clear(); },
+  };
+}
+
 /** Collect every event a socket receives (name + payload) from now on. */
 export function record(socket: Socket) {
   const events: { name: string; payload: any }[] = [];
