@@ -11,6 +11,7 @@ import { isUuid } from "../ids";
 import { publish } from "../realtime/publish";
 import { rooms } from "../realtime/events";
 import { disconnectRoom, socketCounts } from "../realtime/hub";
+import { invalidate } from "../auth/lookup-cache";
 import { canSeeAgent, requireAction, requireProjectRole } from "../auth/permissions";
 import { checkProjectScope, tokenRoom } from "../auth/api-tokens";
 import type { Caller } from "../auth/identify";
@@ -125,6 +126,7 @@ export async function deleteAgent(caller: Caller, id: string): Promise<void> {
   const prisma = getPrisma();
   const tokens = await prisma.apiToken.findMany({ where: { agentId: a.id }, select: { id: true } });
   await prisma.agent.delete({ where: { id: a.id } }); // its tokens go with it (cascade)
+  await invalidate(...tokens.map((t) => ({ kind: "token" as const, tokenId: t.id })));
   for (const t of tokens) disconnectRoom(tokenRoom(t.id), "The agent was deleted");
   if (a.status !== "offline") await announce({ ...a, status: "offline" }, "agent.disconnected", { reason: "deleted" });
 }

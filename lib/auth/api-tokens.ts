@@ -11,6 +11,7 @@ import { disconnectRoom } from "../realtime/hub";
 import { audit } from "../audit";
 import type { ApiToken } from "../contract/users";
 import { internalRooms } from "../contract/rooms";
+import { cached, invalidate, patchCached } from "./lookup-cache";
 
 export const TOKEN_PREFIX = { personal: "sb_pat_", agent: "sb_agt_" } as const;
 export type TokenKind = keyof typeof TOKEN_PREFIX;
@@ -147,6 +148,8 @@ export async function revokeApiToken(caller: Caller, id: string) {
     await prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
     await audit({ action: "token.revoke", actor: { id: caller.id, email: caller.email }, target: { type: "api_token", id }, details: { name: row.name, kind: row.kind, prefix: row.prefix } });
   }
+  // Refused from now on by every process (their cached token rows are dropped before this answers).
+  await invalidate({ kind: "token", tokenId: id });
   disconnectRoom(tokenRoom(id), "The token was revoked");
 }
 
@@ -161,15 +164,26 @@ export type VerifiedApiToken = {
 
 const TOUCH_EVERY_MS = 30_000;
 
-/** The token behind a secret; null when unknown, revoked or expired. */
+type CachedToken = Pick<TokenRow, "id" | "kind" | "projectIds" | "agentId" | "expiresAt" | "lastUsedAt" | "revokedAt"> & { userId: string };
+
+/**
+ * The token behind a secret; null when unknown, revoked or expired. The row is cached per process by the
+ * secret's hash (lib/auth/lookup-cache.ts); revoking a token, or deleting its agent, invalidates it on every
+ * process before that answers.
+ */
 export async function verifyApiToken(secret: string): Promise<VerifiedApiToken | null> {
   if (!looksLikeApiToken(secret) || secret.length > 200) return null;
   const prisma = getPrisma();
-  const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(secret) } });
+  const hash = hashToken(secret);
+  const row = await cached<CachedToken | null>("token", hash, () =>
+    prisma.apiToken.findUnique({ where: { tokenHash: hash }, select: { id: true, userId: true, kind: true, projectIds: true, agentId: true, expiresAt: true, lastUsedAt: true, revokedAt: true } }),
+  );
   if (!row || row.revokedAt) return null;
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return null;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-    await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
+    const now = new Date();
+    patchCached<CachedToken | null>("token", hash, (v) => (v ? { ...v, lastUsedAt: now } : v));
+    await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch(() => {});
   }
   return { userId: row.userId, expiresAt: row.expiresAt, tokenId: row.id, kind: row.kind as TokenKind, agentId: row.agentId, projectIds: row.projectIds };
 }

@@ -11,6 +11,7 @@ import { getPrisma } from "../db";
 import { AppError, forbidden, notFound } from "../errors";
 import { isUuid } from "../ids";
 import type { PublicUser } from "./users";
+import { adminRoleKey, cached, roleKey } from "./lookup-cache";
 
 import { ROLE_RANK as RANK, type ProjectRole } from "../contract/users";
 
@@ -93,12 +94,17 @@ export async function projectRole(user: PublicUser, projectId: string): Promise<
   if (!isUuid(projectId)) return null;
   if (!inScope(user, projectId)) return null;
   const prisma = getPrisma();
+  // Cached per process (lib/auth/lookup-cache.ts): membership changes and project deletion invalidate it everywhere.
   if (user.role === "admin") {
-    const exists = await prisma.project.findUnique({ where: { id: projectId }, select: { id: true } });
-    return exists ? "owner" : null;
+    return cached("role", adminRoleKey(projectId), async () => {
+      const exists = await prisma.project.findUnique({ where: { id: projectId }, select: { id: true } });
+      return exists ? ("owner" as const) : null;
+    });
   }
-  const m = await prisma.membership.findUnique({ where: { projectId_userId: { projectId, userId: user.id } } });
-  return (m?.role as ProjectRole | undefined) ?? null;
+  return cached("role", roleKey(user.id, projectId), async () => {
+    const m = await prisma.membership.findUnique({ where: { projectId_userId: { projectId, userId: user.id } }, select: { role: true } });
+    return (m?.role as ProjectRole | undefined) ?? null;
+  });
 }
 
 /** A project-scoped API token sees only its projects, whatever its user's memberships. */

@@ -4,6 +4,7 @@
 import { getPrisma } from "../db";
 import { isUuid } from "../ids";
 import { verifyAgainstDummy, verifyPassword } from "./password";
+import { cached } from "./lookup-cache";
 
 export type PublicUser = { id: string; email: string; name: string; role: "admin" | "user" };
 
@@ -32,9 +33,14 @@ export async function getUserById(id: string): Promise<PublicUser | null> {
   return r && !r.disabled ? r.user : null;
 }
 
-/** Any account by id, with whether it is disabled. */
+/**
+ * Any account by id, with whether it is disabled. Cached per process (lib/auth/lookup-cache.ts): every change
+ * of an account (disabled, role, name, email) invalidates it on every process before it is answered.
+ */
 export async function findUserById(id: string): Promise<{ user: PublicUser; disabled: boolean } | null> {
   if (!isUuid(id)) return null;
-  const u = await getPrisma().user.findUnique({ where: { id } });
-  return u ? { user: publicUser(u), disabled: u.disabledAt !== null } : null;
+  return cached("user", id, async () => {
+    const u = await getPrisma().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabledAt: true } });
+    return u ? { user: publicUser(u), disabled: u.disabledAt !== null } : null;
+  });
 }

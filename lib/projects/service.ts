@@ -9,6 +9,7 @@ import { gapAfter } from "../realtime/gaps";
 import { rooms, type TMember, type TProject, type Envelope } from "../realtime/events";
 import { requireAction, requireProjectRole, projectRole, inScope, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../auth/users";
+import { cached, invalidate } from "../auth/lookup-cache";
 import { checkRepositoryUrl, maskRepositoryUrl } from "./repository-url";
 import { fitBytes } from "../api/bounds";
 import { audit } from "../audit";
@@ -118,12 +119,20 @@ const FIELD_MAP = {
   monthly_token_budget: "monthlyTokenBudget",
 } as const;
 
+/** The columns updateProject compares (FIELD_MAP's), cached per process: updateProject and deleteProject invalidate them. */
+const EDITABLE = { name: true, description: true, repositoryUrl: true, testCommand: true, status: true, monthlyTokenBudget: true } as const;
+const editableColumns = (id: string) => cached("project", id, () => getPrisma().project.findUnique({ where: { id }, select: EDITABLE }));
+
+/**
+ * A PUT: the role and the columns it compares come from the per-process caches (lib/auth/lookup-cache.ts), so
+ * a change costs its UPDATE and its event INSERTs; nothing changed, no statement at all.
+ */
 export async function updateProject(user: PublicUser, id: string, input: TUpdateProject): Promise<ProjectView> {
   // The repository, the test command (it runs on the server) and the model budget are the owners'.
   const ownersOnly = input.repository_url !== undefined || input.test_command !== undefined || input.monthly_token_budget !== undefined;
   const role = await requireProjectRole(user, id, ownersOnly ? "project.configure" : "project.contribute");
   const prisma = getPrisma();
-  const before = await prisma.project.findUnique({ where: { id } });
+  const before = await editableColumns(id);
   if (!before) throw notFound("Project");
   const data: Record<string, unknown> = {};
   const changed: string[] = [];
@@ -141,8 +150,13 @@ export async function updateProject(user: PublicUser, id: string, input: TUpdate
       changed.push(key);
     }
   }
-  if (changed.length === 0) return { ...serializeProject(before), role };
-  const after = await prisma.project.update({ where: { id }, data });
+  if (changed.length === 0) return getProject(user, id);
+  const after = await prisma.project.update({ where: { id }, data }).catch((e) => {
+    if ((e as { code?: string }).code === "P2025") throw notFound("Project"); // deleted meanwhile
+    throw e;
+  });
+  // Every process compares the next PUT with these columns.
+  await invalidate({ kind: "project", projectId: id });
   // A new repository_url: the workspace is cloned again, in the background (workspace.* events say how it goes).
   if (changed.includes("repository_url")) void ensureWorkspace(id).catch(() => {});
   const view = serializeProject(after);
@@ -179,6 +193,8 @@ export async function deleteProject(user: PublicUser, id: string): Promise<void>
   ]);
   await stopProjectRuns(id);
   await prisma.project.delete({ where: { id } });
+  // No role in it and no row of it is served from a cache after this (every process).
+  await invalidate({ kind: "project", projectId: id, deleted: true });
   await audit({ action: "project.delete", actor: { id: user.id, email: user.email }, target: { type: "project", id }, projectId: id, details: { name: p.name } });
   const deleted = { id, project_id: id, name: p.name, deleted_by: user.id };
   await publish({ type: "project.deleted", room: rooms.project(id), source: SOURCE, data: deleted });
@@ -247,6 +263,7 @@ export async function addMember(user: PublicUser, projectId: string, input: TAdd
     include: { user: { select: { email: true, name: true } } },
   });
   const member = serializeMember(m);
+  if (!existing || existing.role !== input.role) await invalidate({ kind: "membership", userId: target.id, projectId });
   if (!existing || existing.role !== input.role) {
     await audit({
       action: existing ? "member.role_change" : "member.add",
@@ -306,6 +323,8 @@ export async function removeMember(user: PublicUser, projectId: string, userId: 
   if (!m) throw notFound("Member");
   if (m.role === "owner") await ensureAnotherOwner(projectId, userId);
   await prisma.membership.delete({ where: { projectId_userId: { projectId, userId } } });
+  // Refused at once on every process (their cached roles are dropped before this answers).
+  await invalidate({ kind: "membership", userId, projectId });
   await audit({ action: "member.remove", actor: { id: user.id, email: user.email }, target: { type: "user", id: userId }, projectId, details: { role: m.role, left: userId === user.id } });
   const data = { project_id: projectId, user_id: userId, removed_by: user.id };
   await publish({ type: "member.removed", room: rooms.project(projectId), source: SOURCE, data });

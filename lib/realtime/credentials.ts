@@ -9,35 +9,43 @@ import type { AppSocket } from "./socket";
 
 const MAX_TIMER_MS = 2_147_000_000; // setTimeout's limit (~24.8 days); longer expiries re-arm
 
-const timers = new WeakMap<AppSocket, NodeJS.Timeout>();
-
 function authError(socket: AppSocket, message: string) {
   socket.emit("auth_error", { type: "auth.error", timestamp: new Date().toISOString(), data: { code: "AUTH_FAILED", message } });
   socket.disconnect(true);
 }
 
+/** The expiry timer's callback (one function for every socket; the socket is its argument). */
+function expire(socket: AppSocket) {
+  socket.data.expiryTimer = undefined;
+  const exp = socket.data.user.expiresAt;
+  if (exp && new Date(exp).getTime() - Date.now() > 1000) return arm(socket); // beyond setTimeout's range: re-arm
+  authError(socket, "The credential has expired; refresh it with auth:refresh before it expires");
+}
+
 function arm(socket: AppSocket) {
-  const old = timers.get(socket);
-  if (old) clearTimeout(old);
+  if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
+  socket.data.expiryTimer = undefined;
   const exp = socket.data.user.expiresAt;
   if (!exp) return;
   const ms = new Date(exp).getTime() - Date.now();
   if (ms <= 0) return authError(socket, "The credential has expired");
-  const t = setTimeout(() => (ms > MAX_TIMER_MS ? arm(socket) : authError(socket, "The credential has expired; refresh it with auth:refresh before it expires")), Math.min(ms, MAX_TIMER_MS));
+  const t = setTimeout(expire, Math.min(ms, MAX_TIMER_MS), socket);
   t.unref();
-  timers.set(socket, t);
+  socket.data.expiryTimer = t;
+}
+
+function disarm(this: AppSocket) {
+  if (this.data.expiryTimer) clearTimeout(this.data.expiryTimer);
+  this.data.expiryTimer = undefined;
 }
 
 const internalRooms = (c: Caller) => [internal.account(c.id), ...(c.tokenId ? [tokenRoom(c.tokenId)] : [])];
 
-/** On connection: join the credential's internal rooms and arm the expiry. */
+/** On connection: join the credential's internal rooms and arm the expiry (shared listener, state on socket.data). */
 export function trackCredential(socket: AppSocket) {
   void socket.join(internalRooms(socket.data.user));
   arm(socket);
-  socket.on("disconnect", () => {
-    const t = timers.get(socket);
-    if (t) clearTimeout(t);
-  });
+  socket.on("disconnect", disarm);
 }
 
 /** auth:refresh: a new credential for the same user (and the same agent); the old one stays on failure. */

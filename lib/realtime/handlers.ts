@@ -27,15 +27,13 @@ export const err = (code: AckError["code"], message: string, details?: unknown):
 /** Contract rooms a socket is in (its own id and internal rooms not counted). */
 const contractRooms = (socket: AppSocket) => [...socket.rooms].filter((r) => r !== socket.id && parseRoom(r));
 
-/** Joins under way per socket (authorised, not yet joined), counted against the room cap. */
-const pendingJoins = new WeakMap<AppSocket, Set<string>>();
 
 /** Join a room, first replaying what the socket missed after `since` (in order, before any live event). */
 async function joinRoom(socket: AppSocket, roomName: string, since: string | number | undefined) {
   const room = parseRoom(roomName);
   if (!room) return err("INVALID_ROOM", `'${String(roomName).slice(0, 100)}' is not a room (user:, project:, agent:, workflow:, job:<uuid> or global)`);
-  const pending = pendingJoins.get(socket) ?? new Set<string>();
-  pendingJoins.set(socket, pending);
+  // Joins under way (authorised, not yet joined), counted against the room cap.
+  const pending = (socket.data.pendingJoins ??= new Set<string>());
   const max = getConfig().socketMaxRooms;
   // A join counts once, whether it is still pending, already in socket.rooms, or (between the two) both.
   if (!socket.rooms.has(room.name) && !pending.has(room.name) && new Set([...contractRooms(socket), ...pending]).size >= max) {
@@ -82,6 +80,7 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
     return { status: "success" as const, room: room.name, replayed, ...gap };
   } finally {
     pending.delete(room.name);
+    if (pending.size === 0) socket.data.pendingJoins = undefined;
   }
 }
 
@@ -182,13 +181,33 @@ async function dispatch(handlers: Handlers, socket: AppSocket, name: CommandName
 /** The command table: realtime's own commands and the domains' (server.ts supplies those). */
 export const commandHandlers = (domain: DomainCommands): Handlers => ({ ...ownHandlers, ...domain });
 
-export function attachHandlers(socket: AppSocket, handlers: Handlers) {
-  for (const name of Object.keys(COMMANDS) as CommandName[]) {
-    socket.on(name, ((...args: unknown[]) => void dispatch(handlers, socket, name, args)) as never);
-  }
-  socket.onAny((event: string, ...args: unknown[]) => {
-    if (event in COMMANDS) return;
-    const ack = args[args.length - 1];
-    if (typeof ack === "function") ack(err("UNKNOWN_COMMAND" as AckError["code"], `Unknown command '${String(event).slice(0, 50)}'`));
-  });
+type Listener = (this: AppSocket, ...args: unknown[]) => void;
+
+/** Unknown commands get an UNKNOWN_COMMAND ack (one function for every socket). */
+function unknownCommand(event: string, ...args: unknown[]) {
+  if (event in COMMANDS) return;
+  const ack = args[args.length - 1];
+  if (typeof ack === "function") ack(err("UNKNOWN_COMMAND" as AckError["code"], `Unknown command '${String(event).slice(0, 50)}'`));
 }
+
+/**
+ * The listeners, made once per server (not per socket): each is called with the socket as `this` (an
+ * EventEmitter calls its listeners so) and keeps its state on socket.data, so a connection costs the
+ * listener entries and no closures.
+ */
+export function makeListeners(handlers: Handlers) {
+  const table = (Object.keys(COMMANDS) as CommandName[]).map((name): [CommandName, Listener] => [
+    name,
+    function (this: AppSocket, ...args: unknown[]) {
+      void dispatch(handlers, this, name, args);
+    },
+  ]);
+  return {
+    attach(socket: AppSocket) {
+      for (const [name, fn] of table) socket.on(name, fn as never);
+      socket.onAny(unknownCommand);
+    },
+  };
+}
+
+export type Listeners = ReturnType<typeof makeListeners>;

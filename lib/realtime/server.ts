@@ -8,7 +8,8 @@ import type { RedisClient } from "./redis";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { AppConfig } from "../config";
 import { identify } from "../auth/identify";
-import { attachHandlers, commandHandlers, type Handlers } from "./handlers";
+import { commandHandlers, makeListeners, type Listeners } from "./handlers";
+import { clearCaches, INVALIDATE_EVENT, onRemoteInvalidation } from "../auth/lookup-cache";
 import type { AppSocket, ConnectionHooks, DomainCommands } from "./socket";
 import { PROTOCOL_VERSION, rooms } from "./events";
 import { setHub, type Hub } from "./hub";
@@ -62,11 +63,17 @@ export function createRealtime(httpServer: HttpServer, config: AppConfig, opts: 
   const redisClient = opts.redisClient ?? null;
   const io = createIo(httpServer, config, opts.dev ?? false, redisClient);
   const namespaces: Namespace[] = NAMESPACES.map((n) => io.of(n));
-  const handlers = commandHandlers(opts.commands);
+  const listeners = makeListeners(commandHandlers(opts.commands));
+  const hooks = opts.hooks ?? [];
+  const onDisconnect = function (this: AppSocket, reason: string) {
+    socketDisconnected(this, reason, hooks);
+  };
   for (const nsp of namespaces) {
     nsp.use(authenticate);
-    nsp.on("connection", (socket) => onConnection(socket as AppSocket, handlers, opts.hooks ?? []));
+    nsp.on("connection", (socket) => onConnection(socket as AppSocket, listeners, hooks, onDisconnect));
   }
+  // Other processes' cache invalidations (lib/auth/lookup-cache.ts), through the adapter: server-side only.
+  namespaces[0]!.on(INVALIDATE_EVENT as never, onRemoteInvalidation as never);
   if (redisClient) {
     orderLocalDelivery(namespaces);
     resyncAfterRedisReturns(namespaces, redisClient);
@@ -141,9 +148,18 @@ async function authenticate(socket: Socket, next: (err?: Error) => void) {
   }
 }
 
-/** A new socket: its commands (synchronously, so its first emits are not lost), rooms, credential, the domains' hooks. */
-function onConnection(socket: AppSocket, handlers: Handlers, hooks: ConnectionHooks[]) {
-  attachHandlers(socket, handlers);
+/** Who a connection is, for its log lines (never the credential). */
+const who = (socket: AppSocket) => {
+  const { user, connectionId } = socket.data;
+  return { connection_id: connectionId, user_id: user.id, credential: user.credential, token_id: user.tokenId ?? null, agent_id: user.agentId ?? null, namespace: socket.nsp.name, ip: socket.handshake.address, transport: socket.conn.transport.name };
+};
+
+/**
+ * A new socket: its commands (synchronously, so its first emits are not lost), rooms, credential, the domains'
+ * hooks. Every listener is shared (made once in createRealtime); the socket's state is on socket.data.
+ */
+function onConnection(socket: AppSocket, listeners: Listeners, hooks: ConnectionHooks[], onDisconnect: (this: AppSocket, reason: string) => void) {
+  listeners.attach(socket);
   const { user, connectionId } = socket.data;
   // A project-scoped token does not get its user's room: notifications, member.added and project.* copies there
   // concern all of the user's projects (REST filters them by scope; a broadcast room cannot).
@@ -151,19 +167,20 @@ function onConnection(socket: AppSocket, handlers: Handlers, hooks: ConnectionHo
   trackCredential(socket); // the token's and the account's internal rooms, expiry
   // Opened and closed connections: counted and logged (who, which credential; never the credential).
   metrics().connectionsOpened.inc();
-  const who = { connection_id: connectionId, user_id: user.id, credential: user.credential, token_id: user.tokenId ?? null, agent_id: user.agentId ?? null, namespace: socket.nsp.name, ip: socket.handshake.address, transport: socket.conn.transport.name };
-  socketLog.info(who, "socket connected");
+  socketLog.info(who(socket), "socket connected");
   for (const h of hooks) h.onConnect?.(socket);
-  socket.on("disconnect", (reason) => {
-    metrics().connectionsClosed.inc({ reason });
-    socketLog.info({ ...who, reason }, "socket disconnected");
-    for (const h of hooks) h.onDisconnect?.(socket, reason);
-  });
+  socket.on("disconnect", onDisconnect);
   socket.emit("connection_established", {
     type: "connection.established",
     timestamp: new Date().toISOString(),
     data: { connection_id: connectionId, user_id: user.id, protocol_version: PROTOCOL_VERSION },
   });
+}
+
+function socketDisconnected(socket: AppSocket, reason: string, hooks: ConnectionHooks[]) {
+  metrics().connectionsClosed.inc({ reason });
+  socketLog.info({ ...who(socket), reason }, "socket disconnected");
+  for (const h of hooks) h.onDisconnect?.(socket, reason);
 }
 
 /**
@@ -172,6 +189,8 @@ function onConnection(socket: AppSocket, handlers: Handlers, hooks: ConnectionHo
  */
 function resyncAfterRedisReturns(namespaces: Namespace[], redisClient: RedisClient) {
   redisClient.on("ready", () => {
+    // Cache invalidations other processes sent meanwhile were missed: read everything again.
+    clearCaches();
     metrics().resyncs.inc();
     for (const nsp of namespaces) {
       nsp.local.emit("resync", { type: "server.resync", timestamp: new Date().toISOString(), data: { reason: "redis_reconnected" } });

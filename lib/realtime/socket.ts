@@ -4,7 +4,8 @@ import type { Socket } from "socket.io";
 import type { Caller } from "../auth/caller";
 import type { ClientToServerEvents, CommandAcks, CommandName, CommandPayload, ServerToClientEvents } from "./events";
 
-export type SocketData = { user: Caller; connectionId: string };
+/** A socket's state (listeners are shared: lib/realtime/handlers.ts makeListeners). */
+export type SocketData = { user: Caller; connectionId: string; expiryTimer?: NodeJS.Timeout; pendingJoins?: Set<string> };
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** Called for every authenticated socket, synchronously on connection and on its disconnect. */

@@ -12,6 +12,7 @@ import { isUuid } from "../ids";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { requireAction, requireAdmin } from "../auth/permissions";
 import { disconnectRoom, getHub } from "../realtime/hub";
+import { invalidate } from "../auth/lookup-cache";
 import { internalRooms } from "../contract/rooms";
 import { guardSignIn, recordSignIn } from "../auth/signin-guard";
 import { refuseCredential } from "../auth/refusals";
@@ -138,6 +139,8 @@ export async function updateUser(caller: Caller, id: string, input: z.infer<type
     return { before, after };
   });
   const target = { type: "user", id };
+  // Every process reads the account again (disabled, role) before this answers: lib/auth/lookup-cache.ts.
+  if (before !== after) await invalidate({ kind: "user", userId: id });
   if (before.role !== after.role) {
     await audit({ action: after.role === "admin" ? "user.promote" : "user.demote", actor: actorOf(caller), target, details: { email: after.email, from: before.role, to: after.role } });
   }
@@ -324,6 +327,7 @@ export async function afterInvite(link: { id: string; projectId: string | null; 
       create: { projectId: link.projectId, userId: user.id, role: link.projectRole as "owner" | "member" | "viewer" },
       update: {},
     });
+    await invalidate({ kind: "membership", userId: user.id, projectId: m.projectId });
     const data = { project_id: m.projectId, user_id: user.id, email: user.email, name: user.name, role: m.role, created_at: m.createdAt.toISOString(), added_by: link.createdBy ?? user.id };
     await publish({ type: "member.added", room: rooms.project(m.projectId), source: "api", data });
     await audit({ action: "member.add", actor: link.createdBy ? { id: link.createdBy } : null, target: { type: "user", id: user.id }, projectId: m.projectId, details: { role: m.role, via: "invite" } });
@@ -391,6 +395,7 @@ export async function updateProfile(caller: Caller, input: z.infer<typeof ZUpdat
   }
   if (input.name !== undefined && input.name !== row.name) data.name = input.name;
   const after = Object.keys(data).length ? await prisma.user.update({ where: { id: caller.id }, data }) : row;
+  if (data.name) await invalidate({ kind: "user", userId: caller.id });
   if (data.passwordHash) await audit({ action: "user.password_change", actor: actorOf(caller), target: { type: "user", id: caller.id } });
   if (data.name) await audit({ action: "user.profile_update", actor: actorOf(caller), target: { type: "user", id: caller.id }, details: { fields: ["name"] } });
   return serializeUser(after);
