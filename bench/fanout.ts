@@ -29,6 +29,9 @@ async function main() {
     const real = await startReal("real", { databaseUrl: db.url });
     targets.push(real);
     log(`bare ${bare.url}, real ${real.url}`);
+    // A PUT stores two rows (project:<id> and, seed 004's rule, user:<updated_by>); only the project room's
+    // copy is counted as a delivery here (the publisher's user room has no subscribers in this run).
+    log(`each real publish = 1 PUT → 2 stored project.updated rows (project room + updater's user room); deliveries count the project room only`);
     const room = await realRoom(real);
     const bareTemplate = room.template;
 
@@ -74,13 +77,17 @@ async function main() {
       const b = { dps: avg("bare", (p) => p.deliveries_per_s), p50: avg("bare", (p) => p.latency_ms.p50) };
       const r = { dps: avg("real", (p) => p.deliveries_per_s), p50: avg("real", (p) => p.latency_ms.p50) };
       const realLoss = runs.filter((p) => p.mode === "real").reduce((a, p) => a + Math.max(0, p.loss), 0);
-      verdicts.push(verdict(`N=${n} deliveries/s ≥ 0.8× bare at ${rate}/s`, r.dps >= 0.8 * b.dps, `${f(r.dps, 0)} vs ${f(b.dps, 0)} = ${f(r.dps / b.dps, 2)}×`));
+      // Issue #11 part 2: ≥ 0.5× bare deliveries/s at N = 100 (the other N are reported against the same bar).
+      verdicts.push(verdict(`N=${n} deliveries/s ≥ 0.5× bare at ${rate}/s`, r.dps >= 0.5 * b.dps, `${f(r.dps, 0)} vs ${f(b.dps, 0)} = ${f(r.dps / b.dps, 2)}×`));
       verdicts.push(verdict(`N=${n} added p50 ≤ 5 ms`, r.p50 - b.p50 <= 5, `${f(r.p50, 2)} − ${f(b.p50, 2)} = ${f(r.p50 - b.p50, 2)} ms`));
       verdicts.push(verdict(`N=${n} loss = 0`, realLoss === 0, `${realLoss} lost`));
       if (low.length) {
+        // Issue #11 part 2: relative to the bare server in the same run (on 2 shared cores the subscribers'
+        // own parsing dominates the absolute figures).
         const lr = low.find((p) => p.mode === "real")!;
-        verdicts.push(verdict(`N=${n} at 1/s p50 ≤ 10 ms`, lr.latency_ms.p50 <= 10, `${f(lr.latency_ms.p50, 2)} ms`));
-        verdicts.push(verdict(`N=${n} at 1/s p99 ≤ 50 ms`, lr.latency_ms.p99 <= 50, `${f(lr.latency_ms.p99, 2)} ms`));
+        const lb = low.find((p) => p.mode === "bare")!;
+        verdicts.push(verdict(`N=${n} at 1/s p50 ≤ bare + 5 ms`, lr.latency_ms.p50 <= lb.latency_ms.p50 + 5, `${f(lr.latency_ms.p50, 2)} vs ${f(lb.latency_ms.p50, 2)} ms (+${f(lr.latency_ms.p50 - lb.latency_ms.p50, 2)})`));
+        verdicts.push(verdict(`N=${n} at 1/s p99 ≤ 1.5× bare`, lr.latency_ms.p99 <= 1.5 * lb.latency_ms.p99, `${f(lr.latency_ms.p99, 2)} vs ${f(lb.latency_ms.p99, 2)} ms (${f(lr.latency_ms.p99 / lb.latency_ms.p99, 2)}×)`));
         verdicts.push(verdict(`N=${n} at 1/s loss = 0`, lr.loss === 0, `${lr.loss} lost`));
       }
       if (runs.some((p) => p.client_bound)) log(`  NOTE: a load generator used ≥ 85% of a core: the clients, not the server, limit these figures`);

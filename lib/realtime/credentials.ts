@@ -5,7 +5,7 @@ import { identify, type Caller } from "../auth/identify";
 import { tokenRoom } from "../auth/api-tokens";
 import { refuseCredential } from "../auth/refusals";
 import { internalRooms as internal } from "../contract/rooms";
-import type { AppSocket } from "./socket";
+import { EXPIRY_TIMER, type AppSocket } from "./socket";
 
 const MAX_TIMER_MS = 2_147_000_000; // setTimeout's limit (~24.8 days); longer expiries re-arm
 
@@ -16,27 +16,27 @@ function authError(socket: AppSocket, message: string) {
 
 /** The expiry timer's callback (one function for every socket; the socket is its argument). */
 function expire(socket: AppSocket) {
-  socket.data.expiryTimer = undefined;
+  socket[EXPIRY_TIMER] = undefined;
   const exp = socket.data.user.expiresAt;
   if (exp && new Date(exp).getTime() - Date.now() > 1000) return arm(socket); // beyond setTimeout's range: re-arm
   authError(socket, "The credential has expired; refresh it with auth:refresh before it expires");
 }
 
 function arm(socket: AppSocket) {
-  if (socket.data.expiryTimer) clearTimeout(socket.data.expiryTimer);
-  socket.data.expiryTimer = undefined;
+  if (socket[EXPIRY_TIMER]) clearTimeout(socket[EXPIRY_TIMER]);
+  socket[EXPIRY_TIMER] = undefined;
   const exp = socket.data.user.expiresAt;
   if (!exp) return;
   const ms = new Date(exp).getTime() - Date.now();
   if (ms <= 0) return authError(socket, "The credential has expired");
   const t = setTimeout(expire, Math.min(ms, MAX_TIMER_MS), socket);
   t.unref();
-  socket.data.expiryTimer = t;
+  socket[EXPIRY_TIMER] = t;
 }
 
 function disarm(this: AppSocket) {
-  if (this.data.expiryTimer) clearTimeout(this.data.expiryTimer);
-  this.data.expiryTimer = undefined;
+  if (this[EXPIRY_TIMER]) clearTimeout(this[EXPIRY_TIMER]);
+  this[EXPIRY_TIMER] = undefined;
 }
 
 const internalRooms = (c: Caller) => [internal.account(c.id), ...(c.tokenId ? [tokenRoom(c.tokenId)] : [])];

@@ -13,7 +13,7 @@ import { metrics } from "../metrics";
 import { AppError, toAckError, zodDetails } from "../errors";
 import { refreshCredential } from "./credentials";
 import { callerScope, requestHash, runOnce, stableStringify } from "../idempotency";
-import type { AppSocket, CommandHandler, DomainCommandName, DomainCommands } from "./socket";
+import { PENDING_JOINS, type AppSocket, type CommandHandler, type DomainCommandName, type DomainCommands } from "./socket";
 
 const REPLAY_PAGE = 1000;
 
@@ -33,7 +33,7 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
   const room = parseRoom(roomName);
   if (!room) return err("INVALID_ROOM", `'${String(roomName).slice(0, 100)}' is not a room (user:, project:, agent:, workflow:, job:<uuid> or global)`);
   // Joins under way (authorised, not yet joined), counted against the room cap.
-  const pending = (socket.data.pendingJoins ??= new Set<string>());
+  const pending = (socket[PENDING_JOINS] ??= new Set<string>());
   const max = getConfig().socketMaxRooms;
   // A join counts once, whether it is still pending, already in socket.rooms, or (between the two) both.
   if (!socket.rooms.has(room.name) && !pending.has(room.name) && new Set([...contractRooms(socket), ...pending]).size >= max) {
@@ -80,7 +80,7 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
     return { status: "success" as const, room: room.name, replayed, ...gap };
   } finally {
     pending.delete(room.name);
-    if (pending.size === 0) socket.data.pendingJoins = undefined;
+    if (pending.size === 0) socket[PENDING_JOINS] = undefined;
   }
 }
 
@@ -192,7 +192,7 @@ function unknownCommand(event: string, ...args: unknown[]) {
 
 /**
  * The listeners, made once per server (not per socket): each is called with the socket as `this` (an
- * EventEmitter calls its listeners so) and keeps its state on socket.data, so a connection costs the
+ * EventEmitter calls its listeners so) and keeps its state on the socket (socket.data, or symbol-keyed fields that are never serialised), so a connection costs the
  * listener entries and no closures.
  */
 export function makeListeners(handlers: Handlers) {

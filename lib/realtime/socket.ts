@@ -4,9 +4,18 @@ import type { Socket } from "socket.io";
 import type { Caller } from "../auth/caller";
 import type { ClientToServerEvents, CommandAcks, CommandName, CommandPayload, ServerToClientEvents } from "./events";
 
-/** A socket's state (listeners are shared: lib/realtime/handlers.ts makeListeners). */
-export type SocketData = { user: Caller; connectionId: string; expiryTimer?: NodeJS.Timeout; pendingJoins?: Set<string> };
-export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/**
+ * What other processes see of a socket (fetchSockets serialises it through the adapter as JSON): plain data
+ * only. The socket's own server-side state lives under the symbols below (never serialised).
+ */
+export type SocketData = { user: Caller; connectionId: string };
+
+/** The credential's expiry timer (lib/realtime/credentials.ts). */
+export const EXPIRY_TIMER = Symbol("expiryTimer");
+/** Room joins under way, counted against the room cap (lib/realtime/handlers.ts). */
+export const PENDING_JOINS = Symbol("pendingJoins");
+type SocketState = { [EXPIRY_TIMER]?: NodeJS.Timeout; [PENDING_JOINS]?: Set<string> };
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData> & SocketState;
 
 /** Called for every authenticated socket, synchronously on connection and on its disconnect. */
 export type ConnectionHooks = {

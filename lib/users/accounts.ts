@@ -146,7 +146,7 @@ export async function updateUser(caller: Caller, id: string, input: z.infer<type
   }
   if (!before.disabledAt && after.disabledAt) {
     // Their sockets, on every process (through the adapter): auth_error, then disconnected. Their REST
-    // calls, tokens and session cookies are refused from now on (identify() reads the account each time).
+    // calls, tokens and session cookies are refused from now on (the cached account was invalidated above, on every process).
     disconnectRoom(internalRooms.account(id), "This account has been disabled");
     await audit({ action: "user.disable", actor: actorOf(caller), target, details: { email: after.email } });
   } else if (before.disabledAt && !after.disabledAt) {
