@@ -50,7 +50,7 @@ async function main() {
         const room = await realRoom(targets[0]!);
         for (const n of ns) {
           const clients = await Clients.open(n, clientProcs);
-          const c = await within(clients.connect(n, { mode: "real", urls: targets.map((t) => t.url), token: room.owner.token, projectId: room.projectId, room: room.room, eventType: "project.updated", concurrency: 50 }), connectTimeout, "connecting");
+          const c = await within(clients.connect(n, { mode: "real", urls: targets.map((t) => t.url), token: room.subscriber.token, projectId: room.projectId, room: room.room, eventType: "project.updated", concurrency: 50 }), connectTimeout, "connecting");
           log(`  N=${n}: ${c.connected} connected + subscribed over ${procs} process(es) in ${c.seconds.toFixed(1)} s${c.failed ? `, ${c.failed} failed: ${c.errors.join(", ")}` : ""}`);
           const side: Side = { label: `${procs}p`, mode: "real", targets, clients, n: c.connected, room: room.room, token: room.owner.token, projectId: room.projectId, template: {}, pad: room.pad };
           // Warm the processes' hot paths (and caches) before anything is judged: a cold first step once failed

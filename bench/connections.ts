@@ -28,7 +28,7 @@ async function measure(target: Target, mode: "bare" | "real", total: number, pro
     room: room.room,
     eventType: "project.updated",
     concurrency: num("BENCH_CONNECT_CONCURRENCY", 50),
-    ...(mode === "real" ? { token: room.owner.token, projectId: room.projectId } : {}),
+    ...(mode === "real" ? { token: room.subscriber.token, projectId: room.projectId } : {}),
   };
   // Warm-up: load every code path a connection uses before the baseline is read.
   const warm = await Clients.open(100, 1);

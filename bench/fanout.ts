@@ -41,7 +41,7 @@ async function main() {
       const realClients = await Clients.open(n, clientProcs);
       const bc = await within(bareClients.connect(n, { mode: "bare", urls: [bare.url], room: room.room, eventType: "project.updated", concurrency: 50 }), connectTimeout, "connecting");
       log(`  bare: ${bc.connected} connected in ${bc.seconds.toFixed(1)} s${bc.failed ? `, ${bc.failed} failed: ${bc.errors.join(", ")}` : ""}`);
-      const rc = await within(realClients.connect(n, { mode: "real", urls: [real.url], token: room.owner.token, projectId: room.projectId, room: room.room, eventType: "project.updated", concurrency: 50 }), connectTimeout, "connecting");
+      const rc = await within(realClients.connect(n, { mode: "real", urls: [real.url], token: room.subscriber.token, projectId: room.projectId, room: room.room, eventType: "project.updated", concurrency: 50 }), connectTimeout, "connecting");
       log(`  real: ${rc.connected} connected + subscribed in ${rc.seconds.toFixed(1)} s${rc.failed ? `, ${rc.failed} failed: ${rc.errors.join(", ")}` : ""}`);
       const bareSide: Side = { label: "bare", mode: "bare", targets: [bare], clients: bareClients, n: bc.connected, room: room.room, template: bareTemplate, pad: padFor(bareTemplate) };
       const realSide: Side = { label: "real", mode: "real", targets: [real], clients: realClients, n: rc.connected, room: room.room, token: room.owner.token, projectId: room.projectId, template: {}, pad: room.pad };

@@ -16,7 +16,8 @@ let since = performance.now();
 const now = () => performance.timeOrigin + performance.now();
 const send = (m: ClientReply) => process.send!(m);
 
-function onEvent(this: { last: number }, env: { id: string; data?: { description?: string } }) {
+function onEvent(this: { last: number; room: string }, env: { id: string; room?: string; data?: { description?: string } }) {
+  if (env.room !== undefined && env.room !== this.room) return; // only the measured room's events count
   received++;
   const t = now();
   lastReceipt = t;
@@ -39,7 +40,7 @@ async function connectOne(m: Extract<ClientMsg, { t: "connect" }>, i: number): P
     timeout: 60_000,
     ...(m.mode === "bare" ? { query: { room: m.room } } : { auth: { token: m.token } }),
   });
-  const state = { last: 0 };
+  const state = { last: 0, room: m.room };
   socket.on(m.eventType, onEvent.bind(state));
   try {
     await new Promise<void>((resolve, reject) => {

@@ -66,13 +66,17 @@ export async function realRoom(target: Target) {
   const app = target.app!;
   const owner = await app.createUser("Bench owner");
   const project = await app.createProject(owner, { name: "Bench project", description: "" });
+  // The subscribers are another member: the publisher's own user room gets a copy of each project.updated
+  // (seed 004's rule), which subscribers signed in as the publisher would receive twice.
+  const subscriber = await app.createUser("Bench subscriber");
+  await app.addMember(owner, project.id, subscriber, "viewer");
   const { role: _role, ...view } = project as Record<string, unknown>;
   const template = { ...view, changes: { fields: ["description"] }, updated_by: owner.id };
   const pad = padFor(template);
   const data = { ...template, description: `t=${wall().toFixed(3)};100000;${"x".repeat(pad)}`, updated_at: new Date().toISOString() };
   const envelope = { id: "100000", type: "project.updated", timestamp: new Date().toISOString(), source: "project_service", room: `project:${project.id}`, trace_id: null, data };
   log(`  event data ≈ ${Buffer.byteLength(JSON.stringify(data))} bytes, whole envelope ≈ ${Buffer.byteLength(JSON.stringify(envelope))} bytes`);
-  return { owner, projectId: project.id, room: `project:${project.id}`, template, pad };
+  return { owner, subscriber, projectId: project.id, room: `project:${project.id}`, template, pad };
 }
 
 /** Padding so that JSON.stringify(data) is about PAYLOAD_BYTES bytes. */
