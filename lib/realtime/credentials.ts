@@ -34,18 +34,18 @@ function arm(socket: AppSocket) {
   socket[EXPIRY_TIMER] = t;
 }
 
-function disarm(this: AppSocket) {
-  if (this[EXPIRY_TIMER]) clearTimeout(this[EXPIRY_TIMER]);
-  this[EXPIRY_TIMER] = undefined;
+/** On disconnect (called by the server's one disconnect listener): stop the expiry timer. */
+export function untrackCredential(socket: AppSocket) {
+  if (socket[EXPIRY_TIMER]) clearTimeout(socket[EXPIRY_TIMER]);
+  socket[EXPIRY_TIMER] = undefined;
 }
 
 const internalRooms = (c: Caller) => [internal.account(c.id), ...(c.tokenId ? [tokenRoom(c.tokenId)] : [])];
 
-/** On connection: join the credential's internal rooms and arm the expiry (shared listener, state on socket.data). */
+/** On connection: join the credential's internal rooms and arm the expiry (untrackCredential on disconnect). */
 export function trackCredential(socket: AppSocket) {
   void socket.join(internalRooms(socket.data.user));
   arm(socket);
-  socket.on("disconnect", disarm);
 }
 
 /** auth:refresh: a new credential for the same user (and the same agent); the old one stays on failure. */

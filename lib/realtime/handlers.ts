@@ -181,31 +181,23 @@ async function dispatch(handlers: Handlers, socket: AppSocket, name: CommandName
 /** The command table: realtime's own commands and the domains' (server.ts supplies those). */
 export const commandHandlers = (domain: DomainCommands): Handlers => ({ ...ownHandlers, ...domain });
 
-type Listener = (this: AppSocket, ...args: unknown[]) => void;
-
-/** Unknown commands get an UNKNOWN_COMMAND ack (one function for every socket). */
-function unknownCommand(event: string, ...args: unknown[]) {
-  if (event in COMMANDS) return;
-  const ack = args[args.length - 1];
-  if (typeof ack === "function") ack(err("UNKNOWN_COMMAND" as AckError["code"], `Unknown command '${String(event).slice(0, 50)}'`));
-}
+const isCommand = (event: string): event is CommandName => Object.prototype.hasOwnProperty.call(COMMANDS, event);
 
 /**
- * The listeners, made once per server (not per socket): each is called with the socket as `this` (an
- * EventEmitter calls its listeners so) and keeps its state on the socket (socket.data, or symbol-keyed fields that are never serialised), so a connection costs the
- * listener entries and no closures.
+ * The one listener of a socket's commands, made once per server (not per socket): Socket.IO calls an onAny
+ * listener with the socket as `this`, so a connection costs one entry in its any-listeners array — no
+ * closures, no per-command listener table; its state is on the socket (socket.data, or symbol-keyed fields
+ * that are never serialised). Unknown commands get an UNKNOWN_COMMAND ack.
  */
 export function makeListeners(handlers: Handlers) {
-  const table = (Object.keys(COMMANDS) as CommandName[]).map((name): [CommandName, Listener] => [
-    name,
-    function (this: AppSocket, ...args: unknown[]) {
-      void dispatch(handlers, this, name, args);
-    },
-  ]);
+  function onCommand(this: AppSocket, event: string, ...args: unknown[]) {
+    if (isCommand(event)) return void dispatch(handlers, this, event, args);
+    const ack = args[args.length - 1];
+    if (typeof ack === "function") ack(err("UNKNOWN_COMMAND" as AckError["code"], `Unknown command '${String(event).slice(0, 50)}'`));
+  }
   return {
     attach(socket: AppSocket) {
-      for (const [name, fn] of table) socket.on(name, fn as never);
-      socket.onAny(unknownCommand);
+      socket.onAny(onCommand);
     },
   };
 }

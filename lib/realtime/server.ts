@@ -18,7 +18,7 @@ import { isDatabaseUnavailable } from "../errors";
 import { metrics, type SocketSource } from "../metrics";
 import { orderLocalDelivery } from "./ordered-adapter";
 import { slowClientGuard } from "./slow-clients";
-import { trackCredential } from "./credentials";
+import { trackCredential, untrackCredential } from "./credentials";
 import { refuseCredential } from "../auth/refusals";
 import { errInfo, log, logger } from "../logger";
 
@@ -178,6 +178,7 @@ function onConnection(socket: AppSocket, listeners: Listeners, hooks: Connection
 }
 
 function socketDisconnected(socket: AppSocket, reason: string, hooks: ConnectionHooks[]) {
+  untrackCredential(socket);
   metrics().connectionsClosed.inc({ reason });
   socketLog.info({ ...who(socket), reason }, "socket disconnected");
   for (const h of hooks) h.onDisconnect?.(socket, reason);
