@@ -180,11 +180,10 @@ export async function updateProject(user: PublicUser, id: string, input: TUpdate
   }
   // Seed 004's shape too (project_id, project_name, changes.status) and its rooms: the project's and the updater's.
   const event = { ...view, project_id: view.id, project_name: view.name, changes: { status: "updated" as const, fields: changed }, updated_by: user.id };
-  // Two rooms, independent ids and locks: stored and sent side by side (their commits share a flush).
-  await Promise.all([
-    publish({ type: "project.updated", room: rooms.project(id), source: SOURCE, data: event }),
-    publish({ type: "project.updated", room: rooms.user(user.id), source: SOURCE, data: event }),
-  ]);
+  // The project room's first, then the updater's copy (clients see them in that order; a user who is in both
+  // rooms takes the first as the project's event).
+  await publish({ type: "project.updated", room: rooms.project(id), source: SOURCE, data: event });
+  await publish({ type: "project.updated", room: rooms.user(user.id), source: SOURCE, data: event });
   return { ...view, role };
 }
 
