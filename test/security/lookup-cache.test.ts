@@ -3,6 +3,8 @@
 // process that cached it. Every case warms the cache first (the same request succeeds), withdraws, and
 // expects the very next request to be refused — in one process (both databases) and, in the PostgreSQL leg
 // with TEST_REDIS=1, on the *other* of two processes sharing PostgreSQL and Redis (startPair).
+// Checked to fail: with invalidate() sending nothing to the other processes, 5 of the 6 two-process cases
+// fail (the deleted project's PUT is refused by its UPDATE finding no row anyway).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPair, startServer, type TestServer, type TestUser } from "../support/server";
 
