@@ -4,6 +4,7 @@ import { errInfo, logger } from "../logger";
 import { appErrorAck, err } from "../realtime/handlers";
 import type { ConnectionHooks, DomainCommands } from "../realtime/socket";
 import { publishAgentEvent } from "./events";
+import { admitted } from "../realtime/overload";
 import { agentSocketConnected, agentSocketDisconnected, presenceRoom, setAgentStatus } from "./service";
 
 /** An agent's socket joins its presence:<agent id> room (connection counts) and flips it online; the last one to go, offline. */
@@ -23,7 +24,8 @@ export const agentPresence: ConnectionHooks = {
 export const agentCommands: DomainCommands = {
   "agent:event": async (socket, p) => {
     try {
-      const r = await publishAgentEvent(socket.data.user, (p.workflow_id ?? p.workflowId)!, p.type, p.data); // seed 001's alias
+      // Refused at once (OVERLOADED, details.retry_after_ms) while this process cannot keep up (lib/realtime/overload.ts).
+      const r = await admitted(() => publishAgentEvent(socket.data.user, (p.workflow_id ?? p.workflowId)!, p.type, p.data)); // seed 001's alias
       return { status: "success", id: r.id };
     } catch (e) {
       return appErrorAck(e);

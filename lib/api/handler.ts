@@ -4,6 +4,7 @@ import { AppError, toErrorResponse, unauthenticated } from "../errors";
 import { identify, type Caller } from "../auth/identify";
 import { MAX_PAYLOAD_BYTES } from "../realtime/events";
 import { enforce } from "../limits";
+import { admitted } from "../realtime/overload";
 import { requestIdFrom, runWithContext, setContext, traceIdFrom } from "../log-context";
 import { refuseCredential } from "../auth/refusals";
 import { IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_RE, callerScope, requestHash, runOnce, stableStringify } from "../idempotency";
@@ -51,8 +52,10 @@ export function authed(fn: (req: Request, caller: Caller, params: Params) => Pro
     const caller = await requireCaller(req);
     await enforce("rest", `user:${caller.id}`, "requests");
     const key = req.headers.get("idempotency-key");
-    if (key === null || !MUTATING.has(req.method)) return fn(req, caller, params);
-    return idempotent(req, caller, key, (r) => fn(r, caller, params));
+    if (!MUTATING.has(req.method)) return fn(req, caller, params);
+    // A mutating call publishes: refused at once with 503 OVERLOADED + Retry-After while this process
+    // cannot keep up, instead of queueing for seconds (lib/realtime/overload.ts).
+    return admitted(() => (key === null ? fn(req, caller, params) : idempotent(req, caller, key, (r) => fn(r, caller, params))));
   });
 }
 

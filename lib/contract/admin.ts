@@ -14,7 +14,15 @@ export const ZAdminMetricsSchema = z.object({
     replayed_total: z.number(),
   }),
   publish_latency_ms: z.object({ p50: z.number().nullable(), p99: z.number().nullable(), count: z.number() }),
-  rate_limit_refusals: z.record(z.string(), z.number()),
+  rate_limit_refusals: z.record(z.string(), z.number()).describe("refusals by kind; `overload`: publishes refused with 503 OVERLOADED"),
+  publish_queue: z
+    .object({
+      depth: z.number().int().describe("publishes (agent events, mutating REST requests) admitted and not yet answered"),
+      limit: z.number().int().describe("the depth past which new ones are refused now (PUBLISH_QUEUE_MAX, or less: PUBLISH_MAX_WAIT_MS of work at the current rate)"),
+      rate_per_s: z.number().describe("publishes answered per second (recent average)"),
+      lag_ms: z.number().describe("event-loop lag (recent worst, decaying)"),
+    })
+    .describe("this process's publish admission (lib/realtime/overload.ts)"),
   slow_client_disconnects: z.number(),
   resyncs: z.number(),
   llm_tokens: z.record(z.string(), z.number()),

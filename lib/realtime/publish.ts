@@ -1,7 +1,10 @@
 // publish(): persist the envelope to the event log, then emit it to its room on every namespace.
-// The only place that emits log events; per-room serialisation keeps ids in order for subscribers:
-// within a process a keyed lock, across processes (PostgreSQL + Redis) an advisory lock per room held
-// from the insert until the emit has gone through the Redis stream (see lib/realtime/ordered-adapter.ts).
+// The only place that emits log events. Publishes are written in groups (group commit, below): what
+// arrives for a room while its previous batch is being written goes into one multi-row INSERT, and each
+// publish resolves (its caller acknowledges) only once its row is stored and emitted. Per-room
+// serialisation keeps ids in order for subscribers: within a process a keyed lock, across processes
+// (PostgreSQL + Redis) an advisory lock per room — taken once per batch — held from the insert until the
+// emits have gone through the Redis stream (see lib/realtime/ordered-adapter.ts).
 import { errInfo, logger } from "../logger";
 import { part } from "../runtime";
 import { getPrisma, type Db } from "../db";
@@ -11,6 +14,8 @@ import type { AnyEnvelope, Envelope, EventData, EventType } from "./events";
 import { metrics } from "../metrics";
 import { keyedLock } from "../keyed-lock";
 import { isRedactedType, redact } from "../redact";
+import { isDatabaseUnavailable } from "../errors";
+import { Prisma } from "../../generated/prisma/client";
 
 export type PublishInput<T extends EventType> = {
   type: T;
@@ -117,7 +122,30 @@ export function onPublish(listener: PublishListener): () => void {
 }
 
 export async function publish<T extends EventType>(input: PublishInput<T>): Promise<Envelope<T>> {
-  const env = await publishLocked(input);
+  const env = await enqueue(input);
+  notify(env);
+  return env;
+}
+
+/**
+ * Publish several events at once (e.g. one agent event's copies for its project and workflow rooms): each
+ * goes into its room's next group commit in the same tick; resolves once all are stored and emitted.
+ * Rejects with the first failure (the others are still stored and emitted).
+ */
+export async function publishAll(inputs: PublishInput<EventType>[]): Promise<Envelope[]> {
+  const settled = await Promise.allSettled(inputs.map((i) => enqueue(i)));
+  const envs: Envelope[] = [];
+  for (const r of settled) {
+    if (r.status !== "fulfilled") continue;
+    notify(r.value);
+    envs.push(r.value);
+  }
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return envs;
+}
+
+function notify(env: Envelope) {
   for (const l of listeners()) {
     try {
       l(env as unknown as AnyEnvelope); // Envelope<T> for the one T this publish had
@@ -125,27 +153,134 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
       logger().error({ ...errInfo(e), event_type: env.type }, "[realtime] publish listener failed");
     }
   }
-  return env;
 }
 
-async function publishLocked<T extends EventType>(input: PublishInput<T>): Promise<Envelope<T>> {
-  const started = performance.now();
-  return withRoomLock(input.room, () => withClusterRoomLock(input.room, async (db) => {
-    const row = await db.event.create({
-      data: {
-        room: input.room,
-        type: input.type,
-        source: input.source,
-        traceId: input.traceId ?? null,
-        // What agents and jobs report is masked before it is stored or sent (lib/redact.ts), once.
-        data: storeOnce(input.type, !input.masked && isRedactedType(input.type) ? redact(input.data) : input.data) as object,
-      },
-    });
-    const env = toEnvelope(row) as Envelope<T>;
-    await emitEnvelope(env);
-    metrics().publishLatency.observe((performance.now() - started) / 1000);
-    return env;
-  }));
+// ---------------------------------------------------------------- group commit
+//
+// Publishes to a room queue up; one drain per room at a time takes everything queued (up to
+// PUBLISH_BATCH_MAX), and under the room's locks (this process's keyed lock, with several processes the
+// PostgreSQL advisory lock — once per batch) writes them with ONE multi-row INSERT … RETURNING id, emits them
+// in order, and resolves each publish with its own envelope. What arrives while a batch is being written
+// waits for the next: under load the batches grow, idle a publish waits one tick (setImmediate).
+
+type Pending = {
+  input: PublishInput<EventType>;
+  /** The data as sent (masked), and as stored (job_log without its duplicated message), serialised once. */
+  data: unknown;
+  json: string;
+  createdAt: Date;
+  started: number;
+  resolve: (env: Envelope) => void;
+  reject: (e: unknown) => void;
+};
+
+type Queues = Map<string, Pending[]>;
+const queues = () => part<Queues>("publish queues", () => new Map());
+
+function enqueue<T extends EventType>(input: PublishInput<T>): Promise<Envelope<T>> {
+  return new Promise<Envelope<T>>((resolve, reject) => {
+    let p: Pending;
+    try {
+      // What agents and jobs report is masked before it is stored or sent (lib/redact.ts), once.
+      const data = !input.masked && isRedactedType(input.type) ? redact(input.data) : input.data;
+      p = {
+        input: input as PublishInput<EventType>,
+        data,
+        json: JSON.stringify(storeOnce(input.type, data)),
+        createdAt: new Date(),
+        started: performance.now(),
+        resolve: resolve as (env: Envelope) => void,
+        reject,
+      };
+    } catch (e) {
+      return reject(e);
+    }
+    const all = queues();
+    const q = all.get(input.room);
+    if (q) {
+      q.push(p);
+      return;
+    }
+    all.set(input.room, [p]);
+    setImmediate(() => void drain(input.room));
+  });
+}
+
+async function drain(room: string): Promise<void> {
+  const all = queues();
+  const max = getConfig().publish.batchMax;
+  for (;;) {
+    const q = all.get(room);
+    if (!q || q.length === 0) {
+      all.delete(room);
+      return;
+    }
+    const batch = q.splice(0, max);
+    try {
+      // Resolved only here, after the lock's transaction (if any) committed: acknowledged once stored.
+      settle(batch, await withRoomLock(room, () => withClusterRoomLock(room, (db) => storeAndEmit(db, room, batch))));
+    } catch (e) {
+      if (batch.length > 1 && e instanceof InsertFailed && !isDatabaseUnavailable(e.cause)) {
+        // One bad row (e.g. a value PostgreSQL refuses) fails the whole statement, and nothing of it was
+        // stored or sent: write them one by one, so each publish gets its own answer and none is lost or
+        // blamed for another's.
+        for (const p of batch) {
+          try {
+            settle([p], await withRoomLock(room, () => withClusterRoomLock(room, (db) => storeAndEmit(db, room, [p]))));
+          } catch (e1) {
+            p.reject(e1 instanceof InsertFailed ? e1.cause : e1);
+          }
+        }
+      } else {
+        for (const p of batch) p.reject(e instanceof InsertFailed ? e.cause : e);
+      }
+    }
+  }
+}
+
+/** INSERT the batch (one statement), then emit each in order (under the room's locks). */
+async function storeAndEmit(db: Db, room: string, batch: Pending[]): Promise<Envelope[]> {
+  const values = batch.map((p) => Prisma.sql`(${room}, ${p.input.type}, ${p.input.source}, ${p.input.traceId ?? null}, ${p.json}::jsonb, ${p.createdAt})`);
+  let rows: { id: bigint | number | string }[];
+  try {
+    rows = await db.$queryRaw<{ id: bigint }[]>`INSERT INTO events (room, type, source, trace_id, data, created_at) VALUES ${Prisma.join(values)} RETURNING id`;
+  } catch (e) {
+    throw new InsertFailed(e);
+  }
+  if (rows.length !== batch.length) throw new Error(`INSERT returned ${rows.length} ids for ${batch.length} events`);
+  // The ids come from one sequence, drawn row by row in the order of VALUES: sorted, they map to the batch in order.
+  const ids = rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  metrics().publishBatchRows.observe(batch.length);
+  const emits = batch.map((p, i) => {
+    const env: Envelope = {
+      id: ids[i]!.toString(),
+      type: p.input.type,
+      timestamp: p.createdAt.toISOString(),
+      source: p.input.source,
+      room,
+      trace_id: p.input.traceId ?? null,
+      data: p.data as Envelope["data"],
+    };
+    // emitEnvelope starts each broadcast synchronously (the Redis XADDs go out in this order); awaited together.
+    return emitEnvelope(env).then(() => env);
+  });
+  return Promise.all(emits);
+}
+
+/** The batch's INSERT failed: nothing of it was stored or emitted. */
+class InsertFailed extends Error {
+  constructor(public cause: unknown) {
+    super("insert failed");
+  }
+}
+
+function settle(batch: Pending[], envs: Envelope[]) {
+  const now = performance.now();
+  const h = metrics().publishLatency;
+  for (let i = 0; i < batch.length; i++) {
+    h.observe((now - batch[i]!.started) / 1000);
+    batch[i]!.resolve(envs[i]!);
+  }
 }
 
 export const storeOnce = (type: EventType, data: unknown) => (type === "job_log" ? storedJobLog(data) : data);
