@@ -64,7 +64,7 @@ const EnvSchema = z.object({
   SOCKET_MAX_ROOMS: z.coerce.number({ message: "must be a number" }).int().min(3).max(100_000).default(200),
   PUBLISH_QUEUE_MAX: z.coerce.number({ message: "must be a number" }).int().min(1).max(1_000_000).default(4000),
   PUBLISH_MAX_WAIT_MS: z.coerce.number({ message: "must be a number" }).int().min(10).max(60_000).default(400),
-  PUBLISH_MAX_LAG_MS: z.coerce.number({ message: "must be a number" }).int().min(10).max(60_000).default(300),
+  PUBLISH_MAX_LAG_MS: z.coerce.number({ message: "must be a number" }).int().min(10).max(60_000).default(500),
   PUBLISH_BATCH_MAX: z.coerce.number({ message: "must be a number" }).int().min(1).max(5000).default(500),
   SOCKET_MAX_BUFFER_BYTES: z.coerce.number({ message: "must be a number" }).int().min(16_384).max(1_073_741_824).default(4 * 1024 * 1024),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),

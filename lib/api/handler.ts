@@ -48,15 +48,16 @@ export function handle(fn: (req: Request, params: Params) => Promise<Response>) 
  * Idempotency-Key header runs at most once per caller and key (lib/idempotency.ts).
  */
 export function authed(fn: (req: Request, caller: Caller, params: Params) => Promise<Response>) {
-  return handle(async (req, params) => {
+  const run = async (req: Request, params: Params) => {
     const caller = await requireCaller(req);
     await enforce("rest", `user:${caller.id}`, "requests");
     const key = req.headers.get("idempotency-key");
-    if (!MUTATING.has(req.method)) return fn(req, caller, params);
-    // A mutating call publishes: refused at once with 503 OVERLOADED + Retry-After while this process
-    // cannot keep up, instead of queueing for seconds (lib/realtime/overload.ts).
-    return admitted(() => (key === null ? fn(req, caller, params) : idempotent(req, caller, key, (r) => fn(r, caller, params))));
-  });
+    if (key === null || !MUTATING.has(req.method)) return fn(req, caller, params);
+    return idempotent(req, caller, key, (r) => fn(r, caller, params));
+  };
+  // A mutating call publishes: refused at once with 503 OVERLOADED + Retry-After while this process cannot
+  // keep up (lib/realtime/overload.ts), before any work — even the caller's lookup, where a backlog would wait.
+  return handle((req, params) => (MUTATING.has(req.method) ? admitted(() => run(req, params)) : run(req, params)));
 }
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);

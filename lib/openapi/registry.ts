@@ -58,7 +58,7 @@ export function route(def: {
   }
   // Every authenticated mutating call takes an Idempotency-Key (lib/idempotency.ts, docs/DELIVERY.md).
   const idempotent = auth && def.method !== "get";
-  const errors = new Set([...(def.errors ?? []), ...(auth ? [400, 401, 404, 413, 429] : [400, 413, 429]), ...(idempotent ? [409, 422] : [])]);
+  const errors = new Set([...(def.errors ?? []), ...(auth ? [400, 401, 404, 413, 429] : [400, 413, 429]), ...(idempotent ? [409, 422, 503] : [])]);
   for (const status of errors) {
     if (!responses[status]) responses[status] = { description: ERROR_TEXT[status] ?? "Error", content: { "application/json": { schema: ErrorSchema } } };
   }
@@ -88,5 +88,5 @@ const ERROR_TEXT: Record<number, string> = {
   413: "PAYLOAD_TOO_LARGE: the body is over 1 MB",
   422: "IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used for a different request within IDEMPOTENCY_WINDOW_MS",
   429: "RATE_LIMITED: retry after the Retry-After header",
-  503: "A dependency is not configured or not available",
+  503: "A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header)",
 };

@@ -4,7 +4,8 @@
 // - depth: publishes admitted and not yet answered, at most PUBLISH_QUEUE_MAX;
 // - expected wait: depth ÷ the recent completion rate (Little's law), at most PUBLISH_MAX_WAIT_MS (never
 //   below MIN_DEPTH in flight, so a burst after a quiet spell is not refused for want of a rate);
-// - event-loop lag, at most PUBLISH_MAX_LAG_MS (the process is CPU-bound: whatever it admits waits).
+// - event-loop lag, at most PUBLISH_MAX_LAG_MS with LAG_MIN_DEPTH in flight (the process is CPU-bound:
+//   whatever it admits waits).
 // The state is a part of the runtime (server.ts and the bundled route handlers share it).
 import { AppError } from "../errors";
 import { getConfig } from "../config";
@@ -13,6 +14,8 @@ import { metrics } from "../metrics";
 
 /** Below this many in flight, the expected-wait rule never refuses. */
 const MIN_DEPTH = 64;
+/** The lag rule needs this many in flight too: one GC pause or a busy neighbour alone refuses nothing. */
+const LAG_MIN_DEPTH = 16;
 const TICK_MS = 100;
 /** Weight of the newest tick in the completion-rate average (≈ 1 s memory at 100 ms ticks). */
 const ALPHA = 0.2;
@@ -53,7 +56,7 @@ function currentLimit(s: State): number {
 function refusal(s: State): string | null {
   const c = getConfig().publish;
   if (s.depth >= c.queueMax) return `${s.depth} publishes are waiting (PUBLISH_QUEUE_MAX ${c.queueMax})`;
-  if (s.lagMs > c.maxLagMs) return `the server's event loop is ${Math.round(s.lagMs)} ms behind`;
+  if (s.lagMs > c.maxLagMs && s.depth >= LAG_MIN_DEPTH) return `the server's event loop is ${Math.round(s.lagMs)} ms behind`;
   if (s.depth >= currentLimit(s)) return `${s.depth} publishes are waiting, about ${Math.round((s.depth / Math.max(s.rate, 1)) * 1000)} ms of work`;
   return null;
 }
