@@ -178,9 +178,9 @@ export type AppConfig = {
   /** Rooms one socket may be in at once (its own user room and `global` included). */
   socketMaxRooms: number;
   /**
-   * Overload bounds (lib/realtime/overload.ts): publishes admitted and not yet done at most (`queueMax`);
-   * past `maxWaitMs` of expected wait (depth ÷ recent throughput) or `maxLagMs` of event-loop lag, new
-   * publishes are refused with 503 OVERLOADED. Rows per multi-row INSERT at most (`batchMax`).
+   * Overload bounds (lib/realtime/overload.ts): publishes admitted and not yet answered at most (`queueMax`);
+   * answers (or a request's wait before its handler) slower than `maxWaitMs`, or `maxLagMs` of event-loop
+   * lag, and new publishes are refused with 503 OVERLOADED. Rows per multi-row INSERT at most (`batchMax`).
    */
   publish: { queueMax: number; maxWaitMs: number; maxLagMs: number; batchMax: number };
 };

@@ -57,10 +57,16 @@ export function authed(fn: (req: Request, caller: Caller, params: Params) => Pro
   };
   // A mutating call publishes: refused at once with 503 OVERLOADED + Retry-After while this process cannot
   // keep up (lib/realtime/overload.ts), before any work — even the caller's lookup, where a backlog would wait.
-  return handle((req, params) => (MUTATING.has(req.method) ? admitted(() => run(req, params)) : run(req, params)));
+  return handle((req, params) => (MUTATING.has(req.method) ? admitted(() => run(req, params), receivedAt(req)) : run(req, params)));
 }
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** When server.ts received the request (lib/security/requests.ts stamps it), or undefined. */
+function receivedAt(req: Request): number | undefined {
+  const v = Number(req.headers.get("x-switchboard-received-at"));
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+}
 /** Response headers not stored with a result. */
 const UNSTORED_HEADERS = new Set(["set-cookie", "content-length"]);
 

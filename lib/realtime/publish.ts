@@ -133,7 +133,9 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
  * Rejects with the first failure (the others are still stored and emitted).
  */
 export async function publishAll(inputs: PublishInput<EventType>[]): Promise<Envelope[]> {
-  const settled = await Promise.allSettled(inputs.map((i) => enqueue(i)));
+  // The copies of one event share their data: masked and serialised once.
+  const shared = new Map<unknown, { type: EventType; data: unknown; json: string }>();
+  const settled = await Promise.allSettled(inputs.map((i) => enqueue(i, shared)));
   const envs: Envelope[] = [];
   for (const r of settled) {
     if (r.status !== "fulfilled") continue;
@@ -177,16 +179,21 @@ type Pending = {
 type Queues = Map<string, Pending[]>;
 const queues = () => part<Queues>("publish queues", () => new Map());
 
-function enqueue<T extends EventType>(input: PublishInput<T>): Promise<Envelope<T>> {
+function enqueue<T extends EventType>(input: PublishInput<T>, shared?: Map<unknown, { type: EventType; data: unknown; json: string }>): Promise<Envelope<T>> {
   return new Promise<Envelope<T>>((resolve, reject) => {
     let p: Pending;
     try {
-      // What agents and jobs report is masked before it is stored or sent (lib/redact.ts), once.
-      const data = !input.masked && isRedactedType(input.type) ? redact(input.data) : input.data;
+      let prepared = shared?.get(input.data);
+      if (!prepared || prepared.type !== input.type) {
+        // What agents and jobs report is masked before it is stored or sent (lib/redact.ts), once.
+        const data = !input.masked && isRedactedType(input.type) ? redact(input.data) : input.data;
+        prepared = { type: input.type, data, json: JSON.stringify(storeOnce(input.type, data)) };
+        shared?.set(input.data, prepared);
+      }
       p = {
         input: input as PublishInput<EventType>,
-        data,
-        json: JSON.stringify(storeOnce(input.type, data)),
+        data: prepared.data,
+        json: prepared.json,
         createdAt: new Date(),
         started: performance.now(),
         resolve: resolve as (env: Envelope) => void,

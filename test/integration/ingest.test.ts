@@ -135,7 +135,7 @@ describe("group commit", () => {
     const { owner, projectId } = await setup(s);
     const c = await s.connect({ auth: { token: owner.token } });
     const got: { id: string; data: { description: string } }[] = [];
-    c.on("project.updated", (e) => got.push(e));
+    c.on("project.updated", (e) => e.room === `project:${projectId}` && got.push(e)); // (its user room gets a copy too)
     expect(await c.emitWithAck("subscribe", { room: `project:${projectId}` })).toMatchObject({ status: "success" });
     const N = 20;
     const rs = await Promise.all(Array.from({ length: N }, (_, i) => s.request("PUT", `/api/v1/projects/${projectId}`, { token: owner.token, body: { description: `d${i}` } })));
@@ -195,13 +195,17 @@ describe("bounded overload (PUBLISH_QUEUE_MAX=3)", () => {
     const { owner, projectId } = await setup(s);
     const c = await s.connect({ auth: { token: owner.token } });
     const got: { id: string; data: { description: string } }[] = [];
-    c.on("project.updated", (e) => got.push(e));
+    c.on("project.updated", (e) => e.room === `project:${projectId}` && got.push(e)); // (its user room gets a copy too)
     expect(await c.emitWithAck("subscribe", { room: `project:${projectId}` })).toMatchObject({ status: "success" });
-    const N = 40;
-    const rs = await Promise.all(Array.from({ length: N }, (_, i) => s.request("PUT", `/api/v1/projects/${projectId}`, { token: owner.token, body: { description: `r${i}` } })));
+    // Bursts until one is refused (the HTTP layer in front of the handlers spreads a burst out: how many
+    // overlap in the handlers depends on the machine), at most 5.
+    const rs: Awaited<ReturnType<TestServer["request"]>>[] = [];
+    for (let burst = 0; burst < 5 && !rs.some((r) => r.status === 503); burst++) {
+      rs.push(...(await Promise.all(Array.from({ length: 60 }, (_, i) => s.request("PUT", `/api/v1/projects/${projectId}`, { token: owner.token, body: { description: `r${burst}-${i}` } })))));
+    }
     const refused = rs.filter((r) => r.status === 503);
     const ok = rs.filter((r) => r.status === 200);
-    expect(ok.length + refused.length).toBe(N);
+    expect(ok.length + refused.length).toBe(rs.length);
     expect(refused.length).toBeGreaterThan(0);
     for (const r of refused) {
       expect(r.body).toEqual({ error: { code: "OVERLOADED", message: expect.any(String), details: { retry_after_ms: expect.any(Number) } } });
@@ -218,7 +222,7 @@ describe("bounded overload (PUBLISH_QUEUE_MAX=3)", () => {
     expect(String(m.body)).toMatch(/^switchboard_rate_limit_refusals_total\{kind="overload"\} [1-9]/m);
     const am = await s.request("GET", "/api/v1/admin/metrics", { token: admin.token });
     expect(am.status).toBe(200);
-    expect(am.body.publish_queue).toEqual({ depth: 0, limit: expect.any(Number), rate_per_s: expect.any(Number), lag_ms: expect.any(Number) });
+    expect(am.body.publish_queue).toEqual({ depth: 0, limit: 3, rate_per_s: expect.any(Number), wait_ms: expect.any(Number), lag_ms: expect.any(Number) });
     expect(am.body.rate_limit_refusals.overload).toBeGreaterThan(0);
     expect((await s.request("GET", "/api/health")).status).toBe(200);
   });
