@@ -1,10 +1,10 @@
 // publish(): persist the envelope to the event log, then emit it to its room on every namespace.
 // The only place that emits log events. Publishes are written in groups (group commit, below): what
-// arrives for a room while its previous batch is being written goes into one multi-row INSERT, and each
-// publish resolves (its caller acknowledges) only once its row is stored and emitted. Per-room
-// serialisation keeps ids in order for subscribers: within a process a keyed lock, across processes
-// (PostgreSQL + Redis) an advisory lock per room — taken once per batch — held from the insert until the
-// emits have gone through the Redis stream (see lib/realtime/ordered-adapter.ts).
+// arrives while the previous batch is being written goes into one multi-row INSERT, and each publish
+// resolves (its caller acknowledges) only once its row is stored and emitted. Per-room serialisation keeps
+// ids in order for subscribers: within a process a keyed lock, across processes (PostgreSQL + Redis) an
+// advisory lock per room — taken once per batch — held from the insert until the emits have gone through
+// the Redis stream (see lib/realtime/ordered-adapter.ts).
 import { errInfo, logger } from "../logger";
 import { part } from "../runtime";
 import { getPrisma, type Db } from "../db";
@@ -97,15 +97,25 @@ async function emitEnvelope(env: Envelope): Promise<void> {
  * under this lock cannot miss an event that is inserted but not yet emitted. One process: no-op.
  */
 export async function withClusterRoomLock<R>(room: string, fn: (db: Db) => Promise<R>): Promise<R> {
+  return withClusterRoomLocks([room], fn);
+}
+
+/** withClusterRoomLock for several rooms at once: locked in sorted order (two processes cannot deadlock). */
+async function withClusterRoomLocks<R>(sortedRooms: string[], fn: (db: Db) => Promise<R>): Promise<R> {
   const config = getConfig();
   if (!config.databaseUrl || !config.redisUrl) return fn(getPrisma());
   return getPrisma().$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"room:" + room}))`;
+      for (const room of sortedRooms) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"room:" + room}))`;
       return fn(tx as unknown as Db);
     },
     { maxWait: 10_000, timeout: 20_000 },
   );
+}
+
+/** withRoomLock for several rooms at once (sorted; only the one flusher below holds more than one). */
+function withRoomLocks<R>(sortedRooms: string[], fn: () => Promise<R>): Promise<R> {
+  return sortedRooms.reduceRight<() => Promise<R>>((inner, room) => () => withRoomLock(room, inner), fn)();
 }
 
 type PublishListener = (env: AnyEnvelope) => void;
@@ -159,15 +169,18 @@ function notify(env: Envelope) {
 
 // ---------------------------------------------------------------- group commit
 //
-// Publishes to a room queue up; one drain per room at a time takes everything queued (up to
-// PUBLISH_BATCH_MAX), and under the room's locks (this process's keyed lock, with several processes the
-// PostgreSQL advisory lock — once per batch) writes them with ONE multi-row INSERT … RETURNING id, emits them
-// in order, and resolves each publish with its own envelope. What arrives while a batch is being written
-// waits for the next: under load the batches grow, idle a publish waits one tick (setImmediate).
+// Publishes queue up in this process; one flusher at a time takes everything queued (up to
+// PUBLISH_BATCH_MAX, whatever the rooms) and, under the locks of every room in it (this process's keyed
+// locks, and with several processes the PostgreSQL advisory locks — once per batch, in sorted order), writes
+// them with ONE multi-row INSERT … RETURNING id, emits them in order, and resolves each publish with its own
+// envelope once the batch is committed. What arrives while a batch is being written waits for the next:
+// under load the batches grow, idle a publish waits one tick (setImmediate). Both rooms' copies of an agent
+// event go into the same statement. A room's events keep their order: the batch is in arrival order, and
+// ids are drawn in that order.
 
 type Pending = {
   input: PublishInput<EventType>;
-  /** The data as sent (masked), and as stored (job_log without its duplicated message), serialised once. */
+  /** The data as sent (masked); as stored (job_log without its duplicated message), serialised once. */
   data: unknown;
   json: string;
   createdAt: Date;
@@ -176,8 +189,8 @@ type Pending = {
   reject: (e: unknown) => void;
 };
 
-type Queues = Map<string, Pending[]>;
-const queues = () => part<Queues>("publish queues", () => new Map());
+type Queue = { pending: Pending[]; flushing: boolean };
+const queue = () => part<Queue>("publish queue", () => ({ pending: [], flushing: false }));
 
 function enqueue<T extends EventType>(input: PublishInput<T>, shared?: Map<unknown, { type: EventType; data: unknown; json: string }>): Promise<Envelope<T>> {
   return new Promise<Envelope<T>>((resolve, reject) => {
@@ -202,52 +215,51 @@ function enqueue<T extends EventType>(input: PublishInput<T>, shared?: Map<unkno
     } catch (e) {
       return reject(e);
     }
-    const all = queues();
-    const q = all.get(input.room);
-    if (q) {
-      q.push(p);
-      return;
+    const q = queue();
+    q.pending.push(p);
+    if (!q.flushing) {
+      q.flushing = true;
+      setImmediate(() => void flush(q));
     }
-    all.set(input.room, [p]);
-    setImmediate(() => void drain(input.room));
   });
 }
 
-async function drain(room: string): Promise<void> {
-  const all = queues();
+const roomsOf = (batch: Pending[]) => [...new Set(batch.map((p) => p.input.room))].sort();
+
+async function flush(q: Queue): Promise<void> {
   const max = getConfig().publish.batchMax;
-  for (;;) {
-    const q = all.get(room);
-    if (!q || q.length === 0) {
-      all.delete(room);
-      return;
-    }
-    const batch = q.splice(0, max);
-    try {
-      // Resolved only here, after the lock's transaction (if any) committed: acknowledged once stored.
-      settle(batch, await withRoomLock(room, () => withClusterRoomLock(room, (db) => storeAndEmit(db, room, batch))));
-    } catch (e) {
-      if (batch.length > 1 && e instanceof InsertFailed && !isDatabaseUnavailable(e.cause)) {
-        // One bad row (e.g. a value PostgreSQL refuses) fails the whole statement, and nothing of it was
-        // stored or sent: write them one by one, so each publish gets its own answer and none is lost or
-        // blamed for another's.
-        for (const p of batch) {
-          try {
-            settle([p], await withRoomLock(room, () => withClusterRoomLock(room, (db) => storeAndEmit(db, room, [p]))));
-          } catch (e1) {
-            p.reject(e1 instanceof InsertFailed ? e1.cause : e1);
+  try {
+    while (q.pending.length) {
+      const batch = q.pending.splice(0, max);
+      const rooms = roomsOf(batch);
+      try {
+        // Resolved only here, after the lock's transaction (if any) committed: acknowledged once stored.
+        settle(batch, await withRoomLocks(rooms, () => withClusterRoomLocks(rooms, (db) => storeAndEmit(db, batch))));
+      } catch (e) {
+        if (batch.length > 1 && e instanceof InsertFailed && !isDatabaseUnavailable(e.cause)) {
+          // One bad row (e.g. a value PostgreSQL refuses) fails the whole statement, and nothing of it was
+          // stored or sent: write them one by one, so each publish gets its own answer and none is lost or
+          // blamed for another's.
+          for (const p of batch) {
+            try {
+              settle([p], await withRoomLock(p.input.room, () => withClusterRoomLocks([p.input.room], (db) => storeAndEmit(db, [p]))));
+            } catch (e1) {
+              p.reject(e1 instanceof InsertFailed ? e1.cause : e1);
+            }
           }
+        } else {
+          for (const p of batch) p.reject(e instanceof InsertFailed ? e.cause : e);
         }
-      } else {
-        for (const p of batch) p.reject(e instanceof InsertFailed ? e.cause : e);
       }
     }
+  } finally {
+    q.flushing = false;
   }
 }
 
-/** INSERT the batch (one statement), then emit each in order (under the room's locks). */
-async function storeAndEmit(db: Db, room: string, batch: Pending[]): Promise<Envelope[]> {
-  const values = batch.map((p) => Prisma.sql`(${room}, ${p.input.type}, ${p.input.source}, ${p.input.traceId ?? null}, ${p.json}::jsonb, ${p.createdAt})`);
+/** INSERT the batch (one statement), then emit each in order (under the rooms' locks). */
+async function storeAndEmit(db: Db, batch: Pending[]): Promise<Envelope[]> {
+  const values = batch.map((p) => Prisma.sql`(${p.input.room}, ${p.input.type}, ${p.input.source}, ${p.input.traceId ?? null}, ${p.json}::jsonb, ${p.createdAt})`);
   let rows: { id: bigint | number | string }[];
   try {
     rows = await db.$queryRaw<{ id: bigint }[]>`INSERT INTO events (room, type, source, trace_id, data, created_at) VALUES ${Prisma.join(values)} RETURNING id`;
@@ -264,7 +276,7 @@ async function storeAndEmit(db: Db, room: string, batch: Pending[]): Promise<Env
       type: p.input.type,
       timestamp: p.createdAt.toISOString(),
       source: p.input.source,
-      room,
+      room: p.input.room,
       trace_id: p.input.traceId ?? null,
       data: p.data as Envelope["data"],
     };
