@@ -8,7 +8,7 @@ import next from "next";
 import { ConfigError, parseConfig, setConfig, type AppConfig } from "./lib/config";
 import { closeDatabase, createAdapterFactory, getPrisma, isEmbedded } from "./lib/db";
 import { drainNotificationTriggers, onPublished } from "./lib/notifications/triggers";
-import { onPublish } from "./lib/realtime/publish";
+import { drainPublishes, onPublish } from "./lib/realtime/publish";
 import { allMigrationsApplied, applyMigrations } from "./lib/migrator";
 import { createRealtime, originAllowed } from "./lib/realtime/server";
 import { connectRedis } from "./lib/realtime/redis";
@@ -21,7 +21,7 @@ import { prepareDataDir, sandboxHelp, sandboxStatus } from "./lib/test-runs/sand
 import { startRetention } from "./lib/retention";
 import { startStaleSweep } from "./lib/workflows/service";
 import { after, closeRuntime, every, onClose } from "./lib/runtime";
-import { agentCommands, agentPresence } from "./lib/agents/socket";
+import { agentCommands, agentPresence, drainAgentPresence } from "./lib/agents/socket";
 import { sweepPresence } from "./lib/agents/service";
 import { startThroughputSampler } from "./lib/admin/metrics";
 import { securityHeaders } from "./lib/security/headers";
@@ -273,6 +273,11 @@ export async function main() {
   onPublish(onPublished);
   onClose("notification triggers", () => drainNotificationTriggers());
 
+  // What closing the sockets publishes (agents going offline) is stored before the notifications drain.
+  onClose("agent presence and publishes", async () => {
+    await drainAgentPresence();
+    await drainPublishes();
+  });
   const realtime = createRealtime(server, config, { dev, redisClient, hooks: [agentPresence], commands: agentCommands });
   onClose("realtime", (reason) => realtime.close(reason));
   if (dev) {

@@ -224,6 +224,13 @@ function enqueue<T extends EventType>(input: PublishInput<T>, shared?: Map<unkno
   });
 }
 
+/** Wait (at most timeoutMs) until every publish queued in this process is stored (or failed): at shutdown, before the database closes. */
+export async function drainPublishes(timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const q = queue();
+  while ((q.pending.length || q.flushing) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
+
 const roomsOf = (batch: Pending[]) => [...new Set(batch.map((p) => p.input.room))].sort();
 
 async function flush(q: Queue): Promise<void> {
