@@ -9,6 +9,7 @@ import { ConfigError, parseConfig, setConfig, type AppConfig } from "./lib/confi
 import { closeDatabase, createAdapterFactory, getPrisma, isEmbedded } from "./lib/db";
 import { drainNotificationTriggers, onPublished } from "./lib/notifications/triggers";
 import { drainPublishes, onPublish } from "./lib/realtime/publish";
+import { admitHttp } from "./lib/realtime/overload";
 import { allMigrationsApplied, applyMigrations } from "./lib/migrator";
 import { createRealtime, originAllowed } from "./lib/realtime/server";
 import { connectRedis } from "./lib/realtime/redis";
@@ -179,6 +180,8 @@ function createHttpServer(config: AppConfig, handle: ReturnType<ReturnType<typeo
       return res.end();
     }
     if (applyCors(req, res, config)) return;
+    // Mutating API calls are admitted here, before Next works on them (503 OVERLOADED when it cannot keep up).
+    if (!admitHttp(req, res)) return;
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

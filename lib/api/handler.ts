@@ -4,7 +4,9 @@ import { AppError, toErrorResponse, unauthenticated } from "../errors";
 import { identify, type Caller } from "../auth/identify";
 import { MAX_PAYLOAD_BYTES } from "../realtime/events";
 import { enforce } from "../limits";
-import { admitted } from "../realtime/overload";
+import { ADMITTED_HEADER, admitted } from "../realtime/overload";
+
+const wasAdmitted = (req: Request) => req.headers.get(ADMITTED_HEADER) === "1";
 import { requestIdFrom, runWithContext, setContext, traceIdFrom } from "../log-context";
 import { refuseCredential } from "../auth/refusals";
 import { IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_RE, callerScope, requestHash, runOnce, stableStringify } from "../idempotency";
@@ -56,17 +58,14 @@ export function authed(fn: (req: Request, caller: Caller, params: Params) => Pro
     return idempotent(req, caller, key, (r) => fn(r, caller, params));
   };
   // A mutating call publishes: refused at once with 503 OVERLOADED + Retry-After while this process cannot
-  // keep up (lib/realtime/overload.ts), before any work — even the caller's lookup, where a backlog would wait.
-  return handle((req, params) => (MUTATING.has(req.method) ? admitted(() => run(req, params), receivedAt(req)) : run(req, params)));
+  // keep up (lib/realtime/overload.ts). server.ts admits /api/v1 calls as they arrive (before Next's own work,
+  // where a backlog would wait unseen); a call that reached here another way is admitted here.
+  return handle((req, params) => (MUTATING.has(req.method) && !wasAdmitted(req) ? admitted(() => run(req, params)) : run(req, params)));
 }
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/** When server.ts received the request (lib/security/requests.ts stamps it), or undefined. */
-function receivedAt(req: Request): number | undefined {
-  const v = Number(req.headers.get("x-switchboard-received-at"));
-  return Number.isFinite(v) && v > 0 ? v : undefined;
-}
+
 /** Response headers not stored with a result. */
 const UNSTORED_HEADERS = new Set(["set-cookie", "content-length"]);
 

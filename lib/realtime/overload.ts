@@ -4,11 +4,12 @@
 // - depth: publishes admitted and not yet answered, at most PUBLISH_QUEUE_MAX;
 // - latency: the slowest publish answered in the last tick (decaying while none are), at most
 //   PUBLISH_MAX_WAIT_MS while WAIT_MIN_DEPTH or more are in flight (what an admitted one would wait);
-// - a REST request's own wait before its handler ran (server.ts stamps its arrival; the HTTP and Next
-//   layers queue before any handler when the CPU is saturated), at most PUBLISH_MAX_WAIT_MS;
 // - event-loop lag, at most PUBLISH_MAX_LAG_MS while LAG_MIN_DEPTH or more are in flight (one GC pause or a
 //   busy neighbour alone refuses nothing).
-// The state is a part of the runtime (server.ts and the bundled route handlers share it).
+// REST calls are admitted by server.ts as they arrive (admitHttp), before Next does any work for them: the
+// time a call waits inside Next counts, and a refusal costs almost nothing. The state is a part of the
+// runtime (server.ts and the bundled route handlers share it).
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError } from "../errors";
 import { getConfig } from "../config";
 import { every, part } from "../runtime";
@@ -49,10 +50,9 @@ export function overloadSnapshot(): OverloadSnapshot {
 }
 
 /** Why a new publish would be refused now, or null. */
-function refusal(s: State, waitedMs: number): string | null {
+function refusal(s: State): string | null {
   const c = getConfig().publish;
   if (s.depth >= c.queueMax) return `${s.depth} publishes are waiting (PUBLISH_QUEUE_MAX ${c.queueMax})`;
-  if (waitedMs > c.maxWaitMs) return `this request waited ${Math.round(waitedMs)} ms before it could be handled`;
   if (s.depth >= WAIT_MIN_DEPTH && s.latencyMs > c.maxWaitMs) return `${s.depth} publishes are waiting, answers take ${Math.round(s.latencyMs)} ms`;
   if (s.depth >= LAG_MIN_DEPTH && s.lagMs > c.maxLagMs) return `the server's event loop is ${Math.round(s.lagMs)} ms behind`;
   return null;
@@ -66,12 +66,11 @@ function overloaded(reason: string, s: State) {
 /**
  * Admit one publish: returns the function to call once it is answered (success or failure; more calls are
  * ignored), or throws 503 OVERLOADED (counted as switchboard_rate_limit_refusals_total{kind="overload"}).
- * `receivedAt`: when the request reached the server (Date.now() ms), if it may have queued before this.
  */
-export function admit(receivedAt?: number): () => void {
+export function admit(): () => void {
   const s = state();
   if (!s.started) start(s);
-  const why = refusal(s, receivedAt ? Date.now() - receivedAt : 0);
+  const why = refusal(s);
   if (why) {
     metrics().rateLimited.inc({ kind: "overload" });
     throw overloaded(why, s);
@@ -91,11 +90,36 @@ export function admit(receivedAt?: number): () => void {
 }
 
 /** Run fn as one admitted publish. */
-export async function admitted<R>(fn: () => Promise<R>, receivedAt?: number): Promise<R> {
-  const release = admit(receivedAt);
+export async function admitted<R>(fn: () => Promise<R>): Promise<R> {
+  const release = admit();
   try {
     return await fn();
   } finally {
     release();
   }
+}
+
+/** Set by server.ts on a request it admitted (any client-sent value is removed first). */
+export const ADMITTED_HEADER = "x-switchboard-admitted";
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * server.ts, for every request as it arrives: admit a mutating /api/v1 call (released when its response
+ * closes), or answer 503 OVERLOADED in the contract's shape with Retry-After and return false.
+ */
+export function admitHttp(req: IncomingMessage, res: ServerResponse): boolean {
+  delete req.headers[ADMITTED_HEADER];
+  if (!MUTATING.has(req.method ?? "") || !req.url?.startsWith("/api/v1/")) return true;
+  let release: () => void;
+  try {
+    release = admit();
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    res.writeHead(e.status, { "content-type": "application/json", ...e.headers });
+    res.end(JSON.stringify({ error: { code: e.code, message: e.message, details: e.details } }));
+    return false;
+  }
+  res.once("close", release);
+  req.headers[ADMITTED_HEADER] = "1";
+  return true;
 }

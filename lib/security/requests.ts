@@ -18,9 +18,6 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
  */
 export function normalizeForwarded(req: IncomingMessage, policy: RequestPolicy): void {
   const peer = req.socket.remoteAddress ?? "unknown";
-  // When the request reached the server (ms since the epoch): lib/realtime/overload.ts refuses a publish
-  // that already waited too long in the queue before its handler ran. Set here, so a client cannot forge it.
-  req.headers["x-switchboard-received-at"] = String(Date.now());
   if (policy.trustProxy) {
     const xff = req.headers["x-forwarded-for"];
     const hops = (Array.isArray(xff) ? xff.join(",") : (xff ?? "")).split(",").map((s) => s.trim()).filter(Boolean);
