@@ -44,7 +44,7 @@ export const agentCommands: DomainCommands = {
   "agent:event": async (socket, p) => {
     try {
       // Refused at once (OVERLOADED, details.retry_after_ms) while this process cannot keep up (lib/realtime/overload.ts).
-      const r = await admitted(() => publishAgentEvent(socket.data.user, (p.workflow_id ?? p.workflowId)!, p.type, p.data)); // seed 001's alias
+      const r = await admitted("socket", () => publishAgentEvent(socket.data.user, (p.workflow_id ?? p.workflowId)!, p.type, p.data)); // seed 001's alias
       return { status: "success", id: r.id };
     } catch (e) {
       return appErrorAck(e);

@@ -60,7 +60,7 @@ export function authed(fn: (req: Request, caller: Caller, params: Params) => Pro
   // A mutating call publishes: refused at once with 503 OVERLOADED + Retry-After while this process cannot
   // keep up (lib/realtime/overload.ts). server.ts admits /api/v1 calls as they arrive (before Next's own work,
   // where a backlog would wait unseen); a call that reached here another way is admitted here.
-  return handle((req, params) => (MUTATING.has(req.method) && !wasAdmitted(req) ? admitted(() => run(req, params)) : run(req, params)));
+  return handle((req, params) => (MUTATING.has(req.method) && !wasAdmitted(req) ? admitted("rest", () => run(req, params)) : run(req, params)));
 }
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
