@@ -97,6 +97,7 @@ export class SwitchboardClient {
   private readonly ackTimeoutMs: number;
   private readonly retryForMs: number;
   private readonly maxQueue: number;
+  private started = false;
 
   constructor(private readonly opts: ConnectOptions) {
     const url = new URL(opts.url); // throws on a malformed URL
@@ -138,8 +139,6 @@ export class SwitchboardClient {
         void this.pump();
       },
     });
-    // The server joins every socket to `global` (and its user room); the client only wants what is subscribed.
-    this.realtime.start(this.socket);
     this.rest = createClient<paths>({ baseUrl: url.origin, fetch: opts.fetch });
     this.rest.use({
       onRequest: ({ request }) => {
@@ -151,6 +150,13 @@ export class SwitchboardClient {
 
   /* ---------- connection ---------- */
 
+  /** The socket connects on first use (ready, subscribe, a command): a REST-only client never opens one. */
+  private start() {
+    if (this.started || this.closed) return;
+    this.started = true;
+    this.realtime.start(this.socket);
+  }
+
   get state(): ConnectionState {
     return this.realtime.getState();
   }
@@ -159,6 +165,7 @@ export class SwitchboardClient {
   }
   /** Resolves once connected (at once when it is); rejects with AUTH_FAILED when the credential is refused. */
   ready(): Promise<void> {
+    this.start();
     if (this.socket.connected) return Promise.resolve();
     if (this.authFailure) return Promise.reject(this.authFailure);
     if (this.closed) return Promise.reject(new SwitchboardError("CLOSED", "The client was closed"));
@@ -214,6 +221,7 @@ export class SwitchboardClient {
         });
     ready.catch(() => {}); // not awaiting `ready` is fine; the error also goes to onError
     const release = this.realtime.acquire(room, since);
+    this.start();
     let done = false;
     return {
       room,
@@ -254,6 +262,7 @@ export class SwitchboardClient {
     if (this.outbox.length >= this.maxQueue) return Promise.reject(new SwitchboardError("QUEUE_FULL", `More than ${this.maxQueue} commands are waiting to be sent`));
     return new Promise((resolve, reject) => {
       this.outbox.push({ name, payload, deadline: Date.now() + this.retryForMs, resolve: resolve as (v: unknown) => void, reject });
+      this.start();
       void this.pump();
     });
   }
@@ -400,7 +409,7 @@ export class SwitchboardClient {
   };
 }
 
-/** Open a connection (it connects in the background; `await client.ready()` to wait for it). */
+/** A client; its socket connects on first use (`await client.ready()` to wait for it), REST needs none. */
 export function connect(options: ConnectOptions): SwitchboardClient {
   if (!options || typeof options.token !== "string" || !options.token) throw new SwitchboardError("VALIDATION_FAILED", "connect() needs a token", [{ field: "token", message: "required" }]);
   return new SwitchboardClient(options);
