@@ -29,7 +29,7 @@ const SERVER_ONLY_PATTERNS = [
 ];
 
 export default tseslint.config(
-  { ignores: [".scratch/**", ".next/**", "dist/**", "generated/**", "node_modules/**", "test-results/**", "playwright-report/**", ".data/**", "next-env.d.ts", "test/fixtures/runner-projects/**", "test/fixtures/lint/**"] },
+  { ignores: [".scratch/**", ".next/**", "dist/**", "packages/*/dist/**", "generated/**", "node_modules/**", "test-results/**", "playwright-report/**", ".data/**", "next-env.d.ts", "test/fixtures/runner-projects/**", "test/fixtures/lint/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,5 @@
 // An agent: comes online, starts a workflow in PROJECT_ID, streams thoughts and tool calls while it reports
-// progress, posts a result and completes the workflow. Run it with an agent token (Tokens page → kind "agent"):
+// progress, posts a result and completes the workflow. Run it with an agent token (API tokens page → kind "Agent"):
 //
 //   SWITCHBOARD_URL=http://localhost:3000 SWITCHBOARD_TOKEN=sb_agt_… PROJECT_ID=<uuid> npx tsx examples/agent.ts
 //

@@ -1,6 +1,6 @@
 // A CI reporter: reads a test run's TAP output on stdin and posts each result to Switchboard as it happens
 // (an "external" test run: the project page shows it live), then completes the run. Use a personal token
-// (Tokens page → kind "personal"; agent tokens may not report test runs):
+// (API tokens page → kind "Personal"; agent tokens may not report test runs):
 //
 //   node --test --test-reporter=tap 2>&1 | SWITCHBOARD_TOKEN=sb_pat_… PROJECT_ID=<uuid> npx tsx examples/ci-reporter.ts
 //
@@ -20,8 +20,8 @@ type Result = { name: string; status: "passed" | "failed" | "skipped"; duration_
 
 // A top-level TAP test point (subtests are indented): `ok 3 - name # SKIP reason` / `not ok 4 - name`.
 const POINT = /^(not )?ok\s+\d+(?:\s+-)?\s*(.*?)(?:\s+#\s*(SKIP|TODO)\b.*)?$/i;
-const DURATION = /^\s+duration_ms:\s*([\d.]+)/;
-const ERROR = /^\s+(?:error|message):\s*(.+)$/;
+const DURATION = /^  duration_ms:\s*([\d.]+)/; // the top-level test's YAML block (subtests' are deeper)
+const ERROR = /^  (?:error|message):\s*(.+)$/;
 
 async function main() {
   // REST only: the client opens its socket on first use (subscribe, a command), so none is opened here.

@@ -233,6 +233,8 @@ export class SwitchboardClient {
         if (!set.size) {
           this.handlers.delete(room);
           this.lastAck.delete(room);
+          for (const w of this.waiting.get(room)?.splice(0) ?? []) w.reject(new SwitchboardError("CLOSED", "Unsubscribed before the join was answered"));
+          this.waiting.delete(room);
         }
         release();
       },
