@@ -20,8 +20,8 @@ type Result = { name: string; status: "passed" | "failed" | "skipped"; duration_
 
 // A top-level TAP test point (subtests are indented): `ok 3 - name # SKIP reason` / `not ok 4 - name`.
 const POINT = /^(not )?ok\s+\d+(?:\s+-)?\s*(.*?)(?:\s+#\s*(SKIP|TODO)\b.*)?$/i;
-const DURATION = /^  duration_ms:\s*([\d.]+)/; // the top-level test's YAML block (subtests' are deeper)
-const ERROR = /^  (?:error|message):\s*(.+)$/;
+const DURATION = /^ {2}duration_ms:\s*([\d.]+)/; // the top-level test's YAML block (subtests' are deeper)
+const ERROR = /^ {2}(?:error|message):\s*(.+)$/;
 
 async function main() {
   // REST only: the client opens its socket on first use (subscribe, a command), so none is opened here.
