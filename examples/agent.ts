@@ -32,7 +32,7 @@ async function main() {
   for (let step = 1; step <= steps && !cancelled; step++) {
     await sb.agent.thought(wf.id, `Step ${step} of ${steps}: deciding what to check next`);
     await sb.agent.toolCall(wf.id, { tool_name: "run_checks", status: "completed", message: `step ${step}: all checks passed`, arguments: { step } });
-    await sb.workflows.progress(wf.id, { progress: Math.round((step * 100) / steps), current_step: step, logs: [`step ${step} done`] });
+    await sb.workflows.progress(wf.id, { progress: Math.round((step * 100) / steps), current_step: step, step_name: `Checks, round ${step}`, logs: [`step ${step} done`] });
     console.log(`[agent] step ${step}/${steps} reported`);
     if (step < steps) await sleep(stepMs);
   }

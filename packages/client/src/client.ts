@@ -67,6 +67,9 @@ export type AgentWorkData = {
   "agent:error": { code: string; message: string; details?: unknown };
 };
 
+/** The JSON body of a POST route, as the OpenAPI document declares it (so the helpers never drift from the API). */
+export type PostBody<P extends keyof paths> = NonNullable<NonNullable<paths[P]["post"]>["requestBody"]> extends { content: { "application/json": infer B } } ? B : never;
+
 type Success<C extends CommandName> = Extract<CommandAcks[C], { status: "success" | "pong" }> | Exclude<CommandAcks[C], { status: string }>;
 type Pending = { name: CommandName; payload: unknown; deadline: number; resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -384,29 +387,29 @@ export class SwitchboardClient {
 
   /** Workflows over REST (docs/PROTOCOL.md, Workflows); every call is idempotent (give `idempotency_key` to make a retry of your own act once too). */
   readonly workflows = {
-    start: (projectId: string, body: { name: string; total_steps?: number; status?: "pending" | "running" }, o: { idempotency_key?: string } = {}) =>
+    start: (projectId: string, body: PostBody<"/api/v1/projects/{id}/workflows">, o: { idempotency_key?: string } = {}) =>
       this.call((header) => this.rest.POST("/api/v1/projects/{id}/workflows", { params: { path: { id: projectId }, header }, body }), { idempotencyKey: o.idempotency_key }),
-    progress: (workflowId: string, body: { progress: number; current_step?: number; logs?: string[]; errors?: string[] }, o: { idempotency_key?: string } = {}) =>
+    progress: (workflowId: string, body: PostBody<"/api/v1/workflows/{id}/progress">, o: { idempotency_key?: string } = {}) =>
       this.call((header) => this.rest.POST("/api/v1/workflows/{id}/progress", { params: { path: { id: workflowId }, header }, body }), { idempotencyKey: o.idempotency_key }),
-    complete: (workflowId: string, body: { result?: unknown } = {}, o: { idempotency_key?: string } = {}) =>
-      this.call((header) => this.rest.POST("/api/v1/workflows/{id}/complete", { params: { path: { id: workflowId }, header }, body: body as never }), { idempotencyKey: o.idempotency_key }),
-    fail: (workflowId: string, body: { error: string }, o: { idempotency_key?: string } = {}) =>
+    complete: (workflowId: string, body: PostBody<"/api/v1/workflows/{id}/complete"> = {}, o: { idempotency_key?: string } = {}) =>
+      this.call((header) => this.rest.POST("/api/v1/workflows/{id}/complete", { params: { path: { id: workflowId }, header }, body }), { idempotencyKey: o.idempotency_key }),
+    fail: (workflowId: string, body: PostBody<"/api/v1/workflows/{id}/fail">, o: { idempotency_key?: string } = {}) =>
       this.call((header) => this.rest.POST("/api/v1/workflows/{id}/fail", { params: { path: { id: workflowId }, header }, body }), { idempotencyKey: o.idempotency_key }),
     get: (workflowId: string) => this.call(() => this.rest.GET("/api/v1/workflows/{id}", { params: { path: { id: workflowId } } }), { idempotencyKey: false }),
   };
 
   /** External test runs (a CI system reports a run it executes itself; needs a personal token or session). */
   readonly testRuns = {
-    start: (projectId: string, body: { name?: string; total?: number } = {}, o: { idempotency_key?: string } = {}) =>
+    start: (projectId: string, body: Omit<PostBody<"/api/v1/projects/{id}/test-runs">, "source"> = {}, o: { idempotency_key?: string } = {}) =>
       this.call((header) => this.rest.POST("/api/v1/projects/{id}/test-runs", { params: { path: { id: projectId }, header }, body: { source: "external", ...body } }), {
         idempotencyKey: o.idempotency_key,
       }),
     results: (
       runId: string,
-      results: { name: string; status: "passed" | "failed" | "skipped"; duration_ms?: number | null; error?: string }[],
+      results: PostBody<"/api/v1/test-runs/{id}/results">["results"],
       o: { idempotency_key?: string } = {},
     ) => this.call((header) => this.rest.POST("/api/v1/test-runs/{id}/results", { params: { path: { id: runId }, header }, body: { results } }), { idempotencyKey: o.idempotency_key }),
-    complete: (runId: string, body: { status?: "passed" | "failed" | "error"; duration_ms?: number; error?: string } = {}, o: { idempotency_key?: string } = {}) =>
+    complete: (runId: string, body: PostBody<"/api/v1/test-runs/{id}/complete"> = {}, o: { idempotency_key?: string } = {}) =>
       this.call((header) => this.rest.POST("/api/v1/test-runs/{id}/complete", { params: { path: { id: runId }, header }, body }), { idempotencyKey: o.idempotency_key }),
   };
 }

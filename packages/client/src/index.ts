@@ -1,6 +1,6 @@
 // @switchboard/client — the typed client of Switchboard's realtime protocol and REST API (docs/INTEGRATING.md).
 export { connect, SwitchboardClient } from "./client";
-export type { ConnectOptions, EnvelopeFor, RoomTarget, SubscribeOptions, Subscription, AgentEventOptions, AgentWorkData } from "./client";
+export type { ConnectOptions, PostBody, EnvelopeFor, RoomTarget, SubscribeOptions, Subscription, AgentEventOptions, AgentWorkData } from "./client";
 export { RealtimeClient, type ConnectionState, type RealtimeHandlers, type AppSocket } from "./realtime";
 export { SwitchboardError, CLIENT_ERROR_CODES, fromAck, fromRestError, type ClientErrorCode, type SwitchboardErrorCode } from "./errors";
 export type { paths as RestPaths, components as RestComponents } from "./openapi-types";
