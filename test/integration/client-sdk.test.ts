@@ -161,9 +161,20 @@ describe("@switchboard/client", () => {
     const c = await sb.agent.status("idle").catch((e) => e);
     expect([c.constructor, c.code]).toEqual([SwitchboardError, "QUEUE_FULL"]);
     expect(sb.pendingCommands).toBe(2);
+    // Over the server's 1 MiB payload bound: refused before it takes room.
+    const big = await sb.agent.thought("w", "x".repeat(1024 * 1024 + 1)).catch((e) => e);
+    expect([big.constructor, big.code]).toEqual([SwitchboardError, "PAYLOAD_TOO_LARGE"]);
+    expect(sb.pendingCommands).toBe(2);
     sb.close();
     expect((await a).code).toBe("CLOSED");
     expect((await b).code).toBe("CLOSED");
+    // A byte bound too: two 600 kB thoughts do not fit in 1 MB of outbox.
+    const bytesBound = client(agent.token, { url: "http://127.0.0.1:9", maxQueueBytes: 1_000_000, socket: { reconnectionDelay: 60_000 } });
+    const first = bytesBound.agent.thought("w", "y".repeat(600_000)).catch((e) => e);
+    const second = await bytesBound.agent.thought("w", "y".repeat(600_000)).catch((e) => e);
+    expect(second.code).toBe("QUEUE_FULL");
+    bytesBound.close();
+    expect((await first).code).toBe("CLOSED");
     // REST without an idempotency key does not retry: NETWORK_ERROR at once.
     const rest = client(owner.token, { url: "http://127.0.0.1:9" });
     const e = await rest.workflows.get("00000000-0000-4000-8000-000000000000").catch((x) => x);

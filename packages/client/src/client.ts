@@ -7,6 +7,7 @@
 import { io, type ManagerOptions, type SocketOptions } from "socket.io-client";
 import createClient, { type Client } from "openapi-fetch";
 import {
+  MAX_PAYLOAD_BYTES,
   parseRoom,
   rooms,
   type AgentWorkType,
@@ -52,6 +53,8 @@ export type ConnectOptions = {
   retryForMs?: number;
   /** Commands that may wait while offline; more fail at once with QUEUE_FULL (default 1000). */
   maxQueue?: number;
+  /** Bytes (as JSON) the waiting commands may hold together; more fail at once with QUEUE_FULL (default 16 MiB). */
+  maxQueueBytes?: number;
   /** Errors nobody awaits: a refused room, a refused credential, a handler that threw. */
   onError?: (error: SwitchboardError | Error, context: { room?: string }) => void;
   fetch?: typeof fetch;
@@ -71,7 +74,7 @@ export type AgentWorkData = {
 export type PostBody<P extends keyof paths> = NonNullable<NonNullable<paths[P]["post"]>["requestBody"]> extends { content: { "application/json": infer B } } ? B : never;
 
 type Success<C extends CommandName> = Extract<CommandAcks[C], { status: "success" | "pong" }> | Exclude<CommandAcks[C], { status: string }>;
-type Pending = { name: CommandName; payload: unknown; deadline: number; resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Pending = { name: CommandName; payload: unknown; bytes: number; deadline: number; resolve: (v: unknown) => void; reject: (e: Error) => void };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const newKey = () => globalThis.crypto.randomUUID();
@@ -100,6 +103,8 @@ export class SwitchboardClient {
   private readonly ackTimeoutMs: number;
   private readonly retryForMs: number;
   private readonly maxQueue: number;
+  private readonly maxQueueBytes: number;
+  private queuedBytes = 0;
   private started = false;
 
   constructor(private readonly opts: ConnectOptions) {
@@ -108,6 +113,7 @@ export class SwitchboardClient {
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 10_000;
     this.retryForMs = opts.retryForMs ?? 300_000;
     this.maxQueue = opts.maxQueue ?? 1000;
+    this.maxQueueBytes = opts.maxQueueBytes ?? 16 * 1024 * 1024;
     const isBrowser = typeof (globalThis as { document?: unknown }).document !== "undefined";
     this.socket = io(url.origin, {
       autoConnect: false,
@@ -264,9 +270,23 @@ export class SwitchboardClient {
    */
   send<C extends CommandName>(name: C, payload: CommandPayload<C>): Promise<Success<C>> {
     if (this.closed) return Promise.reject(new SwitchboardError("CLOSED", "The client was closed"));
-    if (this.outbox.length >= this.maxQueue) return Promise.reject(new SwitchboardError("QUEUE_FULL", `More than ${this.maxQueue} commands are waiting to be sent`));
+    let bytes: number;
+    try {
+      bytes = new TextEncoder().encode(JSON.stringify(payload) ?? "").length;
+    } catch {
+      return Promise.reject(new SwitchboardError("VALIDATION_FAILED", "The payload is not JSON"));
+    }
+    // The server refuses more than MAX_PAYLOAD_BYTES: refused here, before it takes room in the outbox.
+    if (bytes > MAX_PAYLOAD_BYTES) return Promise.reject(new SwitchboardError("PAYLOAD_TOO_LARGE", `The payload is larger than ${MAX_PAYLOAD_BYTES} bytes`));
+    if (this.outbox.length >= this.maxQueue || this.queuedBytes + bytes > this.maxQueueBytes)
+      return Promise.reject(new SwitchboardError("QUEUE_FULL", `Too many commands are waiting to be sent (at most ${this.maxQueue}, ${this.maxQueueBytes} bytes)`));
+    this.queuedBytes += bytes;
     return new Promise((resolve, reject) => {
-      this.outbox.push({ name, payload, deadline: Date.now() + this.retryForMs, resolve: resolve as (v: unknown) => void, reject });
+      const settle = <A extends unknown[]>(f: (...a: A) => void) => (...a: A) => {
+        this.queuedBytes -= bytes;
+        f(...a);
+      };
+      this.outbox.push({ name, payload, bytes, deadline: Date.now() + this.retryForMs, resolve: settle(resolve as (v: unknown) => void), reject: settle(reject) });
       this.start();
       void this.pump();
     });
