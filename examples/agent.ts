@@ -29,21 +29,25 @@ async function main() {
   const sub = sb.subscribe(`workflow:${wf.id}`, () => void (cancelled = true), { types: ["workflow.cancelled"] });
   await sb.agent.status("busy", { availability: 0 });
 
+  // Errors are typed values: a workflow someone ended meanwhile answers INVALID_TRANSITION (details.status says how).
+  const endedElsewhere = (e: unknown) => {
+    if (!SwitchboardError.is(e, "INVALID_TRANSITION")) throw e;
+    cancelled = true;
+  };
   for (let step = 1; step <= steps && !cancelled; step++) {
     await sb.agent.thought(wf.id, `Step ${step} of ${steps}: deciding what to check next`);
     await sb.agent.toolCall(wf.id, { tool_name: "run_checks", status: "completed", message: `step ${step}: all checks passed`, arguments: { step } });
-    await sb.workflows.progress(wf.id, { progress: Math.round((step * 100) / steps), current_step: step, step_name: `Checks, round ${step}`, logs: [`step ${step} done`] });
-    console.log(`[agent] step ${step}/${steps} reported`);
-    if (step < steps) await sleep(stepMs);
+    await sb.workflows
+      .progress(wf.id, { progress: Math.round((step * 100) / steps), current_step: step, step_name: `Checks, round ${step}`, logs: [`step ${step} done`] })
+      .then(() => console.log(`[agent] step ${step}/${steps} reported`), endedElsewhere);
+    if (step < steps && !cancelled) await sleep(stepMs);
   }
   sub.unsubscribe();
-  if (cancelled) {
-    console.log(`[agent] workflow ${wf.id} was cancelled; stopping`);
-  } else {
+  if (!cancelled) {
     await sb.agent.result(wf.id, { status: "success", content_type: "text/markdown", content: `Checked ${steps} steps; nothing to fix.` });
-    await sb.workflows.complete(wf.id, { result: { steps } });
-    console.log(`[agent] workflow ${wf.id} completed`);
+    await sb.workflows.complete(wf.id, { result: { steps } }).then(() => console.log(`[agent] workflow ${wf.id} completed`), endedElsewhere);
   }
+  if (cancelled) console.log(`[agent] workflow ${wf.id} was cancelled; stopping`);
   await sb.agent.status("idle", { availability: 100 });
 }
 

@@ -150,6 +150,26 @@ describe("examples/ci-reporter.ts and examples/watch.ts", () => {
     expect(ci.out).toContain("ok 1 - adds"); // the input passes through
   }, 120_000);
 
+  it("the agent stops when its workflow is cancelled (Cancel on the workflow page)", async () => {
+    const t = await s.request("POST", "/api/v1/tokens", { token: owner.token, body: { name: "Cancellable agent", kind: "agent", project_ids: [p.id] } });
+    expect(t.status, JSON.stringify(t.body)).toBe(201);
+    const agent = runExample("agent.ts", { SWITCHBOARD_URL: s.url, SWITCHBOARD_TOKEN: t.body.token, PROJECT_ID: p.id, AGENT_STEPS: "50", AGENT_STEP_MS: "300", WORKFLOW_NAME: "to cancel" });
+    let wfId = "";
+    await until("step 1 reported", () => !!(wfId = agent.out.some((l) => l.includes("step 1/50 reported")) ? (/workflow ([0-9a-f-]{36}) started/.exec(agent.out.join("\n"))?.[1] ?? "") : ""), 60_000).catch((e) => {
+      throw new Error(`${e.message}\n${dump(agent)}`);
+    });
+    const c = await s.request("POST", `/api/v1/workflows/${wfId}/cancel`, { token: owner.token, body: { reason: "not needed" } });
+    expect(c.status, JSON.stringify(c.body)).toBe(200);
+    const code = await Promise.race([agent.exited, new Promise((r) => setTimeout(() => r("timeout"), 30_000))]);
+    expect(code, dump(agent)).toBe(0);
+    expect(agent.out.some((l) => l.includes(`workflow ${wfId} was cancelled`)), dump(agent)).toBe(true);
+    expect(agent.out.filter((l) => l.includes("reported")).length).toBeLessThan(50);
+    const wf = await s.request("GET", `/api/v1/workflows/${wfId}`, { token: owner.token });
+    expect(wf.body.status).toBe("cancelled");
+    const events = (await projectEvents(s, owner, p.id)).filter((e) => e.data.workflow_id === wfId);
+    expect(events.filter((e) => e.type === "workflow.completed" || e.type === "agent:result")).toEqual([]);
+  }, 120_000);
+
   it("watch prints the project's events as they happen (and replays from SINCE)", async () => {
     await s.request("PUT", `/api/v1/projects/${p.id}`, { token: owner.token, body: { name: "before watching" } });
     const w = runExample("watch.ts", { SWITCHBOARD_URL: s.url, SWITCHBOARD_TOKEN: token, PROJECT_ID: p.id, SINCE: "0" });
@@ -164,8 +184,9 @@ describe("examples/ci-reporter.ts and examples/watch.ts", () => {
       await until("live lines", () => w.out.some((l) => / workflow\.progress 40%/.test(l)), 20_000).catch((e) => {
         throw new Error(`${e.message}\n${dump(w)}`);
       });
-      // The project's history (SINCE=0) also holds the CI reporter's run from the test before: this test's lines follow.
-      const lines = w.out.filter((l) => l.startsWith("#") && !/^#\d+ \S+ test_/.test(l) && !l.includes(" test_run."));
+      // The project's history (SINCE=0) also holds what the tests before did: this test's lines are the last four.
+      const all = w.out.filter((l) => l.startsWith("#") && !/^#\d+ \S+ agent\.(connected|disconnected|status_changed) /.test(l)); // a late presence change of the agent before
+      const lines = all.slice(all.findIndex((l) => l.includes("before watching")));
       expect(lines.map((l) => l.split(" ")[2])).toEqual(["project.updated", "project.updated", "workflow.started", "workflow.progress"]);
       expect(lines[1]).toContain("while watching");
       expect(lines[2]).toContain("watched flow (running)");
