@@ -133,8 +133,11 @@ describe("@switchboard/client", () => {
     const badToken = "sb_agt_" + "x".repeat(40);
     const errors: Error[] = [];
     const bad = client(badToken, { onError: (e) => errors.push(e) });
+    const queued = bad.agent.status("online").catch((e) => e); // queued before the refusal: failed by it, not left waiting
     const e4 = await bad.ready().catch((e) => e);
     expect([e4.constructor, e4.code]).toEqual([SwitchboardError, "AUTH_FAILED"]);
+    expect((await queued).code).toBe("AUTH_FAILED");
+    expect(bad.pendingCommands).toBe(0);
     const e5 = await bad.rest.GET("/api/v1/projects");
     expect(e5.response.status).toBe(401);
     for (const e of [e4, ...errors]) expect(`${e.message} ${JSON.stringify(e.details ?? null)}`).not.toContain(badToken);

@@ -130,6 +130,8 @@ export class SwitchboardClient {
       onAuthError: (code) => {
         this.authFailure = new SwitchboardError("AUTH_FAILED", `The server refused the credential (${code === "AUTH_MISSING" ? "none was sent" : "invalid, expired or revoked"})`);
         for (const w of this.readyWaiters.splice(0)) w.reject(this.authFailure);
+        // Nothing waiting can be sent with a refused credential (and auth:refresh needs a connection): fail it.
+        for (const p of this.outbox.splice(0)) p.reject(this.authFailure);
         this.report(this.authFailure, {});
       },
       onJoin: (room, ack) => {
@@ -282,7 +284,10 @@ export class SwitchboardClient {
       return Promise.reject(new SwitchboardError("QUEUE_FULL", `Too many commands are waiting to be sent (at most ${this.maxQueue}, ${this.maxQueueBytes} bytes)`));
     this.queuedBytes += bytes;
     return new Promise((resolve, reject) => {
+      let settled = false;
       const settle = <A extends unknown[]>(f: (...a: A) => void) => (...a: A) => {
+        if (settled) return;
+        settled = true;
         this.queuedBytes -= bytes;
         f(...a);
       };
@@ -311,6 +316,7 @@ export class SwitchboardClient {
         } catch {
           continue; // no ack (timeout, or the connection went): the same payload again, with the same key
         }
+        if (this.outbox[0] !== item) continue; // failed meanwhile (close(), a refused credential)
         if (ack && ack.status === "error") {
           if (ack.code === "IDEMPOTENCY_IN_PROGRESS") {
             await sleep(1_000);
