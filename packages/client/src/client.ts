@@ -322,7 +322,7 @@ export class SwitchboardClient {
             await sleep(1_000);
             continue;
           }
-          if (ack.code === "RATE_LIMITED" || ack.code === "INTERNAL") {
+          if (ack.code === "RATE_LIMITED" || ack.code === "OVERLOADED" || ack.code === "INTERNAL") {
             const d = (ack.details as { retry_after_ms?: unknown } | undefined)?.retry_after_ms;
             await sleep(typeof d === "number" && Number.isFinite(d) ? Math.min(Math.max(d, 50), 30_000) : 1_000);
             continue;
@@ -376,7 +376,7 @@ export class SwitchboardClient {
   /* ---------- REST ---------- */
 
   /**
-   * Run one REST call of the typed client, retrying through outages (network errors, 5xx, 429 RATE_LIMITED,
+   * Run one REST call of the typed client, retrying through outages (network errors, 5xx incl. 503 OVERLOADED, 429 RATE_LIMITED,
    * 409 IDEMPOTENCY_IN_PROGRESS) for at most retryForMs when it is safe: a GET, or a call with an
    * Idempotency-Key (which `call` must send: it gets the headers). Resolves with `data`; rejects with SwitchboardError.
    */

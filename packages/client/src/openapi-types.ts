@@ -221,6 +221,20 @@ export interface paths {
                                 p50: number | null;
                                 p99: number | null;
                             };
+                            /** @description this process's publish admission (lib/realtime/overload.ts) */
+                            publish_queue: {
+                                /** @description publishes (agent events, mutating REST requests) admitted and not yet answered */
+                                depth: number;
+                                /** @description event-loop lag (recent worst, decaying) */
+                                lag_ms: number;
+                                /** @description past this depth new ones are refused now: PUBLISH_MAX_WAIT_MS of work at the backlogged answer rate (REST and agent events each), at most PUBLISH_QUEUE_MAX each */
+                                limit: number;
+                                /** @description publishes answered per second (recent average) */
+                                rate_per_s: number;
+                                /** @description the slowest answer of the last 100 ms (decaying); past PUBLISH_MAX_WAIT_MS with 32 in flight new ones are refused */
+                                wait_ms: number;
+                            };
+                            /** @description refusals by kind; `overload`: publishes refused with 503 OVERLOADED */
                             rate_limit_refusals: {
                                 [key: string]: number;
                             };
@@ -588,6 +602,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -767,6 +790,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         options?: never;
@@ -882,6 +914,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1621,6 +1662,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1726,6 +1776,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1920,6 +1979,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2134,6 +2202,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2332,6 +2409,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         post?: never;
@@ -2440,6 +2526,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2725,6 +2820,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2917,6 +3021,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         post?: never;
@@ -3007,6 +3120,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3120,6 +3242,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3933,6 +4064,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4053,6 +4193,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         post?: never;
@@ -4144,6 +4293,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4435,6 +4593,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4615,6 +4782,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4821,7 +4997,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A dependency is not configured or not available */
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5128,6 +5304,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         post?: never;
@@ -5235,6 +5420,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5445,6 +5639,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5641,6 +5844,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -5762,7 +5974,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A dependency is not configured or not available */
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6278,7 +6490,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A dependency is not configured or not available */
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6444,7 +6656,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A dependency is not configured or not available */
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6660,6 +6872,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -6782,7 +7003,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A dependency is not configured or not available */
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -7105,6 +7326,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -7216,6 +7446,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7457,6 +7696,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -7606,6 +7854,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7902,6 +8159,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -8107,6 +8373,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -8203,6 +8478,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8506,6 +8790,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -8634,6 +8927,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -8749,6 +9051,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9098,6 +9409,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -9213,6 +9533,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9345,6 +9674,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -9460,6 +9798,15 @@ export interface paths {
                 };
                 /** @description RATE_LIMITED: retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9593,6 +9940,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -9690,7 +10046,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A dependency is not configured or not available */
+                /** @description A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header) */
                 503: {
                     headers: {
                         [name: string]: unknown;
