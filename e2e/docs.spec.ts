@@ -1,5 +1,5 @@
 // The generated API references in a real browser, signed in: /docs/api renders /api/v1/openapi.json (a known
-// route, "try it" sends a real GET with the session cookie and shows 200) and /docs/realtime renders
+// route, "try it" sends a real GET with the session cookie — then with a pasted token — and shows 200) and /docs/realtime renders
 // /api/v1/asyncapi.json (a known command and event); no CSP violation, no console error, no external request,
 // and axe finds no WCAG 2 A/AA violation in the light and the dark theme (beyond the renderer's own, listed
 // with the reason in e2e/scalar-axe.ts).
@@ -88,6 +88,21 @@ test.describe("API references", () => {
     await expect(client).toContainText("200");
     await expect(client).toContainText(user.email);
     await screenshot(page, "docs-api-try-it");
+
+    // Or a pasted token: switch the call's auth from the session to Bearer and paste an API token.
+    const created = await server.request(user, "POST", "/api/v1/tokens", { name: "docs try-it", kind: "personal" });
+    expect(created.status).toBe(201);
+    await client.getByRole("button", { name: /Auth Type/ }).click();
+    await page.getByRole("option", { name: /^bearer/ }).click(); // adds bearer
+    await page.getByRole("option", { name: /^session/ }).click(); // drops the session
+    await client.getByRole("button", { name: /Auth Type/ }).click(); // closes the menu
+    await expect(client.getByRole("button", { name: /Selected Auth Type: bearer/ })).toBeVisible();
+    await client.getByLabel("Bearer Token").fill(created.body.token);
+    const withToken = page.waitForResponse((r) => r.url() === `${server.url}/api/v1/me` && r.request().method() === "GET");
+    await client.getByRole("button", { name: /^Send/ }).first().click();
+    const r2 = await withToken;
+    expect(r2.status()).toBe(200);
+    expect(r2.request().headers().authorization).toBe(`Bearer ${created.body.token}`);
     expect(await axeBothThemes(page)).toEqual({}); // the API client dialog too
     await page.keyboard.press("Escape");
     await expect(client).toBeHidden();
@@ -132,5 +147,9 @@ test.describe("API references", () => {
     expect((await doc.json()).asyncapi).toBe("3.0.0");
     const again = await page.request.get(`${server.url}/api/v1/asyncapi.json`, { headers: { "if-none-match": doc.headers().etag! } });
     expect(again.status()).toBe(304);
+    const openapi = await page.request.get(`${server.url}/api/v1/openapi.json`);
+    expect(openapi.status()).toBe(200);
+    expect((await openapi.json()).openapi).toBe("3.1.0");
+    expect((await page.request.get(`${server.url}/api/v1/openapi.json`, { headers: { "if-none-match": openapi.headers().etag! } })).status()).toBe(304);
   });
 });

@@ -4,6 +4,13 @@ import { registry } from "./registry";
 import "./paths/index";
 
 let cached: ReturnType<OpenApiGeneratorV31["generateDocument"]> | null = null;
+let cachedJson: string | null = null;
+
+/** The document serialised once (GET /api/v1/openapi.json answers these bytes). */
+export function openApiJson(): string {
+  cachedJson ??= JSON.stringify(openApiDocument());
+  return cachedJson;
+}
 
 /** The OpenAPI 3.1 document of the whole REST API. */
 export function openApiDocument() {

@@ -51,7 +51,11 @@ route({
   tag: "System",
   auth: false,
   summary: "This document (OpenAPI 3.1)",
-  responses: { 200: { description: "The OpenAPI document", schema: z.record(z.string(), z.unknown()) } },
+  description: "Built once per process; answers 304 to a matching If-None-Match.",
+  responses: {
+    200: { description: "The OpenAPI document", schema: z.record(z.string(), z.unknown()) },
+    304: { description: "Not modified (If-None-Match matched the ETag)" },
+  },
 });
 route({
   method: "get",
