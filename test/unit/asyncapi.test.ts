@@ -2,6 +2,8 @@
 // official parser, and documents the whole realtime contract: every command with its payload, ack and error
 // codes, every event of the catalogue with its data schema and rooms, the connection's own events.
 import { describe, expect, it } from "vitest";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { Parser, DiagnosticSeverity } from "@asyncapi/parser";
 import { asyncApiDocument, asyncApiJson } from "../../lib/asyncapi/document";
 import { EVENT_ROOMS } from "../../lib/asyncapi/event-rooms";
@@ -63,6 +65,21 @@ function undocumented(doc: Doc): string[] {
   return out;
 }
 
+/** `publish({ type: "<t>", room: rooms.<kind>(…)` calls in a source text, as [type, kind]. */
+const publishedRooms = (src: string) => [...src.matchAll(/type:\s*"([\w.:]+)"(?:\s+as\s+"[\w.:]+")?,\s*room:\s*rooms\.(\w+)\(/g)].map((m) => [m[1]!, m[2]!] as const);
+
+/** Where the services publish with a literal type and room kind that EVENT_ROOMS does not list. */
+function unlistedRooms(files: { file: string; src: string }[]): string[] {
+  const out: string[] = [];
+  for (const { file, src } of files) {
+    for (const [type, kind] of publishedRooms(src)) {
+      const listed = (EVENT_ROOMS as Record<string, readonly string[]>)[type];
+      if (!listed?.includes(kind)) out.push(`${file}: ${type} is published to ${kind}:<id>, not in EVENT_ROOMS`);
+    }
+  }
+  return out;
+}
+
 describe("AsyncAPI document", () => {
   const doc = asyncApiDocument();
 
@@ -118,6 +135,24 @@ describe("AsyncAPI document", () => {
     expect(m["ack.subscribe"]["x-error-codes"]).toEqual(expect.arrayContaining(["INVALID_ROOM", "ROOM_ACCESS_DENIED", "TOO_MANY_ROOMS", "RATE_LIMITED"]));
     expect(m["ack.auth_refresh"].payload.oneOf[1].properties.code.enum).toContain("AUTH_FAILED");
     expect(m["server.connect_error"].payload.properties.message.enum).toEqual(["AUTH_MISSING", "AUTH_FAILED", "RATE_LIMITED", "SERVICE_UNAVAILABLE"]);
+  });
+
+  it("lists every room the services publish an event to (literal publish() calls in lib/)", () => {
+    const files: { file: string; src: string }[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else if (full.endsWith(".ts")) files.push({ file: path.relative(process.cwd(), full), src: readFileSync(full, "utf8") });
+      }
+    };
+    walk(path.resolve(__dirname, "../../lib"));
+    expect(files.flatMap((f) => publishedRooms(f.src)).length).toBeGreaterThan(25); // the scan itself finds them
+    expect(unlistedRooms(files)).toEqual([]);
+    // …and it can fail.
+    expect(unlistedRooms([{ file: "x.ts", src: 'await publish({ type: "notification.read", room: rooms.project(id), data })' }])).toEqual([
+      "x.ts: notification.read is published to project:<id>, not in EVENT_ROOMS",
+    ]);
   });
 
   it("is built once and stays small", () => {
