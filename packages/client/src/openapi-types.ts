@@ -939,6 +939,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/asyncapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The realtime protocol (Socket.IO) as an AsyncAPI 3.0 document: commands, acks, events, rooms (rendered at /docs/realtime)
+         * @description Built once per process; answers 304 to a matching If-None-Match.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The AsyncAPI document */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not modified (If-None-Match matched the ETag) */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description VALIDATION_FAILED: the body or query is not valid (details per field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE: the body is over 1 MB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description RATE_LIMITED: retry after the Retry-After header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1301,6 +1376,12 @@ export interface paths {
             };
             requestBody?: {
                 content: {
+                    /**
+                     * @example {
+                     *       "email": "ada@example.com",
+                     *       "password": "correct horse battery staple"
+                     *     }
+                     */
                     "application/json": {
                         email: string;
                         password: string;
@@ -1314,6 +1395,19 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI…",
+                         *       "token_type": "Bearer",
+                         *       "expires_at": "2026-01-02T00:00:00.000Z",
+                         *       "user": {
+                         *         "id": "0c6f2f0e-5a6b-4d1e-9a7c-2b3d4e5f6a7b",
+                         *         "email": "ada@example.com",
+                         *         "name": "Ada",
+                         *         "role": "admin"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             expires_at: string;
                             token: string;
@@ -1822,6 +1916,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "user": {
+                         *         "id": "0c6f2f0e-5a6b-4d1e-9a7c-2b3d4e5f6a7b",
+                         *         "email": "ada@example.com",
+                         *         "name": "Ada",
+                         *         "role": "admin"
+                         *       }
+                         *     }
+                         */
                         "application/json": {
                             user: components["schemas"]["User"];
                         };
@@ -2557,7 +2661,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This document (OpenAPI 3.1) */
+        /**
+         * This document (OpenAPI 3.1)
+         * @description Built once per process; answers 304 to a matching If-None-Match.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2577,6 +2684,13 @@ export interface paths {
                             [key: string]: unknown;
                         };
                     };
+                };
+                /** @description Not modified (If-None-Match matched the ETag) */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description VALIDATION_FAILED: the body or query is not valid (details per field) */
                 400: {
@@ -2739,6 +2853,13 @@ export interface paths {
             };
             requestBody?: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "Checkout service",
+                     *       "description": "Cart, payments and receipts",
+                     *       "test_command": "npm test"
+                     *     }
+                     */
                     "application/json": {
                         description?: string;
                         name: string;
@@ -5546,6 +5667,12 @@ export interface paths {
             };
             requestBody?: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "Nightly backup",
+                     *       "total_steps": 3
+                     *     }
+                     */
                     "application/json": {
                         name: string;
                         /**
@@ -8265,6 +8392,16 @@ export interface paths {
             };
             requestBody?: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "ci-reporter",
+                     *       "kind": "agent",
+                     *       "project_ids": [
+                     *         "2f1c9a4e-0b7d-4c3e-9a51-6d2f8e7b1c40"
+                     *       ],
+                     *       "expires_at": null
+                     *     }
+                     */
                     "application/json": {
                         agent_id?: string | null;
                         /** Format: date-time */
@@ -9453,6 +9590,14 @@ export interface paths {
             };
             requestBody?: {
                 content: {
+                    /**
+                     * @example {
+                     *       "result": {
+                     *         "files": 30,
+                     *         "bytes": 1048576
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         result?: unknown;
                     };
@@ -9718,6 +9863,11 @@ export interface paths {
             };
             requestBody?: {
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "bucket not reachable"
+                     *     }
+                     */
                     "application/json": {
                         error: string;
                     };
@@ -9849,6 +9999,16 @@ export interface paths {
             };
             requestBody?: {
                 content: {
+                    /**
+                     * @example {
+                     *       "progress": 40,
+                     *       "current_step": 2,
+                     *       "step_name": "Uploading",
+                     *       "logs": [
+                     *         "uploaded 12 of 30 files"
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         current_step?: number;
                         errors?: string[];
@@ -10311,8 +10471,11 @@ export interface components {
         };
         Error: {
             error: {
+                /** @description UPPER_SNAKE; every code and its HTTP status: lib/contract/errors.ts */
                 code: string;
+                /** @description VALIDATION_FAILED: [{field, message}]; RATE_LIMITED: {retry_after_ms, …}; others per code */
                 details?: unknown;
+                /** @description for people; do not parse it */
                 message: string;
             };
         };
