@@ -29,7 +29,7 @@ const SERVER_ONLY_PATTERNS = [
 ];
 
 export default tseslint.config(
-  { ignores: [".scratch/**", ".next/**", "dist/**", "generated/**", "node_modules/**", "test-results/**", "playwright-report/**", ".data/**", "next-env.d.ts", "test/fixtures/runner-projects/**", "test/fixtures/lint/**"] },
+  { ignores: [".scratch/**", ".next/**", "dist/**", "packages/*/dist/**", "generated/**", "node_modules/**", "test-results/**", "playwright-report/**", ".data/**", "next-env.d.ts", "test/fixtures/runner-projects/**", "test/fixtures/lint/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -49,7 +49,7 @@ export default tseslint.config(
   // No import cycles in the application's code (type-only imports count too: a cycle of types is still a
   // tangle). docs/ARCHITECTURE.md says which part may import which.
   {
-    files: ["lib/**/*.{ts,tsx}", "app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "server.ts", "test/fixtures/lint/**/*.ts"],
+    files: ["lib/**/*.{ts,tsx}", "app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "packages/*/src/**/*.ts", "server.ts", "test/fixtures/lint/**/*.ts"],
     plugins: { "import-x": importX },
     settings: {
       "import-x/extensions": [".ts", ".tsx", ".js", ".mjs"],
@@ -60,7 +60,7 @@ export default tseslint.config(
   },
   // Browser code stays off server modules.
   {
-    files: ["components/**/*.{ts,tsx}", "lib/client/**/*.{ts,tsx}", "test/fixtures/lint/browser/**/*.ts"],
+    files: ["components/**/*.{ts,tsx}", "lib/client/**/*.{ts,tsx}", "packages/client/src/**/*.ts", "test/fixtures/lint/browser/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { paths: SERVER_ONLY, patterns: SERVER_ONLY_PATTERNS }] },
   },
 );

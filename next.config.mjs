@@ -4,6 +4,8 @@ const nextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "pg", "bcryptjs", "prom-client", "rate-limiter-flexible"],
   // `npm run typecheck` (part of `npm test`) checks types; the build only compiles.
   typescript: { ignoreBuildErrors: true },
+  // The workspace package @switchboard/client (packages/client) is TypeScript source: compiled with the app.
+  transpilePackages: ["@switchboard/client"],
   poweredByHeader: false,
   devIndicators: false,
 };

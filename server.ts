@@ -8,7 +8,8 @@ import next from "next";
 import { ConfigError, parseConfig, setConfig, type AppConfig } from "./lib/config";
 import { closeDatabase, createAdapterFactory, getPrisma, isEmbedded } from "./lib/db";
 import { drainNotificationTriggers, onPublished } from "./lib/notifications/triggers";
-import { onPublish } from "./lib/realtime/publish";
+import { drainPublishes, onPublish } from "./lib/realtime/publish";
+import { admitHttp } from "./lib/realtime/overload";
 import { allMigrationsApplied, applyMigrations } from "./lib/migrator";
 import { createRealtime, originAllowed } from "./lib/realtime/server";
 import { connectRedis } from "./lib/realtime/redis";
@@ -21,7 +22,7 @@ import { prepareDataDir, sandboxHelp, sandboxStatus } from "./lib/test-runs/sand
 import { startRetention } from "./lib/retention";
 import { startStaleSweep } from "./lib/workflows/service";
 import { after, closeRuntime, every, onClose } from "./lib/runtime";
-import { agentCommands, agentPresence } from "./lib/agents/socket";
+import { agentCommands, agentPresence, drainAgentPresence } from "./lib/agents/socket";
 import { sweepPresence } from "./lib/agents/service";
 import { startThroughputSampler } from "./lib/admin/metrics";
 import { securityHeaders } from "./lib/security/headers";
@@ -179,6 +180,8 @@ function createHttpServer(config: AppConfig, handle: ReturnType<ReturnType<typeo
       return res.end();
     }
     if (applyCors(req, res, config)) return;
+    // Mutating API calls are admitted here, before Next works on them (503 OVERLOADED when it cannot keep up).
+    if (!admitHttp(req, res)) return;
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
@@ -273,6 +276,11 @@ export async function main() {
   onPublish(onPublished);
   onClose("notification triggers", () => drainNotificationTriggers());
 
+  // What closing the sockets publishes (agents going offline) is stored before the notifications drain.
+  onClose("agent presence and publishes", async () => {
+    await drainAgentPresence();
+    await drainPublishes();
+  });
   const realtime = createRealtime(server, config, { dev, redisClient, hooks: [agentPresence], commands: agentCommands });
   onClose("realtime", (reason) => realtime.close(reason));
   if (dev) {

@@ -62,6 +62,10 @@ const EnvSchema = z.object({
   GITHUB_WEBHOOK_SECRET: z.string().optional(),
   GITHUB_API_URL: z.url({ message: "must be a URL like https://api.github.com" }).default("https://api.github.com"),
   SOCKET_MAX_ROOMS: z.coerce.number({ message: "must be a number" }).int().min(3).max(100_000).default(200),
+  PUBLISH_QUEUE_MAX: z.coerce.number({ message: "must be a number" }).int().min(1).max(1_000_000).default(4000),
+  PUBLISH_MAX_WAIT_MS: z.coerce.number({ message: "must be a number" }).int().min(10).max(60_000).default(400),
+  PUBLISH_MAX_LAG_MS: z.coerce.number({ message: "must be a number" }).int().min(10).max(60_000).default(500),
+  PUBLISH_BATCH_MAX: z.coerce.number({ message: "must be a number" }).int().min(1).max(5000).default(500),
   SOCKET_MAX_BUFFER_BYTES: z.coerce.number({ message: "must be a number" }).int().min(16_384).max(1_073_741_824).default(4 * 1024 * 1024),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   RATE_LIMIT_WEBHOOK_REFUSALS_PER_MINUTE: z.coerce.number({ message: "must be a number" }).int().min(1).default(30),
@@ -173,6 +177,12 @@ export type AppConfig = {
   socketMaxBufferBytes: number;
   /** Rooms one socket may be in at once (its own user room and `global` included). */
   socketMaxRooms: number;
+  /**
+   * Overload bounds (lib/realtime/overload.ts): publishes admitted and not yet answered at most (`queueMax`);
+   * answers (or a request's wait before its handler) slower than `maxWaitMs`, or `maxLagMs` of event-loop
+   * lag, and new publishes are refused with 503 OVERLOADED. Rows per multi-row INSERT at most (`batchMax`).
+   */
+  publish: { queueMax: number; maxWaitMs: number; maxLagMs: number; batchMax: number };
 };
 
 export class ConfigError extends Error {
@@ -240,6 +250,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     trustProxy: e.TRUST_PROXY,
     socketMaxBufferBytes: e.SOCKET_MAX_BUFFER_BYTES,
     socketMaxRooms: e.SOCKET_MAX_ROOMS,
+    publish: { queueMax: e.PUBLISH_QUEUE_MAX, maxWaitMs: e.PUBLISH_MAX_WAIT_MS, maxLagMs: e.PUBLISH_MAX_LAG_MS, batchMax: e.PUBLISH_BATCH_MAX },
     testRuns: {
       timeoutMs: e.TEST_RUN_TIMEOUT_MS,
       concurrency: e.TEST_RUN_CONCURRENCY,

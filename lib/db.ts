@@ -2,14 +2,22 @@
 // DATABASE_URL is set, otherwise embedded PostgreSQL (PGlite) persisted in DATA_DIR/pglite, one per process.
 import { PrismaClient } from "../generated/prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { PGlite } from "@electric-sql/pglite";
+import type * as PgliteModule from "@electric-sql/pglite";
+import type * as PgliteAdapterModule from "pglite-prisma-adapter";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type pg from "pg";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { getConfig } from "./config";
 import { part } from "./runtime";
+import { lazy } from "./lazy";
+
+// The embedded database's packages are loaded only when it is used (not with DATABASE_URL).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (lib/lazy.ts)
+export const pgliteModule = lazy(() => require("@electric-sql/pglite") as typeof PgliteModule);
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (lib/lazy.ts)
+export const pgliteAdapterModule = lazy(() => require("pglite-prisma-adapter") as typeof PgliteAdapterModule);
 
 export type Db = PrismaClient;
 
@@ -25,7 +33,7 @@ function getPglite(): PGlite {
   if (!s.pglite) {
     const dir = path.join(getConfig().dataDir, "pglite");
     mkdirSync(dir, { recursive: true }); // PGlite does not create parent directories
-    s.pglite = new PGlite(dir);
+    s.pglite = new (pgliteModule().PGlite)(dir);
     s.pgliteDir = dir;
   }
   return s.pglite;
@@ -36,9 +44,9 @@ function getPglite(): PGlite {
 class FixedPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = "postgres" as const;
   readonly adapterName: string;
-  private inner: PrismaPGlite;
+  private inner: InstanceType<typeof PgliteAdapterModule.PrismaPGlite>;
   constructor(private client: PGlite) {
-    this.inner = new PrismaPGlite(client);
+    this.inner = new (pgliteAdapterModule().PrismaPGlite)(client);
     this.adapterName = this.inner.adapterName;
   }
   private fix(a: SqlDriverAdapter, client: PGlite): SqlDriverAdapter {
@@ -56,8 +64,8 @@ class FixedPGliteFactory implements SqlMigrationAwareDriverAdapterFactory {
     return this.fix(await this.inner.connect(), this.client);
   }
   async connectToShadowDb() {
-    const shadow = new PGlite();
-    const a = await new PrismaPGlite(shadow).connect();
+    const shadow = new (pgliteModule().PGlite)();
+    const a = await new (pgliteAdapterModule().PrismaPGlite)(shadow).connect();
     const dispose = a.dispose.bind(a);
     a.dispose = async () => {
       await dispose();

@@ -22,6 +22,17 @@ function create() {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
+    publishQueue: new Gauge({
+      name: "switchboard_publish_queue_depth",
+      help: "Publishes (agent events, mutating REST requests) admitted and not yet answered on this process; past the bound (PUBLISH_QUEUE_MAX, PUBLISH_MAX_WAIT_MS) new ones are refused with 503 OVERLOADED",
+      registers: [registry],
+    }),
+    publishBatchRows: new Histogram({
+      name: "switchboard_publish_batch_rows",
+      help: "Events written per multi-row INSERT (group commit per room)",
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+      registers: [registry],
+    }),
     replayed: new Counter({ name: "switchboard_events_replayed_total", help: "Events re-sent to reconnecting clients (since)", registers: [registry] }),
     rateLimited: new Counter({ name: "switchboard_rate_limit_refusals_total", help: "Requests refused by a rate limit", labelNames: ["kind"], registers: [registry] }),
     slowClientDisconnects: new Counter({ name: "switchboard_slow_client_disconnects_total", help: "Sockets disconnected because their outgoing buffer passed SOCKET_MAX_BUFFER_BYTES", registers: [registry] }),

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..");
-const SOURCES = ["app", "components", "lib", "generated", "public", "proxy.ts", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package.json", "package-lock.json"];
+const SOURCES = ["app", "components", "lib", "packages/client/src", "packages/client/package.json", "generated", "public", "proxy.ts", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package.json", "package-lock.json"];
 
 function newest(p: string): number {
   if (!existsSync(p)) return 0;

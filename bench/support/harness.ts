@@ -101,6 +101,7 @@ export const BENCH_ENV = {
   RATE_LIMIT_CONNECTIONS_PER_MINUTE: "100000000",
   RATE_LIMIT_REST_PER_MINUTE: "100000000",
   RATE_LIMIT_AUTH_PER_MINUTE: "100000",
+  RATE_LIMIT_COMMANDS_PER_SECOND: "100000000",
 };
 
 export type DbChoice = "postgres" | "pglite";
@@ -267,8 +268,13 @@ export class Clients {
 
 export class Publisher {
   proc = forkWorker("publisher.ts");
-  run(job: Omit<PublishJob, "t">): Promise<PublishReport & { histogram: hdr.Histogram }> {
-    return request<PublishReport>(this.proc, { t: "run", ...job }, "done").then((r) => ({ ...r, histogram: hdr.decodeFromCompressedBase64(r.hist, 32, false) }));
+  run(job: Omit<PublishJob, "t">): Promise<PublishReport & { histogram: hdr.Histogram; okHistogram: hdr.Histogram; refusedHistogram: hdr.Histogram }> {
+    return request<PublishReport>(this.proc, { t: "run", ...job }, "done").then((r) => ({
+      ...r,
+      histogram: hdr.decodeFromCompressedBase64(r.hist, 32, false),
+      okHistogram: hdr.decodeFromCompressedBase64(r.histOk, 32, false),
+      refusedHistogram: hdr.decodeFromCompressedBase64(r.histRefused, 32, false),
+    }));
   }
   close() {
     this.proc.kill("SIGTERM");

@@ -35,6 +35,8 @@ export type PublishJob = {
   limit?: number;
   /** never skip: wait for a free slot (publish everything as fast as the server takes it) */
   closedLoop?: boolean;
+  /** closed loop: also stop starting new publishes after this many ms */
+  stopAfterMs?: number;
 };
 
 export type PublishReport = {
@@ -49,4 +51,10 @@ export type PublishReport = {
   cpuMs: number;
   wallMs: number;
   lastId: string | null;
+  /** latency of the accepted publishes only (2xx) */
+  histOk: string;
+  /** refusals: 503 OVERLOADED or 429 RATE_LIMITED, their latency, and how many had a Retry-After header */
+  refused: number;
+  histRefused: string;
+  refusedWithRetryAfter: number;
 };

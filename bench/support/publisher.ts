@@ -8,7 +8,12 @@ import type { PublishJob, PublishReport } from "./protocol";
 const wall = () => performance.timeOrigin + performance.now();
 
 async function run(job: PublishJob): Promise<PublishReport> {
-  const hist = hdr.build({ useWebAssembly: false, lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+  const build = () => hdr.build({ useWebAssembly: false, lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+  const hist = build();
+  const histOk = build();
+  const histRefused = build();
+  let refused = 0;
+  let refusedWithRetryAfter = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const total = job.limit ?? Math.round(job.rate * job.seconds);
@@ -43,9 +48,15 @@ async function run(job: PublishJob): Promise<PublishReport> {
               body: JSON.stringify({ room: job.room, type: "project.updated", data: { ...job.template, description, updated_at: new Date().toISOString() } }),
             });
       const text = await res.text();
+      const us = Math.max(1, Math.round((wall() - started) * 1000));
       if (res.ok) {
         ok++;
+        histOk.recordValue(us);
         if (job.mode === "bare") lastId = (JSON.parse(text) as { id: string }).id;
+      } else if ((res.status === 503 && text.includes('"OVERLOADED"')) || res.status === 429) {
+        refused++;
+        histRefused.recordValue(us);
+        if (res.headers.get("retry-after")) refusedWithRetryAfter++;
       } else {
         failed++;
         errors.add(`${res.status} ${text.slice(0, 120)}`);
@@ -61,8 +72,9 @@ async function run(job: PublishJob): Promise<PublishReport> {
   const pending = new Set<Promise<void>>();
   let due = 0;
   if (job.closedLoop) {
+    const stopAt = job.stopAfterMs === undefined ? Infinity : t0 + job.stopAfterMs;
     const lane = async () => {
-      while (seq < total) await one();
+      while (seq < total && performance.now() < stopAt) await one();
     };
     await Promise.all(Array.from({ length: job.maxInFlight }, lane));
   }
@@ -96,6 +108,10 @@ async function run(job: PublishJob): Promise<PublishReport> {
     cpuMs: (used.user + used.system) / 1000,
     wallMs: performance.now() - t0,
     lastId,
+    histOk: hdr.encodeIntoCompressedBase64(histOk),
+    refused,
+    histRefused: hdr.encodeIntoCompressedBase64(histRefused),
+    refusedWithRetryAfter,
   };
 }
 

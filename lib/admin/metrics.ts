@@ -5,6 +5,7 @@ import { connectionStats } from "../realtime/stats";
 import { getHub } from "../realtime/hub";
 import { every, part } from "../runtime";
 import { pingDatabase } from "../db";
+import { overloadSnapshot } from "../realtime/overload";
 
 const SAMPLE_MS = 5000;
 const SAMPLES = 72; // six minutes
@@ -105,6 +106,7 @@ export async function adminMetrics(): Promise<AdminMetrics> {
     },
     publish_latency_ms: { p50: ms(histogramQuantile(buckets, 0.5)), p99: ms(histogramQuantile(buckets, 0.99)), count },
     rate_limit_refusals: byLabel(all.get("switchboard_rate_limit_refusals_total"), "kind"),
+    publish_queue: overloadSnapshot(),
     slow_client_disconnects: sum(all.get("switchboard_slow_client_disconnects_total")),
     resyncs: sum(all.get("switchboard_resyncs_total")),
     llm_tokens: byLabel(all.get("switchboard_llm_tokens_total"), "kind"),

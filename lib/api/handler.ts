@@ -4,6 +4,9 @@ import { AppError, toErrorResponse, unauthenticated } from "../errors";
 import { identify, type Caller } from "../auth/identify";
 import { MAX_PAYLOAD_BYTES } from "../realtime/events";
 import { enforce } from "../limits";
+import { ADMITTED_HEADER, admitted } from "../realtime/overload";
+
+const wasAdmitted = (req: Request) => req.headers.get(ADMITTED_HEADER) === "1";
 import { requestIdFrom, runWithContext, setContext, traceIdFrom } from "../log-context";
 import { refuseCredential } from "../auth/refusals";
 import { IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_KEY_RE, callerScope, requestHash, runOnce, stableStringify } from "../idempotency";
@@ -47,16 +50,22 @@ export function handle(fn: (req: Request, params: Params) => Promise<Response>) 
  * Idempotency-Key header runs at most once per caller and key (lib/idempotency.ts).
  */
 export function authed(fn: (req: Request, caller: Caller, params: Params) => Promise<Response>) {
-  return handle(async (req, params) => {
+  const run = async (req: Request, params: Params) => {
     const caller = await requireCaller(req);
     await enforce("rest", `user:${caller.id}`, "requests");
     const key = req.headers.get("idempotency-key");
     if (key === null || !MUTATING.has(req.method)) return fn(req, caller, params);
     return idempotent(req, caller, key, (r) => fn(r, caller, params));
-  });
+  };
+  // A mutating call publishes: refused at once with 503 OVERLOADED + Retry-After while this process cannot
+  // keep up (lib/realtime/overload.ts). server.ts admits /api/v1 calls as they arrive (before Next's own work,
+  // where a backlog would wait unseen); a call that reached here another way is admitted here.
+  return handle((req, params) => (MUTATING.has(req.method) && !wasAdmitted(req) ? admitted("rest", () => run(req, params)) : run(req, params)));
 }
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+
 /** Response headers not stored with a result. */
 const UNSTORED_HEADERS = new Set(["set-cookie", "content-length"]);
 

@@ -1,8 +1,8 @@
 // One Socket.IO connection per tab, created on first use in the browser (cookie auth, same origin).
-import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/contract";
+import { io } from "socket.io-client";
+import type { AppSocket } from "@switchboard/client/realtime";
 
-export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type { AppSocket };
 
 let socket: AppSocket | null = null;
 

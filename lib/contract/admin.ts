@@ -14,7 +14,16 @@ export const ZAdminMetricsSchema = z.object({
     replayed_total: z.number(),
   }),
   publish_latency_ms: z.object({ p50: z.number().nullable(), p99: z.number().nullable(), count: z.number() }),
-  rate_limit_refusals: z.record(z.string(), z.number()),
+  rate_limit_refusals: z.record(z.string(), z.number()).describe("refusals by kind; `overload`: publishes refused with 503 OVERLOADED"),
+  publish_queue: z
+    .object({
+      depth: z.number().int().describe("publishes (agent events, mutating REST requests) admitted and not yet answered"),
+      limit: z.number().int().describe("past this depth new ones are refused now: PUBLISH_MAX_WAIT_MS of work at the backlogged answer rate (REST and agent events each), at most PUBLISH_QUEUE_MAX each"),
+      rate_per_s: z.number().describe("publishes answered per second (recent average)"),
+      wait_ms: z.number().describe("the slowest answer of the last 100 ms (decaying); past PUBLISH_MAX_WAIT_MS with 32 in flight new ones are refused"),
+      lag_ms: z.number().describe("event-loop lag (recent worst, decaying)"),
+    })
+    .describe("this process's publish admission (lib/realtime/overload.ts)"),
   slow_client_disconnects: z.number(),
   resyncs: z.number(),
   llm_tokens: z.record(z.string(), z.number()),

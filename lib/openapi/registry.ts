@@ -26,11 +26,17 @@ registry.registerComponent("securitySchemes", "session", {
 });
 
 export const ErrorSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .object({
+    error: z.object({
+      code: z.string().describe("UPPER_SNAKE; every code and its HTTP status: lib/contract/errors.ts"),
+      message: z.string().describe("for people; do not parse it"),
+      details: z.unknown().optional().describe("VALIDATION_FAILED: [{field, message}]; RATE_LIMITED: {retry_after_ms, …}; others per code"),
+    }),
+  })
   .meta({ id: "Error" });
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
-type Response = { description: string; schema?: ZodType; contentType?: string };
+type Response = { description: string; schema?: ZodType; contentType?: string; example?: unknown };
 
 /**
  * Declare one route. `path` uses OpenAPI's `{id}` form. Error responses: pass the statuses the route can
@@ -46,21 +52,28 @@ export function route(def: {
   params?: string[];
   query?: z.ZodObject;
   body?: ZodType;
+  /** An example request body (the reference's "try it" starts from it). */
+  bodyExample?: unknown;
   responses: Record<number, Response>;
   errors?: number[];
 }) {
   const auth = def.auth ?? true;
   declaredResponses.set(`${def.method} ${def.path}`, Object.fromEntries(Object.entries(def.responses).map(([status, r]) => [Number(status), r.schema])));
   const params = def.params ?? [...def.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  const responses: Record<string, { description: string; content?: Record<string, { schema: ZodType }> }> = {};
+  type Content = { schema: ZodType; example?: unknown; examples?: Record<string, { summary: string; value: unknown }> };
+  const responses: Record<string, { description: string; content?: Record<string, Content> }> = {};
   for (const [status, r] of Object.entries(def.responses)) {
-    responses[status] = { description: r.description, ...(r.schema ? { content: { [r.contentType ?? "application/json"]: { schema: r.schema } } } : {}) };
+    const content: Content = { schema: r.schema!, ...(r.example !== undefined ? { example: r.example } : {}) };
+    responses[status] = { description: r.description, ...(r.schema ? { content: { [r.contentType ?? "application/json"]: content } } : {}) };
   }
   // Every authenticated mutating call takes an Idempotency-Key (lib/idempotency.ts, docs/DELIVERY.md).
   const idempotent = auth && def.method !== "get";
-  const errors = new Set([...(def.errors ?? []), ...(auth ? [400, 401, 404, 413, 429] : [400, 413, 429]), ...(idempotent ? [409, 422] : [])]);
-  for (const status of errors) {
-    if (!responses[status]) responses[status] = { description: ERROR_TEXT[status] ?? "Error", content: { "application/json": { schema: ErrorSchema } } };
+  // Codes the route's own text names ("409 INVALID_TRANSITION") are answers it can give: each gets an example.
+  const named = namedErrors(`${def.summary} ${def.description ?? ""}`);
+  const errors = new Set([...(def.errors ?? []), ...(auth ? [400, 401, 404, 413, 429] : [400, 413, 429]), ...(idempotent ? [409, 422, 503] : []), ...named.keys()]);
+  for (const status of [...errors].sort()) {
+    const examples = errorExamples(status, named.get(status), auth, idempotent);
+    if (!responses[status]) responses[status] = { description: ERROR_TEXT[status] ?? "Error", content: { "application/json": { schema: ErrorSchema, examples } } };
   }
   registry.registerPath({
     method: def.method,
@@ -73,7 +86,7 @@ export function route(def: {
       ...(params.length ? { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) } : {}),
       ...(def.query ? { query: def.query } : {}),
       ...(idempotent ? { headers: z.object({ "Idempotency-Key": ZIdempotencyKey.optional() }) } : {}),
-      ...(def.body ? { body: { content: { "application/json": { schema: def.body } } } } : {}),
+      ...(def.body ? { body: { content: { "application/json": { schema: def.body, ...(def.bodyExample !== undefined ? { example: def.bodyExample } : {}) } } } } : {}),
     },
     responses,
   });
@@ -88,5 +101,60 @@ const ERROR_TEXT: Record<number, string> = {
   413: "PAYLOAD_TOO_LARGE: the body is over 1 MB",
   422: "IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used for a different request within IDEMPOTENCY_WINDOW_MS",
   429: "RATE_LIMITED: retry after the Retry-After header",
-  503: "A dependency is not configured or not available",
+  503: "A dependency is not configured or not available; OVERLOADED: the server cannot keep up, nothing was done (retry after the Retry-After header)",
 };
+
+/** The code each common status answers with unless the route names another. */
+const DEFAULT_CODE: Record<number, string> = {
+  400: "VALIDATION_FAILED",
+  401: "UNAUTHENTICATED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  422: "IDEMPOTENCY_KEY_REUSED",
+  429: "RATE_LIMITED",
+  503: "DATABASE_UNAVAILABLE",
+};
+const EXAMPLE_MESSAGE: Record<string, { message: string; details?: unknown }> = {
+  VALIDATION_FAILED: { message: "The request is not valid", details: [{ field: "name", message: "is required" }] },
+  UNAUTHENTICATED: { message: "No credential: send a Bearer token or sign in" },
+  FORBIDDEN: { message: "Your role in this project does not allow this" },
+  NOT_FOUND: { message: "Not found" },
+  PAYLOAD_TOO_LARGE: { message: "The body is larger than 1048576 bytes" },
+  IDEMPOTENCY_KEY_REUSED: { message: "This Idempotency-Key was used for a different request" },
+  IDEMPOTENCY_IN_PROGRESS: { message: "A request with this Idempotency-Key is still running; retry after Retry-After" },
+  RATE_LIMITED: { message: "Too many requests; try again later", details: { retry_after_ms: 1000 } },
+  OVERLOADED: { message: "The server cannot keep up; nothing was done. Retry after the Retry-After header", details: { retry_after_ms: 1000 } },
+};
+
+/** "409 INVALID_TRANSITION"-style mentions in a route's text, by status. */
+function namedErrors(text: string): Map<number, Set<string>> {
+  const out = new Map<number, Set<string>>();
+  for (const m of text.matchAll(/\b([45]\d\d) ([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{4,})\b/g)) {
+    const status = Number(m[1]);
+    if (!out.has(status)) out.set(status, new Set());
+    out.get(status)!.add(m[2]!);
+  }
+  return out;
+}
+
+/** Example error bodies for one status: the codes the route names, else the status's usual code. */
+function errorExamples(status: number, named: Set<string> | undefined, auth: boolean, idempotent: boolean) {
+  const codes = new Set(named ?? []);
+  if (!codes.size || status === 400 || status === 401 || status === 404 || status === 413 || status === 429) codes.add(DEFAULT_CODE[status] ?? "INTERNAL");
+  if (status === 401 && !auth) codes.delete("UNAUTHENTICATED");
+  if (status === 409 && idempotent) codes.add("IDEMPOTENCY_IN_PROGRESS");
+  // Mutating calls are admitted before any work: past the process's publish bounds they answer 503 OVERLOADED.
+  if (status === 503 && idempotent) codes.add("OVERLOADED");
+  if (status === 409 && codes.size > 1) codes.delete("CONFLICT");
+  if (!codes.size) codes.add(DEFAULT_CODE[status] ?? "INTERNAL");
+  return Object.fromEntries(
+    [...codes].map((code) => {
+      const known = EXAMPLE_MESSAGE[code];
+      const message = known?.message ?? code.charAt(0) + code.slice(1).toLowerCase().replace(/_/g, " ");
+      return [code, { summary: `${status} ${code}`, value: { error: { code, message, ...(known?.details !== undefined ? { details: known.details } : {}) } } }];
+    }),
+  );
+}

@@ -128,7 +128,7 @@ function payloadTooLarge(v: unknown): boolean {
 }
 
 /** Acks that mean "try again" are not kept for an idempotency key. */
-const RETRYABLE_ACKS = new Set(["INTERNAL", "RATE_LIMITED"]);
+const RETRYABLE_ACKS = new Set(["INTERNAL", "RATE_LIMITED", "OVERLOADED"]);
 
 /**
  * A command with `idempotency_key` (lib/idempotency.ts): at most once per caller and key; a repeat of the

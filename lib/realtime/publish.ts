@@ -1,7 +1,10 @@
 // publish(): persist the envelope to the event log, then emit it to its room on every namespace.
-// The only place that emits log events; per-room serialisation keeps ids in order for subscribers:
-// within a process a keyed lock, across processes (PostgreSQL + Redis) an advisory lock per room held
-// from the insert until the emit has gone through the Redis stream (see lib/realtime/ordered-adapter.ts).
+// The only place that emits log events. Publishes are written in groups (group commit, below): what
+// arrives while the previous batch is being written goes into one multi-row INSERT, and each publish
+// resolves (its caller acknowledges) only once its row is stored and emitted. Per-room serialisation keeps
+// ids in order for subscribers: within a process a keyed lock, across processes (PostgreSQL + Redis) an
+// advisory lock per room — taken once per batch — held from the insert until the emits have gone through
+// the Redis stream (see lib/realtime/ordered-adapter.ts).
 import { errInfo, logger } from "../logger";
 import { part } from "../runtime";
 import { getPrisma, type Db } from "../db";
@@ -11,6 +14,8 @@ import type { AnyEnvelope, Envelope, EventData, EventType } from "./events";
 import { metrics } from "../metrics";
 import { keyedLock } from "../keyed-lock";
 import { isRedactedType, redact } from "../redact";
+import { isDatabaseUnavailable } from "../errors";
+import { Prisma } from "../../generated/prisma/client";
 
 export type PublishInput<T extends EventType> = {
   type: T;
@@ -92,15 +97,25 @@ async function emitEnvelope(env: Envelope): Promise<void> {
  * under this lock cannot miss an event that is inserted but not yet emitted. One process: no-op.
  */
 export async function withClusterRoomLock<R>(room: string, fn: (db: Db) => Promise<R>): Promise<R> {
+  return withClusterRoomLocks([room], fn);
+}
+
+/** withClusterRoomLock for several rooms at once: locked in sorted order (two processes cannot deadlock). */
+async function withClusterRoomLocks<R>(sortedRooms: string[], fn: (db: Db) => Promise<R>): Promise<R> {
   const config = getConfig();
   if (!config.databaseUrl || !config.redisUrl) return fn(getPrisma());
   return getPrisma().$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"room:" + room}))`;
+      for (const room of sortedRooms) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"room:" + room}))`;
       return fn(tx as unknown as Db);
     },
     { maxWait: 10_000, timeout: 20_000 },
   );
+}
+
+/** withRoomLock for several rooms at once (sorted; only the one flusher below holds more than one). */
+function withRoomLocks<R>(sortedRooms: string[], fn: () => Promise<R>): Promise<R> {
+  return sortedRooms.reduceRight<() => Promise<R>>((inner, room) => () => withRoomLock(room, inner), fn)();
 }
 
 type PublishListener = (env: AnyEnvelope) => void;
@@ -117,7 +132,32 @@ export function onPublish(listener: PublishListener): () => void {
 }
 
 export async function publish<T extends EventType>(input: PublishInput<T>): Promise<Envelope<T>> {
-  const env = await publishLocked(input);
+  const env = await enqueue(input);
+  notify(env);
+  return env;
+}
+
+/**
+ * Publish several events at once (e.g. one agent event's copies for its project and workflow rooms): each
+ * goes into its room's next group commit in the same tick; resolves once all are stored and emitted.
+ * Rejects with the first failure (the others are still stored and emitted).
+ */
+export async function publishAll(inputs: PublishInput<EventType>[]): Promise<Envelope[]> {
+  // The copies of one event share their data: masked and serialised once.
+  const shared = new Map<unknown, { type: EventType; data: unknown; json: string }>();
+  const settled = await Promise.allSettled(inputs.map((i) => enqueue(i, shared)));
+  const envs: Envelope[] = [];
+  for (const r of settled) {
+    if (r.status !== "fulfilled") continue;
+    notify(r.value);
+    envs.push(r.value);
+  }
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return envs;
+}
+
+function notify(env: Envelope) {
   for (const l of listeners()) {
     try {
       l(env as unknown as AnyEnvelope); // Envelope<T> for the one T this publish had
@@ -125,27 +165,148 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
       logger().error({ ...errInfo(e), event_type: env.type }, "[realtime] publish listener failed");
     }
   }
-  return env;
 }
 
-async function publishLocked<T extends EventType>(input: PublishInput<T>): Promise<Envelope<T>> {
-  const started = performance.now();
-  return withRoomLock(input.room, () => withClusterRoomLock(input.room, async (db) => {
-    const row = await db.event.create({
-      data: {
-        room: input.room,
-        type: input.type,
-        source: input.source,
-        traceId: input.traceId ?? null,
+// ---------------------------------------------------------------- group commit
+//
+// Publishes queue up in this process; one flusher at a time takes everything queued (up to
+// PUBLISH_BATCH_MAX, whatever the rooms) and, under the locks of every room in it (this process's keyed
+// locks, and with several processes the PostgreSQL advisory locks — once per batch, in sorted order), writes
+// them with ONE multi-row INSERT … RETURNING id, emits them in order, and resolves each publish with its own
+// envelope once the batch is committed. What arrives while a batch is being written waits for the next:
+// under load the batches grow, idle a publish waits one tick (setImmediate). Both rooms' copies of an agent
+// event go into the same statement. A room's events keep their order: the batch is in arrival order, and
+// ids are drawn in that order.
+
+type Pending = {
+  input: PublishInput<EventType>;
+  /** The data as sent (masked); as stored (job_log without its duplicated message), serialised once. */
+  data: unknown;
+  json: string;
+  createdAt: Date;
+  started: number;
+  resolve: (env: Envelope) => void;
+  reject: (e: unknown) => void;
+};
+
+type Queue = { pending: Pending[]; flushing: boolean };
+const queue = () => part<Queue>("publish queue", () => ({ pending: [], flushing: false }));
+
+function enqueue<T extends EventType>(input: PublishInput<T>, shared?: Map<unknown, { type: EventType; data: unknown; json: string }>): Promise<Envelope<T>> {
+  return new Promise<Envelope<T>>((resolve, reject) => {
+    let p: Pending;
+    try {
+      let prepared = shared?.get(input.data);
+      if (!prepared || prepared.type !== input.type) {
         // What agents and jobs report is masked before it is stored or sent (lib/redact.ts), once.
-        data: storeOnce(input.type, !input.masked && isRedactedType(input.type) ? redact(input.data) : input.data) as object,
-      },
-    });
-    const env = toEnvelope(row) as Envelope<T>;
-    await emitEnvelope(env);
-    metrics().publishLatency.observe((performance.now() - started) / 1000);
-    return env;
-  }));
+        const data = !input.masked && isRedactedType(input.type) ? redact(input.data) : input.data;
+        prepared = { type: input.type, data, json: JSON.stringify(storeOnce(input.type, data)) };
+        shared?.set(input.data, prepared);
+      }
+      p = {
+        input: input as PublishInput<EventType>,
+        data: prepared.data,
+        json: prepared.json,
+        createdAt: new Date(),
+        started: performance.now(),
+        resolve: resolve as (env: Envelope) => void,
+        reject,
+      };
+    } catch (e) {
+      return reject(e);
+    }
+    const q = queue();
+    q.pending.push(p);
+    if (!q.flushing) {
+      q.flushing = true;
+      setImmediate(() => void flush(q));
+    }
+  });
+}
+
+/** Wait (at most timeoutMs) until every publish queued in this process is stored (or failed): at shutdown, before the database closes. */
+export async function drainPublishes(timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const q = queue();
+  while ((q.pending.length || q.flushing) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
+
+const roomsOf = (batch: Pending[]) => [...new Set(batch.map((p) => p.input.room))].sort();
+
+async function flush(q: Queue): Promise<void> {
+  const max = getConfig().publish.batchMax;
+  try {
+    while (q.pending.length) {
+      const batch = q.pending.splice(0, max);
+      const rooms = roomsOf(batch);
+      try {
+        // Resolved only here, after the lock's transaction (if any) committed: acknowledged once stored.
+        settle(batch, await withRoomLocks(rooms, () => withClusterRoomLocks(rooms, (db) => storeAndEmit(db, batch))));
+      } catch (e) {
+        if (batch.length > 1 && e instanceof InsertFailed && !isDatabaseUnavailable(e.cause)) {
+          // One bad row (e.g. a value PostgreSQL refuses) fails the whole statement, and nothing of it was
+          // stored or sent: write them one by one, so each publish gets its own answer and none is lost or
+          // blamed for another's.
+          for (const p of batch) {
+            try {
+              settle([p], await withRoomLock(p.input.room, () => withClusterRoomLocks([p.input.room], (db) => storeAndEmit(db, [p]))));
+            } catch (e1) {
+              p.reject(e1 instanceof InsertFailed ? e1.cause : e1);
+            }
+          }
+        } else {
+          for (const p of batch) p.reject(e instanceof InsertFailed ? e.cause : e);
+        }
+      }
+    }
+  } finally {
+    q.flushing = false;
+  }
+}
+
+/** INSERT the batch (one statement), then emit each in order (under the rooms' locks). */
+async function storeAndEmit(db: Db, batch: Pending[]): Promise<Envelope[]> {
+  const values = batch.map((p) => Prisma.sql`(${p.input.room}, ${p.input.type}, ${p.input.source}, ${p.input.traceId ?? null}, ${p.json}::jsonb, ${p.createdAt})`);
+  let rows: { id: bigint | number | string }[];
+  try {
+    rows = await db.$queryRaw<{ id: bigint }[]>`INSERT INTO events (room, type, source, trace_id, data, created_at) VALUES ${Prisma.join(values)} RETURNING id`;
+  } catch (e) {
+    throw new InsertFailed(e);
+  }
+  if (rows.length !== batch.length) throw new Error(`INSERT returned ${rows.length} ids for ${batch.length} events`);
+  // The ids come from one sequence, drawn row by row in the order of VALUES: sorted, they map to the batch in order.
+  const ids = rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  metrics().publishBatchRows.observe(batch.length);
+  const emits = batch.map((p, i) => {
+    const env: Envelope = {
+      id: ids[i]!.toString(),
+      type: p.input.type,
+      timestamp: p.createdAt.toISOString(),
+      source: p.input.source,
+      room: p.input.room,
+      trace_id: p.input.traceId ?? null,
+      data: p.data as Envelope["data"],
+    };
+    // emitEnvelope starts each broadcast synchronously (the Redis XADDs go out in this order); awaited together.
+    return emitEnvelope(env).then(() => env);
+  });
+  return Promise.all(emits);
+}
+
+/** The batch's INSERT failed: nothing of it was stored or emitted. */
+class InsertFailed extends Error {
+  constructor(public cause: unknown) {
+    super("insert failed");
+  }
+}
+
+function settle(batch: Pending[], envs: Envelope[]) {
+  const now = performance.now();
+  const h = metrics().publishLatency;
+  for (let i = 0; i < batch.length; i++) {
+    h.observe((now - batch[i]!.started) / 1000);
+    batch[i]!.resolve(envs[i]!);
+  }
 }
 
 export const storeOnce = (type: EventType, data: unknown) => (type === "job_log" ? storedJobLog(data) : data);

@@ -5,7 +5,7 @@ import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { randomUUID } from "node:crypto";
 import { Server, type Namespace, type Socket } from "socket.io";
 import type { RedisClient } from "./redis";
-import { createAdapter } from "@socket.io/redis-streams-adapter";
+import type * as RedisStreamsAdapterModule from "@socket.io/redis-streams-adapter";
 import type { AppConfig } from "../config";
 import { identify } from "../auth/identify";
 import { commandHandlers, makeListeners, type Listeners } from "./handlers";
@@ -102,7 +102,9 @@ export function createRealtime(httpServer: HttpServer, config: AppConfig, opts: 
 /** The Socket.IO server: transport limits, CORS and origin allowlist, the Redis Streams adapter with REDIS_URL. */
 function createIo(httpServer: HttpServer, config: AppConfig, dev: boolean, redisClient: RedisClient | null) {
   const adapter = redisClient
-    ? createAdapter(redisClient, {
+    ? // Loaded only with REDIS_URL (lib/lazy.ts: memory at rest).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require("@socket.io/redis-streams-adapter") as typeof RedisStreamsAdapterModule).createAdapter(redisClient, {
         streamName: `${config.redisPrefix}:socket.io`,
         channelPrefix: `${config.redisPrefix}:socket.io`,
         sessionKeyPrefix: `${config.redisPrefix}:sio:session:`,

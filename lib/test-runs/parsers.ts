@@ -1,7 +1,12 @@
 // Reading test results as they come: TAP with tap-parser (node-tap's own parser; node --test, tape and
 // many runners speak TAP) and JUnit XML with fast-xml-parser (vitest, jest-junit, pytest --junitxml, …).
-import { Parser } from "tap-parser";
-import { XMLParser } from "fast-xml-parser";
+import type { Parser } from "tap-parser";
+import type * as TapModule from "tap-parser";
+import type * as FxpModule from "fast-xml-parser";
+import { lazy } from "../lazy";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (lib/lazy.ts)
+const tap = lazy(() => require("tap-parser") as typeof TapModule);
 
 export type ParsedResult = { name: string; status: "passed" | "failed" | "skipped"; duration_ms: number | null; error?: string };
 
@@ -18,7 +23,7 @@ const errorText = (diag: Record<string, unknown> | null | undefined): string | u
  * named with their parents ("suite > test").
  */
 export function createTapReader(on: { result: (r: ParsedResult) => void; plan?: (total: number) => void }) {
-  const root = new Parser();
+  const root = new (tap().Parser)();
   // tap-parser holds a test point until the next TAP line (a YAML block may follow), and plain output lines in
   // between do not release it, so the last test before a pause would show late. When no TAP line has come for a
   // moment after a finished point, flush the innermost parser. Plain output neither counts as TAP nor delays this.
@@ -101,11 +106,15 @@ export function createTapReader(on: { result: (r: ParsedResult) => void; plan?: 
   };
 }
 
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => name === "testsuite" || name === "testcase" });
+const xml = lazy(() => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (lib/lazy.ts)
+  const { XMLParser } = require("fast-xml-parser") as typeof FxpModule;
+  return new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => name === "testsuite" || name === "testcase" });
+});
 
 /** Parse a JUnit XML report (testsuites/testsuite/testcase). Throws on malformed XML. */
 export function parseJUnitXml(text: string): ParsedResult[] {
-  const doc = xml.parse(text, true) as Record<string, any>;
+  const doc = xml().parse(text, true) as Record<string, any>;
   const suites: any[] = doc.testsuites?.testsuite ?? doc.testsuite ?? [];
   const out: ParsedResult[] = [];
   const walk = (suite: any, prefix: string) => {

@@ -1,6 +1,10 @@
 // Patches from the model: find the ```diff block, parse it with jsdiff (a maintained unified-diff
 // parser), refuse paths outside the workspace, and let `git apply --check` decide whether it applies.
-import { parsePatch } from "diff";
+import type * as DiffModule from "diff";
+import { lazy } from "../lazy";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (lib/lazy.ts)
+const diff = lazy(() => require("diff") as typeof DiffModule);
 import { git } from "../workspaces/git";
 import { isSafeRelativePath } from "../workspaces/service";
 
@@ -21,7 +25,7 @@ const stripPrefix = (name: string | undefined) => (name ?? "").replace(/^[ab]\//
 export function summarisePatch(patch: string): { files: PatchFile[]; paths: string[] } {
   const files: PatchFile[] = [];
   const paths = new Set<string>();
-  for (const f of parsePatch(patch)) {
+  for (const f of diff().parsePatch(patch)) {
     const oldName = stripPrefix(f.oldFileName);
     const newName = stripPrefix(f.newFileName);
     if (!oldName && !newName) continue;

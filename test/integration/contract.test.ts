@@ -84,6 +84,7 @@ describe("REST answers parse with their declared schemas", () => {
     await call("POST", "/api/v1/auth/register", "/api/v1/auth/register", { body: { email: `c-${Date.now()}@example.test`, password: "long-enough-pw", name: "C" } });
     await call("POST", "/api/v1/auth/token", "/api/v1/auth/token", { body: { email: owner.email, password: owner.password } });
     await call("GET", "/api/v1/openapi.json", "/api/v1/openapi.json");
+    await call("GET", "/api/v1/asyncapi.json", "/api/v1/asyncapi.json");
     await call("GET", "/api/v1/websocket/stats", "/api/v1/websocket/stats", { token: admin.token });
     await call("GET", "/api/v1/admin/metrics", "/api/v1/admin/metrics", { token: admin.token });
     await call("GET", "/api/metrics", "/api/metrics", { token: admin.token });

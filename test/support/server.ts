@@ -19,6 +19,12 @@ export type ApiResult<T = any> = { status: number; body: T; headers: Headers };
 export const testsUsePostgres = () => process.env.TEST_DB === "postgres";
 /** The compiled server, as `npm start` runs it (built by the global setup through scripts/build-if-stale.ts). */
 const SERVER_JS = path.join(ROOT, "dist", "server.js");
+/**
+ * How `npm start` runs the server (package.json): a young generation of at most 2 MB per semi-space (V8 lets it
+ * grow to 16 MB, ≈ 30 MB of RSS an idle server keeps; bench:memory) and two malloc arenas.
+ */
+export const SERVER_NODE_ARGS = ["--max-semi-space-size=2"];
+const SERVER_ENV = { MALLOC_ARENA_MAX: "2" };
 
 /**
  * Migrated templates, made once per set of migrations by the global setup (test/support/templates.ts):
@@ -224,6 +230,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   const env: Record<string, string> = {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
+    ...SERVER_ENV,
     PORT: "0",
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
@@ -240,7 +247,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   for (const k of ["DATABASE_URL", "REDIS_URL", "CORS_ORIGINS", "ALLOW_SIGNUP", "OPENAI_API_KEY", "OPENAI_BASE_URL"]) {
     if (!(k in env)) delete childEnv[k];
   }
-  const proc = spawn(process.execPath, [SERVER_JS], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER_JS], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   live.add(proc);
   proc.once("exit", () => live.delete(proc));
   const server = new TestServer(proc, dataDir, env, async () => {
@@ -278,7 +285,7 @@ export async function startExpectingFailure(env: Record<string, string>, timeout
   const childEnv = { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", DATA_DIR: dataDir, ...env } as NodeJS.ProcessEnv;
   ensureServerBuilt();
   if (!env.DATABASE_URL) seedPglite(dataDir);
-  const proc = spawn(process.execPath, [SERVER_JS], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER_JS], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   let stderr = "";
   proc.stdout!.on("data", (c: Buffer) => (output += c));

@@ -81,6 +81,28 @@ describe("OpenAPI document", () => {
     }
   });
 
+  it("gives every operation error answers in the contract's shape, each with an example body", () => {
+    const missing: string[] = [];
+    for (const [p, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [m, op] of Object.entries(ops)) {
+        const errors = Object.entries(op.responses as Record<string, any>).filter(([s, r]) => Number(s) >= 400 && r.content?.["application/json"]?.schema?.$ref === "#/components/schemas/Error");
+        if (!errors.length) missing.push(`${m.toUpperCase()} ${p}: no error response`);
+        for (const [s, r] of errors) {
+          const examples = Object.values(r.content["application/json"].examples ?? {}) as { value: { error: { code: string } } }[];
+          if (!examples.length) missing.push(`${m.toUpperCase()} ${p} ${s}: no example`);
+          for (const e of examples) if (!/^[A-Z][A-Z0-9_]+$/.test(e.value.error.code)) missing.push(`${m.toUpperCase()} ${p} ${s}: bad code ${e.value.error.code}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+    // The codes a route's text names are among its examples.
+    const wf = doc.paths["/api/v1/workflows/{id}/progress"].post.responses["409"].content["application/json"].examples;
+    expect(Object.keys(wf)).toContain("INVALID_TRANSITION");
+    const reg = doc.paths["/api/v1/auth/register"].post.responses["400"].content["application/json"].examples;
+    expect(Object.keys(reg)).toEqual(expect.arrayContaining(["VALIDATION_FAILED", "INVITE_INVALID"]));
+    expect(doc.paths["/api/v1/projects"].post.requestBody.content["application/json"].example).toMatchObject({ name: expect.any(String) });
+  });
+
   it("uses the request schemas the routes parse with", () => {
     const body = doc.paths["/api/v1/workflows/{id}/progress"].post.requestBody.content["application/json"].schema;
     expect(body.properties.progress).toMatchObject({ type: "integer", minimum: 0, maximum: 100 });

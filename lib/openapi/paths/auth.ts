@@ -21,10 +21,17 @@ route({
   auth: false,
   summary: "Exchange email and password for a Bearer JWT",
   body: ZTokenRequestSchema,
+  bodyExample: { email: "ada@example.com", password: "correct horse battery staple" },
   responses: {
     200: {
       description: "A Bearer token",
       schema: ZTokenResponse,
+      example: {
+        token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI…",
+        token_type: "Bearer",
+        expires_at: "2026-01-02T00:00:00.000Z",
+        user: { id: "0c6f2f0e-5a6b-4d1e-9a7c-2b3d4e5f6a7b", email: "ada@example.com", name: "Ada", role: "admin" },
+      },
     },
   },
   description:
@@ -37,5 +44,7 @@ route({
   path: "/api/v1/me",
   tag: "Auth",
   summary: "The signed-in user",
-  responses: { 200: { description: "The caller", schema: ZUserResponse } },
+  responses: {
+    200: { description: "The caller", schema: ZUserResponse, example: { user: { id: "0c6f2f0e-5a6b-4d1e-9a7c-2b3d4e5f6a7b", email: "ada@example.com", name: "Ada", role: "admin" } } },
+  },
 });

@@ -23,6 +23,7 @@ route({
   tag: "Projects",
   summary: "Create a project (the caller becomes its owner); publishes project.created",
   body: ZCreateProjectSchema,
+  bodyExample: { name: "Checkout service", description: "Cart, payments and receipts", test_command: "npm test" },
   responses: { 201: { description: "The new project", schema: ZProjectViewSchema } },
 });
 route({

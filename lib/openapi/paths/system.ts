@@ -51,5 +51,21 @@ route({
   tag: "System",
   auth: false,
   summary: "This document (OpenAPI 3.1)",
-  responses: { 200: { description: "The OpenAPI document", schema: z.record(z.string(), z.unknown()) } },
+  description: "Built once per process; answers 304 to a matching If-None-Match.",
+  responses: {
+    200: { description: "The OpenAPI document", schema: z.record(z.string(), z.unknown()) },
+    304: { description: "Not modified (If-None-Match matched the ETag)" },
+  },
+});
+route({
+  method: "get",
+  path: "/api/v1/asyncapi.json",
+  tag: "System",
+  auth: false,
+  summary: "The realtime protocol (Socket.IO) as an AsyncAPI 3.0 document: commands, acks, events, rooms (rendered at /docs/realtime)",
+  description: "Built once per process; answers 304 to a matching If-None-Match.",
+  responses: {
+    200: { description: "The AsyncAPI document", schema: z.record(z.string(), z.unknown()) },
+    304: { description: "Not modified (If-None-Match matched the ETag)" },
+  },
 });

@@ -9,6 +9,7 @@ route({
   summary: "Create an API token (the secret is in `token`, shown only here). kind 'agent' without agent_id registers an agent named after the token with the same project scope",
   tag: "tokens",
   body: ZCreateToken,
+  bodyExample: { name: "ci-reporter", kind: "agent", project_ids: ["2f1c9a4e-0b7d-4c3e-9a51-6d2f8e7b1c40"], expires_at: null },
   responses: { 201: { description: "The token with its secret", schema: ZNewApiTokenSchema } },
   errors: [403],
 });

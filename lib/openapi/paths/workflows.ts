@@ -20,6 +20,7 @@ route({
   summary: "Start a workflow (members, owners); publishes workflow.started to project:<id> and workflow:<wid>",
   description: "With status pending it waits: its first progress report makes it running (that workflow.progress says status running).",
   body: ZCreateWorkflowSchema,
+  bodyExample: { name: "Nightly backup", total_steps: 3 },
   responses: { 201: { description: "The workflow (status running or pending, progress 0)", schema: Workflow } },
   errors: [403],
 });
@@ -51,6 +52,7 @@ route({
   summary: "Report progress, the current step and new log / error lines; publishes workflow.progress",
   description: refusals,
   body: ZProgressWorkflowSchema,
+  bodyExample: { progress: 40, current_step: 2, step_name: "Uploading", logs: ["uploaded 12 of 30 files"] },
   responses: { 200: { description: "The workflow", schema: Workflow } },
   errors: [403, 409],
 });
@@ -61,6 +63,7 @@ route({
   summary: "Complete a workflow (progress becomes 100); publishes workflow.completed",
   description: refusals,
   body: ZCompleteWorkflowSchema,
+  bodyExample: { result: { files: 30, bytes: 1048576 } },
   responses: { 200: { description: "The workflow", schema: Workflow } },
   errors: [403, 409],
 });
@@ -71,6 +74,7 @@ route({
   summary: "Fail a workflow with an error; publishes workflow.failed",
   description: refusals,
   body: ZFailWorkflowSchema,
+  bodyExample: { error: "bucket not reachable" },
   responses: { 200: { description: "The workflow", schema: Workflow } },
   errors: [403, 409],
 });

@@ -7,7 +7,11 @@ import { open, readdir } from "node:fs/promises";
 import { constants } from "node:fs";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { SaxesParser } from "saxes";
+import type * as SaxesModule from "saxes";
+import { lazy } from "../../lazy";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (lib/lazy.ts)
+const saxes = lazy(() => require("saxes") as typeof SaxesModule);
 import { MAX_ERROR_CHARS, result, type ParsedResult, type Tool } from "./common";
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -29,7 +33,7 @@ export type JUnitReader = { write(text: string): void; readonly tool: Tool | nul
 
 /** A streaming reader of one JUnit document: results as each <testcase> closes. */
 export function createJUnitReader(on: { result: (r: ParsedResult) => void }): JUnitReader {
-  const parser = new SaxesParser({ position: false });
+  const parser = new (saxes().SaxesParser)({ position: false });
   let tool: Tool | null = null;
   let failed = false;
   let root = true;

@@ -1,5 +1,6 @@
-import { handle, json } from "@/lib/api/handler";
-import { openApiDocument } from "@/lib/openapi/document";
+import { handle } from "@/lib/api/handler";
+import { staticJson } from "@/lib/api/static-json";
+import { openApiJson } from "@/lib/openapi/document";
 
-// The OpenAPI 3.1 document of the REST API (no credential needed).
-export const GET = handle(async () => json(openApiDocument(), 200, { "cache-control": "public, max-age=60" }));
+// The OpenAPI 3.1 document of the REST API (no credential needed); built and serialised once per process.
+export const GET = handle(async (req) => staticJson(req, openApiJson, openApiJson));

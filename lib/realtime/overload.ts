@@ -1,0 +1,156 @@
+// Bounded overload: a publish (an agent:event, a mutating REST request) is admitted only while this process
+// keeps up; otherwise it is refused at once with 503 OVERLOADED and a Retry-After, instead of queueing for
+// seconds behind the others. "Keeps up" is judged on signals that are cheap to read per request:
+// - depth: publishes admitted and not yet answered, at most PUBLISH_QUEUE_MAX, and at most
+//   PUBLISH_MAX_WAIT_MS of work at the rate the process answers while backlogged (Little's law; never
+//   below WAIT_MIN_DEPTH; no such bound until a backlog was measured);
+// - latency: the slowest publish answered in the last tick (decaying while none are), at most
+//   PUBLISH_MAX_WAIT_MS while WAIT_MIN_DEPTH or more are in flight (what an admitted one would wait);
+// REST calls and agent events are two pools (their costs differ by two orders of magnitude).
+// - event-loop lag, at most PUBLISH_MAX_LAG_MS while LAG_MIN_DEPTH or more are in flight (one GC pause or a
+//   busy neighbour alone refuses nothing).
+// REST calls are admitted by server.ts as they arrive (admitHttp), before Next does any work for them: the
+// time a call waits inside Next counts, and a refusal costs almost nothing. The state is a part of the
+// runtime (server.ts and the bundled route handlers share it).
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AppError } from "../errors";
+import { getConfig } from "../config";
+import { every, part } from "../runtime";
+import { metrics } from "../metrics";
+
+const WAIT_MIN_DEPTH = 32;
+const LAG_MIN_DEPTH = 16;
+const TICK_MS = 100;
+/** Weight of the newest tick in the completion-rate average. */
+const ALPHA = 0.3;
+
+/** REST calls and agent events cost very differently: each kind has its own pool (depth, rate, latency). */
+export type PublishKind = "rest" | "socket";
+
+type Pool = { depth: number; completed: number; windowMax: number; latencyMs: number; rate: number | null };
+type State = { pools: Record<PublishKind, Pool>; lagMs: number; last: number; started: boolean };
+
+const pool = (): Pool => ({ depth: 0, completed: 0, windowMax: 0, latencyMs: 0, rate: null });
+const state = () => part<State>("publish overload", () => ({ pools: { rest: pool(), socket: pool() }, lagMs: 0, last: 0, started: false }));
+
+function start(s: State) {
+  s.started = true;
+  s.last = performance.now();
+  every("publish overload monitor", TICK_MS, () => {
+    const now = performance.now();
+    const elapsed = now - s.last;
+    s.last = now;
+    // The timer's lateness is the event loop's lag; keep the worst of recent ticks, decaying.
+    s.lagMs = Math.max(Math.max(0, elapsed - TICK_MS), s.lagMs * 0.5);
+    for (const p of Object.values(s.pools)) {
+      p.latencyMs = p.completed ? p.windowMax : p.latencyMs * 0.5;
+      p.windowMax = 0;
+      // The rate is what the process answers while it has a backlog (its capacity), kept while idle.
+      if (p.depth >= WAIT_MIN_DEPTH / 2) {
+        const r = (p.completed * 1000) / Math.max(elapsed, 1);
+        p.rate = p.rate === null ? r : p.rate * (1 - ALPHA) + r * ALPHA;
+      }
+      p.completed = 0;
+    }
+  });
+}
+
+/** In flight at most: PUBLISH_MAX_WAIT_MS of work at the measured rate (Little's law), never below WAIT_MIN_DEPTH. */
+function limitOf(p: Pool): number {
+  const c = getConfig().publish;
+  if (p.rate === null) return c.queueMax;
+  return Math.min(c.queueMax, Math.max(WAIT_MIN_DEPTH, Math.floor((p.rate * c.maxWaitMs) / 1000)));
+}
+
+export type OverloadSnapshot = { depth: number; limit: number; rate_per_s: number; wait_ms: number; lag_ms: number };
+
+/** Both kinds together: publishes in flight, their bound, the backlogged answer rate, the recent slowest answer, the event-loop lag. */
+export function overloadSnapshot(): OverloadSnapshot {
+  const s = state();
+  const ps = Object.values(s.pools);
+  return {
+    depth: ps.reduce((a, p) => a + p.depth, 0),
+    limit: ps.reduce((a, p) => a + limitOf(p), 0),
+    rate_per_s: Math.round(ps.reduce((a, p) => a + (p.rate ?? 0), 0)),
+    wait_ms: Math.round(Math.max(...ps.map((p) => p.latencyMs))),
+    lag_ms: Math.round(s.lagMs),
+  };
+}
+
+/** Why a new publish would be refused now, or null. */
+function refusal(s: State, p: Pool): string | null {
+  const c = getConfig().publish;
+  if (p.depth >= c.queueMax) return `${p.depth} publishes are waiting (PUBLISH_QUEUE_MAX ${c.queueMax})`;
+  const limit = limitOf(p);
+  if (p.depth >= limit) return `${p.depth} publishes are waiting, about ${Math.round((p.depth / Math.max(p.rate ?? 1, 1)) * 1000)} ms of work`;
+  if (p.depth >= WAIT_MIN_DEPTH && p.latencyMs > c.maxWaitMs) return `${p.depth} publishes are waiting, answers take ${Math.round(p.latencyMs)} ms`;
+  if (p.depth >= LAG_MIN_DEPTH && s.lagMs > c.maxLagMs) return `the server's event loop is ${Math.round(s.lagMs)} ms behind`;
+  return null;
+}
+
+function overloaded(reason: string, s: State, p: Pool) {
+  const seconds = Math.max(1, Math.ceil(Math.max(p.latencyMs, s.lagMs) / 1000));
+  return new AppError("OVERLOADED", 503, `The server is overloaded (${reason}); try again in ${seconds} s`, { retry_after_ms: seconds * 1000 }, { "Retry-After": String(seconds) });
+}
+
+/**
+ * Admit one publish of this kind: returns the function to call once it is answered (success or failure;
+ * more calls are ignored), or throws 503 OVERLOADED (counted as switchboard_rate_limit_refusals_total{kind="overload"}).
+ */
+export function admit(kind: PublishKind): () => void {
+  const s = state();
+  if (!s.started) start(s);
+  const p = s.pools[kind];
+  const why = refusal(s, p);
+  if (why) {
+    metrics().rateLimited.inc({ kind: "overload" });
+    throw overloaded(why, s, p);
+  }
+  const started = performance.now();
+  p.depth++;
+  metrics().publishQueue.inc();
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    p.depth--;
+    p.completed++;
+    p.windowMax = Math.max(p.windowMax, performance.now() - started);
+    metrics().publishQueue.dec();
+  };
+}
+
+/** Run fn as one admitted publish. */
+export async function admitted<R>(kind: PublishKind, fn: () => Promise<R>): Promise<R> {
+  const release = admit(kind);
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
+/** Set by server.ts on a request it admitted (any client-sent value is removed first). */
+export const ADMITTED_HEADER = "x-switchboard-admitted";
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * server.ts, for every request as it arrives: admit a mutating /api/v1 call (released when its response
+ * closes), or answer 503 OVERLOADED in the contract's shape with Retry-After and return false.
+ */
+export function admitHttp(req: IncomingMessage, res: ServerResponse): boolean {
+  delete req.headers[ADMITTED_HEADER];
+  if (!MUTATING.has(req.method ?? "") || !req.url?.startsWith("/api/v1/")) return true;
+  let release: () => void;
+  try {
+    release = admit("rest");
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    res.writeHead(e.status, { "content-type": "application/json", ...e.headers });
+    res.end(JSON.stringify({ error: { code: e.code, message: e.message, details: e.details } }));
+    return false;
+  }
+  res.once("close", release);
+  req.headers[ADMITTED_HEADER] = "1";
+  return true;
+}
