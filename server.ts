@@ -185,6 +185,10 @@ function createHttpServer(config: AppConfig, handle: ReturnType<ReturnType<typeo
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
+  // A request (headers and its ≤ 1 MB body) must arrive within 30 s (Node's default: 5 min): a client that
+  // trickles bodies cannot hold admitted publishes (lib/realtime/overload.ts) or sockets for long.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
   return server;
 }
 

@@ -1,5 +1,5 @@
 // bench:memory — the server's memory at rest (issue #11 item 5): the production build, as `npm start` runs it
-// (NODE_ENV=production, MALLOC_ARENA_MAX=2, node --max-semi-space-size=2, compiled dist/server.js), after start, one sign-up, a token and a
+// (NODE_ENV=production, MALLOC_ARENA_MAX=2, node --max-semi-space-size=8, compiled dist/server.js), after start, one sign-up, a token and a
 // cookie sign-in, one rendered dashboard page and one socket that joins a project room, then BENCH_IDLE_SECONDS
 // of rest. Both databases (PostgreSQL, then embedded PGlite) and, as the baseline, bench/bare-server.ts.
 // Prints VmRSS at rest (what the operating system sees: the target), then RSS and heap after a full GC

@@ -66,6 +66,7 @@ const EnvSchema = z.object({
   PUBLISH_MAX_WAIT_MS: z.coerce.number({ message: "must be a number" }).int().min(10).max(60_000).default(400),
   PUBLISH_MAX_LAG_MS: z.coerce.number({ message: "must be a number" }).int().min(10).max(60_000).default(500),
   PUBLISH_BATCH_MAX: z.coerce.number({ message: "must be a number" }).int().min(1).max(5000).default(500),
+  PUBLISH_MAX_PER_CLIENT: z.coerce.number({ message: "must be a number" }).int().min(1).max(1_000_000).default(24),
   SOCKET_MAX_BUFFER_BYTES: z.coerce.number({ message: "must be a number" }).int().min(16_384).max(1_073_741_824).default(4 * 1024 * 1024),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   RATE_LIMIT_WEBHOOK_REFUSALS_PER_MINUTE: z.coerce.number({ message: "must be a number" }).int().min(1).default(30),
@@ -182,7 +183,7 @@ export type AppConfig = {
    * answers (or a request's wait before its handler) slower than `maxWaitMs`, or `maxLagMs` of event-loop
    * lag, and new publishes are refused with 503 OVERLOADED. Rows per multi-row INSERT at most (`batchMax`).
    */
-  publish: { queueMax: number; maxWaitMs: number; maxLagMs: number; batchMax: number };
+  publish: { queueMax: number; maxWaitMs: number; maxLagMs: number; batchMax: number; maxPerClient: number };
 };
 
 export class ConfigError extends Error {
@@ -250,7 +251,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     trustProxy: e.TRUST_PROXY,
     socketMaxBufferBytes: e.SOCKET_MAX_BUFFER_BYTES,
     socketMaxRooms: e.SOCKET_MAX_ROOMS,
-    publish: { queueMax: e.PUBLISH_QUEUE_MAX, maxWaitMs: e.PUBLISH_MAX_WAIT_MS, maxLagMs: e.PUBLISH_MAX_LAG_MS, batchMax: e.PUBLISH_BATCH_MAX },
+    publish: { queueMax: e.PUBLISH_QUEUE_MAX, maxWaitMs: e.PUBLISH_MAX_WAIT_MS, maxLagMs: e.PUBLISH_MAX_LAG_MS, batchMax: e.PUBLISH_BATCH_MAX, maxPerClient: e.PUBLISH_MAX_PER_CLIENT },
     testRuns: {
       timeoutMs: e.TEST_RUN_TIMEOUT_MS,
       concurrency: e.TEST_RUN_CONCURRENCY,

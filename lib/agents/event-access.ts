@@ -3,10 +3,10 @@
 // (the table's agent.event: an agent token whose user is at least a member). Only a grant is cached, per
 // credential (token id, user, instance role, scope) and workflow; a refusal is looked up again every time.
 //
-// Freshness: an entry lives ACCESS_TTL_MS at most. This process drops a project's entries as soon as it
-// publishes a membership change or the project's deletion (member.added/updated/removed, project.deleted);
-// another process's changes reach this cache within the TTL. A deleted agent's tokens are gone (cascade) and
-// its sockets disconnected, so its credential no longer reaches this path.
+// Freshness: an entry lives ACCESS_TTL_MS at most, and every invalidation of the lookup caches
+// (lib/auth/lookup-cache.ts: membership or project → that project's grants; user or token → all), which
+// reaches every process before the change is answered, drops grants here too; so does this process's own
+// member.* / project.deleted. A grant looked up while an invalidation ran is not kept (generation check).
 import { getPrisma } from "../db";
 import { forbidden, notFound } from "../errors";
 import { isUuid } from "../ids";
@@ -14,6 +14,7 @@ import { callerKind, decide, projectRole } from "../auth/permissions";
 import type { Caller } from "../auth/identify";
 import { onPublish } from "../realtime/publish";
 import { part } from "../runtime";
+import { onInvalidate } from "../auth/lookup-cache";
 
 export const ACCESS_TTL_MS = 3000;
 const MAX_ENTRIES = 10_000;
@@ -21,20 +22,28 @@ const MAX_ENTRIES = 10_000;
 export type EventAccess = { workflowId: string; projectId: string; traceId: string | null; agentId: string };
 
 type Entry = EventAccess & { expires: number };
-type Cache = { entries: Map<string, Entry>; unsubscribe: () => void };
+type Cache = { entries: Map<string, Entry>; generation: number; unsubscribe: () => void };
 
 const INVALIDATING = new Set(["member.added", "member.updated", "member.removed", "project.deleted"]);
 
 const cache = () =>
   part<Cache>("agent event access", () => {
     const entries = new Map<string, Entry>();
-    const unsubscribe = onPublish((env) => {
+    const c: Cache = { entries, generation: 0, unsubscribe: () => {} };
+    const offPublish = onPublish((env) => {
       if (!INVALIDATING.has(env.type)) return;
+      c.generation++;
       const projectId = env.room.startsWith("project:") ? env.room.slice("project:".length) : null;
       if (projectId) forgetProject(entries, projectId);
       else entries.clear();
     });
-    return { entries, unsubscribe };
+    const offInvalidate = onInvalidate((inv) => {
+      c.generation++;
+      if (inv.kind === "membership" || inv.kind === "project") forgetProject(entries, inv.projectId);
+      else entries.clear();
+    });
+    c.unsubscribe = () => (offPublish(), offInvalidate());
+    return c;
   });
 
 function forgetProject(entries: Map<string, Entry>, projectId: string) {
@@ -60,7 +69,9 @@ export async function eventAccess(caller: Caller, workflowId: string): Promise<E
   const hit = c.entries.get(key);
   if (hit && hit.expires > now) return hit;
   if (hit) c.entries.delete(key);
+  const generation = c.generation;
   const grant = await lookUp(caller, workflowId);
+  if (c.generation !== generation) return grant; // an invalidation ran meanwhile: answer, but do not keep it
   if (c.entries.size >= MAX_ENTRIES) {
     for (const [k, e] of c.entries) if (e.expires <= now) c.entries.delete(k);
     if (c.entries.size >= MAX_ENTRIES) c.entries.clear();

@@ -102,8 +102,24 @@ export const roleKey = (userId: string, projectId: string) => `${userId}|${proje
 export const adminRoleKey = (projectId: string) => `admin|${projectId}`;
 
 /** Drop what an invalidation names from this process's caches. */
+type InvalidationListener = (inv: Invalidation) => void;
+const listeners = () => part<Set<InvalidationListener>>("lookup invalidation listeners", () => new Set());
+
+/** Tell another cache of grants (lib/agents/event-access.ts) of every invalidation, on every process. */
+export function onInvalidate(listener: InvalidationListener): () => void {
+  listeners().add(listener);
+  return () => listeners().delete(listener);
+}
+
 export function invalidateLocal(inv: Invalidation): void {
   const c = caches();
+  for (const l of listeners()) {
+    try {
+      l(inv);
+    } catch (e) {
+      logger().error(errInfo(e), "[auth] invalidation listener failed");
+    }
+  }
   switch (inv.kind) {
     case "user":
       c.user.drop(inv.userId);

@@ -13,6 +13,7 @@ import { metrics } from "../metrics";
 import { AppError, toAckError, zodDetails } from "../errors";
 import { refreshCredential } from "./credentials";
 import { callerScope, requestHash, runOnce, stableStringify } from "../idempotency";
+import { overloadRefusal } from "./overload";
 import { PENDING_JOINS, type AppSocket, type CommandHandler, type DomainCommandName, type DomainCommands } from "./socket";
 
 const REPLAY_PAGE = 1000;
@@ -171,6 +172,9 @@ async function dispatch(handlers: Handlers, socket: AppSocket, name: CommandName
   try {
     const run = () => (handlers[name] as (s: AppSocket, p: unknown) => unknown)(socket, parsed.data);
     const key = (parsed.data as { idempotency_key?: string }).idempotency_key;
+    // A command with a key publishes: refused before its key is claimed (two writes) while overloaded.
+    const refused = key === undefined ? null : overloadRefusal("socket");
+    if (refused) return ack(toAckError(refused));
     ack(key === undefined ? await run() : await runCommandOnce(socket, name, key, parsed.data as Record<string, unknown>, run));
   } catch (e) {
     logger().error(errInfo(e), `[socket] ${name} failed`);

@@ -45,8 +45,10 @@ function start(s: State) {
     for (const p of Object.values(s.pools)) {
       p.latencyMs = p.completed ? p.windowMax : p.latencyMs * 0.5;
       p.windowMax = 0;
-      // The rate is what the process answers while it has a backlog (its capacity), kept while idle.
-      if (p.depth >= WAIT_MIN_DEPTH / 2) {
+      // The rate is what the process answers while it has a backlog (its capacity), kept while idle — and
+      // kept while nothing completes: requests that stall (a client trickling its body) say nothing about
+      // capacity, and a rate of 0 would shrink the bound to the floor and refuse everyone else.
+      if (p.depth >= WAIT_MIN_DEPTH / 2 && p.completed > 0) {
         const r = (p.completed * 1000) / Math.max(elapsed, 1);
         p.rate = p.rate === null ? r : p.rate * (1 - ALPHA) + r * ALPHA;
       }
@@ -120,6 +122,20 @@ export function admit(kind: PublishKind): () => void {
   };
 }
 
+/**
+ * Would a publish of this kind be refused now? The error, or null — without admitting anything. The
+ * socket dispatcher asks before claiming an idempotency key (two writes) for a command that would be refused.
+ */
+export function overloadRefusal(kind: PublishKind): AppError | null {
+  const s = state();
+  if (!s.started) return null;
+  const p = s.pools[kind];
+  const why = refusal(s, p);
+  if (!why) return null;
+  metrics().rateLimited.inc({ kind: "overload" });
+  return overloaded(why, s, p);
+}
+
 /** Run fn as one admitted publish. */
 export async function admitted<R>(kind: PublishKind, fn: () => Promise<R>): Promise<R> {
   const release = admit(kind);
@@ -129,6 +145,12 @@ export async function admitted<R>(kind: PublishKind, fn: () => Promise<R>): Prom
     release();
   }
 }
+
+/**
+ * REST calls in flight per client address (x-switchboard-client-ip, set by normalizeForwarded): one client
+ * cannot hold the pool (e.g. 32 uploads trickling their bodies) and get everyone else refused.
+ */
+const perClient = () => part<Map<string, number>>("publish overload per client", () => new Map());
 
 /** Set by server.ts on a request it admitted (any client-sent value is removed first). */
 export const ADMITTED_HEADER = "x-switchboard-admitted";
@@ -141,8 +163,16 @@ const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export function admitHttp(req: IncomingMessage, res: ServerResponse): boolean {
   delete req.headers[ADMITTED_HEADER];
   if (!MUTATING.has(req.method ?? "") || !req.url?.startsWith("/api/v1/")) return true;
+  const client = String(req.headers["x-switchboard-client-ip"] ?? req.socket.remoteAddress ?? "unknown");
+  const clients = perClient();
+  const mine = clients.get(client) ?? 0;
   let release: () => void;
   try {
+    const cap = getConfig().publish.maxPerClient;
+    if (mine >= cap) {
+      metrics().rateLimited.inc({ kind: "overload" });
+      throw new AppError("RATE_LIMITED", 429, `This client already has ${mine} changes in flight (PUBLISH_MAX_PER_CLIENT ${cap}); wait for their answers`, { retry_after_ms: 1000 }, { "Retry-After": "1" });
+    }
     release = admit("rest");
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
@@ -150,7 +180,13 @@ export function admitHttp(req: IncomingMessage, res: ServerResponse): boolean {
     res.end(JSON.stringify({ error: { code: e.code, message: e.message, details: e.details } }));
     return false;
   }
-  res.once("close", release);
+  clients.set(client, mine + 1);
+  res.once("close", () => {
+    release();
+    const n = (clients.get(client) ?? 1) - 1;
+    if (n > 0) clients.set(client, n);
+    else clients.delete(client);
+  });
   req.headers[ADMITTED_HEADER] = "1";
   return true;
 }

@@ -14,7 +14,7 @@ import type { AnyEnvelope, Envelope, EventData, EventType } from "./events";
 import { metrics } from "../metrics";
 import { keyedLock } from "../keyed-lock";
 import { isRedactedType, redact } from "../redact";
-import { isDatabaseUnavailable } from "../errors";
+import { AppError, isDatabaseUnavailable } from "../errors";
 import { Prisma } from "../../generated/prisma/client";
 
 export type PublishInput<T extends EventType> = {
@@ -144,7 +144,7 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
  */
 export async function publishAll(inputs: PublishInput<EventType>[]): Promise<Envelope[]> {
   // The copies of one event share their data: masked and serialised once.
-  const shared = new Map<unknown, { type: EventType; data: unknown; json: string }>();
+  const shared: Shared = new Map();
   const settled = await Promise.allSettled(inputs.map((i) => enqueue(i, shared)));
   const envs: Envelope[] = [];
   for (const r of settled) {
@@ -192,15 +192,30 @@ type Pending = {
 type Queue = { pending: Pending[]; flushing: boolean };
 const queue = () => part<Queue>("publish queue", () => ({ pending: [], flushing: false }));
 
-function enqueue<T extends EventType>(input: PublishInput<T>, shared?: Map<unknown, { type: EventType; data: unknown; json: string }>): Promise<Envelope<T>> {
+/** Inputs of one publishAll() that share their data object are masked and serialised once (per type and masking). */
+type Shared = Map<unknown, { type: EventType; masked: boolean; data: unknown; json: string }>;
+
+/**
+ * What PostgreSQL's jsonb refuses: a NUL character or a lone surrogate (JSON.stringify escapes exactly
+ * those as \u0000 / \ud800–\udfff; an escaped backslash followed by "u0000" is text and does not match).
+ */
+const JSON_UNSTORABLE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
+/** A batch stops growing past this much JSON (always at least one event): one statement stays modest. */
+const BATCH_MAX_BYTES = 8 * 2 ** 20;
+
+function enqueue<T extends EventType>(input: PublishInput<T>, shared?: Shared): Promise<Envelope<T>> {
   return new Promise<Envelope<T>>((resolve, reject) => {
     let p: Pending;
     try {
       let prepared = shared?.get(input.data);
-      if (!prepared || prepared.type !== input.type) {
+      if (!prepared || prepared.type !== input.type || prepared.masked !== !!input.masked) {
         // What agents and jobs report is masked before it is stored or sent (lib/redact.ts), once.
         const data = !input.masked && isRedactedType(input.type) ? redact(input.data) : input.data;
-        prepared = { type: input.type, data, json: JSON.stringify(storeOnce(input.type, data)) };
+        prepared = { type: input.type, masked: !!input.masked, data, json: JSON.stringify(storeOnce(input.type, data)) };
+        // Refused here, alone: in a batch it would fail the whole statement (and cost a row-by-row retry).
+        if (JSON_UNSTORABLE.test(prepared.json)) {
+          throw new AppError("VALIDATION_FAILED", 400, "The data contains a NUL character or an unpaired surrogate, which cannot be stored", [{ field: "data", message: "must not contain \\u0000 or unpaired surrogates" }]);
+        }
         shared?.set(input.data, prepared);
       }
       p = {
@@ -237,7 +252,9 @@ async function flush(q: Queue): Promise<void> {
   const max = getConfig().publish.batchMax;
   try {
     while (q.pending.length) {
-      const batch = q.pending.splice(0, max);
+      let n = 0;
+      for (let bytes = 0; n < Math.min(max, q.pending.length) && (n === 0 || bytes + q.pending[n]!.json.length <= BATCH_MAX_BYTES); n++) bytes += q.pending[n]!.json.length;
+      const batch = q.pending.splice(0, n);
       const rooms = roomsOf(batch);
       try {
         // Resolved only here, after the lock's transaction (if any) committed: acknowledged once stored.

@@ -5,6 +5,7 @@
 // Retry-After; sockets: an error ack with retry_after_ms) while the accepted ones are all stored and
 // delivered in order.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import http from "node:http";
 import type { Socket } from "socket.io-client";
 import { startServer, type TestServer, type TestUser } from "../support/server";
 
@@ -104,19 +105,23 @@ describe("group commit", () => {
     expect(acks.every((a) => a.status === "success")).toBe(true);
   });
 
-  it("a row the database refuses fails alone: the rest of its batch is stored, delivered and acked with the right ids", async () => {
+  it("a row the database would refuse fails alone (refused before it joins a batch): the rest is stored, delivered and acked with the right ids", async () => {
     const { owner, projectId, agentToken, workflowId } = await setup(s);
     const proj = await watch(s, owner, `project:${projectId}`);
     const agent = await s.connect({ auth: { token: agentToken } });
-    // PostgreSQL's jsonb refuses \u0000: the multi-row INSERT fails as a whole; each is then written alone.
-    const contents = Array.from({ length: 30 }, (_, i) => (i === 13 ? "bad \u0000 byte" : `ok-${i}`));
+    // PostgreSQL's jsonb refuses \u0000 (and unpaired surrogates): in a batch it would fail the whole multi-row
+    // INSERT; it is refused on its own before it joins one. Text that only reads "\u0000" is stored.
+    const contents = Array.from({ length: 30 }, (_, i) => (i === 13 ? "bad \u0000 byte" : i === 14 ? "lone \ud800" : i === 15 ? "text \\u0000" : `ok-${i}`));
     const acks = await Promise.all(contents.map((c) => send(agent, workflowId, c)));
-    expect(acks[13]).toMatchObject({ status: "error", code: "INTERNAL" });
+    expect(acks[13]).toMatchObject({ status: "error", code: "VALIDATION_FAILED" });
+    expect(acks[14]).toMatchObject({ status: "error", code: "VALIDATION_FAILED" });
+    contents.splice(14, 1);
+    acks.splice(14, 1);
     const good = acks.filter((_, i) => i !== 13);
     for (const a of good) expect(a.status).toBe("success");
-    await until(() => proj.got.length >= 29);
+    await until(() => proj.got.length >= 28);
     await new Promise((r) => setTimeout(r, 200));
-    expect(proj.got).toHaveLength(29);
+    expect(proj.got).toHaveLength(28);
     expect(increasing(proj.got.map((e) => e.id))).toBe(true);
     const byId = new Map(proj.got.map((e) => [e.id, e.data.content]));
     acks.forEach((a, i) => {
@@ -228,4 +233,42 @@ describe("bounded overload (PUBLISH_QUEUE_MAX=3)", () => {
     expect(am.body.rate_limit_refusals.overload).toBeGreaterThan(0);
     expect((await s.request("GET", "/api/health")).status).toBe(200);
   });
+});
+
+describe("one client cannot hold the publish pool (slow bodies)", () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startServer({ env: { TRUST_PROXY: "true", PUBLISH_MAX_PER_CLIENT: "4" } });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("a client's uploads that never finish their bodies take at most PUBLISH_MAX_PER_CLIENT slots (then 429 RATE_LIMITED); other clients are served", async () => {
+    const { owner, projectId } = await setup(s);
+    const { port } = new URL(s.url);
+    // The attacker announces bodies it never sends: each request stays in flight until the server gives up.
+    const stalled: http.ClientRequest[] = [];
+    const answers: Promise<number>[] = [];
+    for (let i = 0; i < 6; i++) {
+      const req = http.request({ host: "127.0.0.1", port, method: "PUT", path: `/api/v1/projects/${projectId}`, headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json", "content-length": "1000", "x-forwarded-for": "10.0.0.1" } });
+      answers.push(new Promise((resolve) => (req.on("response", (r) => (r.resume(), resolve(r.statusCode ?? 0))), req.on("error", () => resolve(-1)))));
+      req.write("{"); // one byte of a thousand
+      stalled.push(req);
+    }
+    const early = await Promise.race([Promise.all(answers.slice(4)), new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+    expect(early, "the 5th and 6th are refused at once").toEqual([429, 429]);
+    // Another client (another forwarded address) still gets its change through at once.
+    const ok = await s.request("PUT", `/api/v1/projects/${projectId}`, { token: owner.token, headers: { "x-forwarded-for": "10.0.0.2" }, body: { description: "still served" } });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    const same = await s.request("PUT", `/api/v1/projects/${projectId}`, { token: owner.token, headers: { "x-forwarded-for": "10.0.0.1" }, body: { description: "attacker" } });
+    expect(same.status).toBe(429);
+    expect(same.body.error.code).toBe("RATE_LIMITED");
+    expect(Number(same.headers.get("retry-after"))).toBeGreaterThan(0);
+    for (const r of stalled) r.destroy();
+    // Their slots are released when the connections go: the attacker's address is served again.
+    await new Promise((r) => setTimeout(r, 300));
+    const again = await s.request("PUT", `/api/v1/projects/${projectId}`, { token: owner.token, headers: { "x-forwarded-for": "10.0.0.1" }, body: { description: "later" } });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+  }, 60_000);
 });
