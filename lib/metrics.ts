@@ -29,7 +29,7 @@ function create() {
     }),
     publishBatchRows: new Histogram({
       name: "switchboard_publish_batch_rows",
-      help: "Events written per multi-row INSERT (group commit per room)",
+      help: "Events written per multi-row INSERT (group commit: everything queued while the previous batch was written)",
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
       registers: [registry],
     }),
