@@ -7,12 +7,15 @@ export function keyedLock(name: string) {
   let locks = all.get(name);
   if (!locks) all.set(name, (locks = new Map()));
   const map = locks;
-  return function withLock<R>(key: string, fn: () => Promise<R>): Promise<R> {
+  function withLock<R>(key: string, fn: () => Promise<R>): Promise<R> {
     const prev = map.get(key) ?? Promise.resolve();
     const run = prev.then(fn, fn);
     const tail = run.catch(() => undefined);
     map.set(key, tail);
     void tail.then(() => map.get(key) === tail && map.delete(key));
     return run;
-  };
+  }
+  /** Whether some work holds (or waits for) this key now. */
+  const held = (key: string) => map.has(key);
+  return Object.assign(withLock, { held });
 }

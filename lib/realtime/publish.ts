@@ -252,9 +252,7 @@ async function flush(q: Queue): Promise<void> {
   const max = getConfig().publish.batchMax;
   try {
     while (q.pending.length) {
-      let n = 0;
-      for (let bytes = 0; n < Math.min(max, q.pending.length) && (n === 0 || bytes + q.pending[n]!.json.length <= BATCH_MAX_BYTES); n++) bytes += q.pending[n]!.json.length;
-      const batch = q.pending.splice(0, n);
+      const batch = nextBatch(q, max);
       const rooms = roomsOf(batch);
       try {
         // Resolved only here, after the lock's transaction (if any) committed: acknowledged once stored.
@@ -279,6 +277,34 @@ async function flush(q: Queue): Promise<void> {
   } finally {
     q.flushing = false;
   }
+}
+
+/**
+ * The next batch, in queue order: at most `max` events and BATCH_MAX_BYTES of JSON (at least one). A room whose
+ * lock is held elsewhere (a long replay of that room) is left for a later round — all of its events, so its order
+ * is kept — as long as some other room's events can go now: one busy room does not stall every other.
+ */
+function nextBatch(q: Queue, max: number): Pending[] {
+  const busy = new Set<string>();
+  for (const p of q.pending) if (withRoomLock.held(p.input.room)) busy.add(p.input.room);
+  const skip = busy.size > 0 && q.pending.some((p) => !busy.has(p.input.room)) ? busy : [];
+  const batch: Pending[] = [];
+  const rest: Pending[] = [];
+  const behind = new Set<string>(skip);
+  let bytes = 0;
+  for (const p of q.pending) {
+    const fits = batch.length < max && (batch.length === 0 || bytes + p.json.length <= BATCH_MAX_BYTES);
+    // Once one event of a room is left behind, the room's later events stay behind too (order per room).
+    if (fits && !behind.has(p.input.room)) {
+      batch.push(p);
+      bytes += p.json.length;
+    } else {
+      rest.push(p);
+      behind.add(p.input.room);
+    }
+  }
+  q.pending = rest;
+  return batch;
 }
 
 /** INSERT the batch (one statement), then emit each in order (under the rooms' locks). */
