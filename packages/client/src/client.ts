@@ -108,6 +108,8 @@ export class SwitchboardClient {
   private started = false;
   /** One per client, armed while the outbox holds commands: fails those past retryForMs, online or not. */
   private expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** sendNow() calls under way: the outbox holds back meanwhile (the server's per-socket rate limit is shared). */
+  private urgent = 0;
 
   constructor(private readonly opts: ConnectOptions) {
     const url = new URL(opts.url); // throws on a malformed URL
@@ -333,6 +335,15 @@ export class SwitchboardClient {
    * connection; a lost ack or a "try again" answer is retried; all of it within retryForMs, then TIMEOUT.
    */
   private async sendNow<C extends CommandName>(name: C, payload: CommandPayload<C>): Promise<Success<C>> {
+    this.urgent++;
+    try {
+      return await this.sendNowLoop(name, payload);
+    } finally {
+      this.urgent--;
+    }
+  }
+
+  private async sendNowLoop<C extends CommandName>(name: C, payload: CommandPayload<C>): Promise<Success<C>> {
     const deadline = Date.now() + this.retryForMs;
     for (;;) {
       if (this.closed) throw new SwitchboardError("CLOSED", "The client was closed");
@@ -378,6 +389,10 @@ export class SwitchboardClient {
           continue;
         }
         if (!this.socket.connected) return; // onConnect pumps again
+        if (this.urgent) {
+          await sleep(20); // auth:refresh first
+          continue;
+        }
         let ack: { status?: string; code?: string; details?: unknown } | null;
         try {
           ack = (await this.socket.timeout(this.ackTimeoutMs).emitWithAck(item.name, item.payload as never)) as typeof ack;
