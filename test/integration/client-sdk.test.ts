@@ -157,6 +157,52 @@ describe("@switchboard/client", () => {
     expect((await sub.ready).room).toBe(`project:${p.id}`);
   }, 30_000);
 
+  it("retryForMs holds while offline: with the server gone a waiting command fails with TIMEOUT (the timer goes with close())", async () => {
+    // Connected, then the connection goes for good (no reconnection): pump() cannot send, the timer still fails it.
+    const sb = client(agent.token, { retryForMs: 600, socket: { reconnection: false } });
+    await sb.ready();
+    (sb as any).socket.io.engine.close();
+    await until("offline", () => sb.state !== "connected");
+    const t0 = Date.now();
+    const e = await sb.agent.thought("00000000-0000-4000-8000-000000000000", "into the void").catch((x) => x);
+    expect([e.constructor, e.code]).toEqual([SwitchboardError, "TIMEOUT"]);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(550);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(sb.pendingCommands).toBe(0);
+    // Never connected at all (nothing listens on port 9): the same, for each waiting command.
+    const never = client(agent.token, { url: "http://127.0.0.1:9", retryForMs: 400, socket: { reconnectionDelay: 60_000 } });
+    const a = never.agent.status("online").catch((x) => x);
+    const b = never.agent.status("busy").catch((x) => x);
+    expect([(await a).code, (await b).code]).toEqual(["TIMEOUT", "TIMEOUT"]);
+    const c = never.agent.status("idle").catch((x) => x);
+    expect((never as any).expiryTimer).not.toBeNull();
+    never.close();
+    expect((await c).code).toBe("CLOSED");
+    expect((never as any).expiryTimer).toBeNull();
+  }, 30_000);
+
+  it("auth.refresh does not wait behind the outbox: answered at once while hundreds of commands back off (RATE_LIMITED)", async () => {
+    const sb = client(owner.token);
+    await sb.ready();
+    // 400 commands at the server's 50 commands/s per socket: the outbox drains for seconds, backing off on RATE_LIMITED.
+    const queued = Array.from({ length: 400 }, () => sb.send("ping", {}).catch((e) => e));
+    await until("backing off", () => sb.pendingCommands < 370, 10_000);
+    const fresh = await s.request("POST", "/api/v1/auth/token", { body: { email: owner.email, password: owner.password } });
+    const t0 = Date.now();
+    const r = await sb.auth.refresh(fresh.body.token);
+    const took = Date.now() - t0;
+    expect(r.expires_at).toMatch(/^\d{4}-/);
+    expect(took).toBeLessThan(2_000);
+    expect(sb.pendingCommands).toBeGreaterThan(200); // it went ahead of them
+    // Its errors keep their mapping, ahead of the queue too.
+    const bad = await sb.auth.refresh("not-a-token").catch((e) => e);
+    expect([bad.constructor, bad.code]).toEqual([SwitchboardError, "AUTH_FAILED"]);
+    expect(sb.pendingCommands).toBeGreaterThan(100);
+    sb.close();
+    const results = await Promise.all(queued);
+    expect(results.some((x) => x instanceof SwitchboardError && x.code === "CLOSED")).toBe(true);
+  }, 30_000);
+
   it("bounds what waits while offline: past maxQueue QUEUE_FULL; close() fails what waits with CLOSED", async () => {
     // Nothing listens on port 9 (discard, closed here): the client stays offline and queues.
     const sb = client(agent.token, { url: "http://127.0.0.1:9", maxQueue: 2, socket: { reconnectionDelay: 60_000 } });

@@ -106,6 +106,10 @@ export class SwitchboardClient {
   private readonly maxQueueBytes: number;
   private queuedBytes = 0;
   private started = false;
+  /** One per client, armed while the outbox holds commands: fails those past retryForMs, online or not. */
+  private expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** sendNow() calls under way: the outbox holds back meanwhile (the server's per-socket rate limit is shared). */
+  private urgent = 0;
 
   constructor(private readonly opts: ConnectOptions) {
     const url = new URL(opts.url); // throws on a malformed URL
@@ -186,6 +190,8 @@ export class SwitchboardClient {
   close() {
     if (this.closed) return;
     this.closed = true;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
     this.realtime.stop();
     for (const p of this.outbox.splice(0)) p.reject(new SwitchboardError("CLOSED", "The client was closed"));
     for (const w of this.readyWaiters.splice(0)) w.reject(new SwitchboardError("CLOSED", "The client was closed"));
@@ -293,8 +299,81 @@ export class SwitchboardClient {
       };
       this.outbox.push({ name, payload, bytes, deadline: Date.now() + this.retryForMs, resolve: settle(resolve as (v: unknown) => void), reject: settle(reject) });
       this.start();
+      this.armExpiry();
       void this.pump();
     });
+  }
+
+  /**
+   * pump() checks a command's deadline only when it can send (it returns at once while offline), so a timer
+   * fails the commands past retryForMs with TIMEOUT even while the server is gone. Unref'd: a waiting outbox
+   * alone does not keep a process alive. A command failed while its ack is awaited is skipped by pump().
+   */
+  private armExpiry() {
+    if (this.expiryTimer || this.closed || !this.outbox.length) return;
+    const next = this.outbox.reduce((m, p) => Math.min(m, p.deadline), Infinity);
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = null;
+      const now = Date.now();
+      for (let i = 0; i < this.outbox.length; ) {
+        const item = this.outbox[i]!;
+        if (now <= item.deadline) {
+          i++;
+          continue;
+        }
+        this.outbox.splice(i, 1);
+        item.reject(new SwitchboardError("TIMEOUT", `${item.name} got no answer within ${this.retryForMs} ms`));
+      }
+      this.armExpiry();
+    }, Math.max(0, next - Date.now()) + 1);
+    (this.expiryTimer as { unref?: () => void }).unref?.();
+  }
+
+  /**
+   * One command sent at once on the socket, ahead of the outbox (auth:refresh must not wait behind up to
+   * maxQueue commands or an OVERLOADED back-off while the credential expires). Offline it waits for the
+   * connection; a lost ack or a "try again" answer is retried; all of it within retryForMs, then TIMEOUT.
+   */
+  private async sendNow<C extends CommandName>(name: C, payload: CommandPayload<C>): Promise<Success<C>> {
+    this.urgent++;
+    try {
+      return await this.sendNowLoop(name, payload);
+    } finally {
+      this.urgent--;
+    }
+  }
+
+  private async sendNowLoop<C extends CommandName>(name: C, payload: CommandPayload<C>): Promise<Success<C>> {
+    const deadline = Date.now() + this.retryForMs;
+    for (;;) {
+      if (this.closed) throw new SwitchboardError("CLOSED", "The client was closed");
+      const left = deadline - Date.now();
+      if (left <= 0) throw new SwitchboardError("TIMEOUT", `${name} got no answer within ${this.retryForMs} ms`);
+      if (!this.socket.connected) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        try {
+          await Promise.race([this.ready(), new Promise((r) => (timer = setTimeout(r, left)))]); // ready() rejects with AUTH_FAILED / CLOSED
+        } finally {
+          clearTimeout(timer);
+        }
+        continue;
+      }
+      let ack: { status?: string; code?: string; details?: unknown } | null;
+      try {
+        ack = (await this.socket.timeout(Math.min(this.ackTimeoutMs, left)).emitWithAck(name as CommandName, payload as never)) as typeof ack;
+      } catch {
+        continue; // no ack (timeout, or the connection went): again
+      }
+      if (ack && ack.status === "error") {
+        if (ack.code === "RATE_LIMITED" || ack.code === "OVERLOADED" || ack.code === "INTERNAL") {
+          const d = (ack.details as { retry_after_ms?: unknown } | undefined)?.retry_after_ms;
+          await sleep(Math.min(typeof d === "number" && Number.isFinite(d) ? Math.min(Math.max(d, 50), 30_000) : 1_000, Math.max(deadline - Date.now(), 0)));
+          continue;
+        }
+        throw fromAck(ack);
+      }
+      return ack as Success<C>;
+    }
   }
 
   /** One command at a time, in order: an agent's thoughts arrive in the order it had them. */
@@ -310,6 +389,10 @@ export class SwitchboardClient {
           continue;
         }
         if (!this.socket.connected) return; // onConnect pumps again
+        if (this.urgent) {
+          await sleep(20); // auth:refresh first
+          continue;
+        }
         let ack: { status?: string; code?: string; details?: unknown } | null;
         try {
           ack = (await this.socket.timeout(this.ackTimeoutMs).emitWithAck(item.name, item.payload as never)) as typeof ack;
@@ -348,9 +431,10 @@ export class SwitchboardClient {
     /**
      * Swap the connection's credential for a new one before the old expires (`auth:refresh`); the new token is
      * also used for REST calls and reconnects. Rejects with AUTH_FAILED (the old credential stays in force).
+     * Sent at once, ahead of the commands waiting in the outbox (offline: as soon as it connects).
      */
     refresh: async (token: string): Promise<{ expires_at: string | null }> => {
-      const ack = await this.send("auth:refresh", { token });
+      const ack = await this.sendNow("auth:refresh", { token });
       this.token = token;
       return { expires_at: ack.expires_at };
     },
