@@ -125,30 +125,41 @@ const editableColumns = (id: string) => cached("project", id, () => getPrisma().
 
 /**
  * A PUT: the role and the columns it compares come from the per-process caches (lib/auth/lookup-cache.ts), so
- * a change costs its UPDATE and its event INSERTs; nothing changed, no statement at all.
+ * a change costs its UPDATE and its event INSERTs; a PUT that changes nothing costs one uncached read.
  */
 export async function updateProject(user: PublicUser, id: string, input: TUpdateProject): Promise<ProjectView> {
   // The repository, the test command (it runs on the server) and the model budget are the owners'.
   const ownersOnly = input.repository_url !== undefined || input.test_command !== undefined || input.monthly_token_budget !== undefined;
   const role = await requireProjectRole(user, id, ownersOnly ? "project.configure" : "project.contribute");
   const prisma = getPrisma();
-  const before = await editableColumns(id);
-  if (!before) throw notFound("Project");
-  const data: Record<string, unknown> = {};
-  const changed: string[] = [];
-  for (const [key, column] of Object.entries(FIELD_MAP) as [keyof typeof FIELD_MAP, (typeof FIELD_MAP)[keyof typeof FIELD_MAP]][]) {
-    if (input[key] === undefined) continue;
-    let value: unknown = input[key];
-    if (key === "repository_url") {
-      // The masked form sent back unchanged (a settings form) keeps the stored URL and its credentials.
-      value = input.repository_url && input.repository_url === maskRepositoryUrl(before.repositoryUrl) ? before.repositoryUrl : await checkRepositoryUrl(input.repository_url);
+  const cachedBefore = await editableColumns(id);
+  if (!cachedBefore) throw notFound("Project");
+  const diff = async (before: NonNullable<typeof cachedBefore>) => {
+    const data: Record<string, unknown> = {};
+    const changed: string[] = [];
+    for (const [key, column] of Object.entries(FIELD_MAP) as [keyof typeof FIELD_MAP, (typeof FIELD_MAP)[keyof typeof FIELD_MAP]][]) {
+      if (input[key] === undefined) continue;
+      let value: unknown = input[key];
+      if (key === "repository_url") {
+        // The masked form sent back unchanged (a settings form) keeps the stored URL and its credentials.
+        value = input.repository_url && input.repository_url === maskRepositoryUrl(before.repositoryUrl) ? before.repositoryUrl : await checkRepositoryUrl(input.repository_url);
+      }
+      if (key === "test_command") value = input.test_command || null;
+      if (key === "monthly_token_budget") value = input.monthly_token_budget === null ? null : BigInt(input.monthly_token_budget!);
+      if ((before as Record<string, unknown>)[column] !== value) {
+        data[column] = value;
+        changed.push(key);
+      }
     }
-    if (key === "test_command") value = input.test_command || null;
-    if (key === "monthly_token_budget") value = input.monthly_token_budget === null ? null : BigInt(input.monthly_token_budget!);
-    if ((before as Record<string, unknown>)[column] !== value) {
-      data[column] = value;
-      changed.push(key);
-    }
+    return { data, changed };
+  };
+  let { data, changed } = await diff(cachedBefore);
+  if (changed.length === 0) {
+    // "Nothing changed" judged on the cached row is confirmed on the database: a change made on another process
+    // may not have reached this cache yet (Redis down: up to its TTL), and a PUT must not be dropped for it.
+    const fresh = await prisma.project.findUnique({ where: { id }, select: EDITABLE });
+    if (!fresh) throw notFound("Project");
+    ({ data, changed } = await diff(fresh));
   }
   if (changed.length === 0) return getProject(user, id);
   // The UPDATE's commit does not wait for its WAL flush (synchronous_commit off for this transaction only): the
