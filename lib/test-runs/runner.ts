@@ -30,7 +30,7 @@ const MAX_PENDING_LINE = 64 * 1024;
 /** A run that writes more than this many times TEST_RUN_LOG_MAX_BYTES is stopped (nothing more is kept anyway). */
 const OUTPUT_STOP_FACTOR = 10;
 
-type StopReason = "cancelled" | "timed_out" | "output";
+type StopReason = "cancelled" | "timed_out" | "output" | "server_stopped";
 type Active = { child: ChildProcess | null; stop: (why: StopReason) => void; done?: Promise<void> };
 type RunnerState = { active: Map<string, Active>; queue: string[]; cancelledQueued: Set<string> };
 const state = (): RunnerState => part<RunnerState>("runner", () => ({ active: new Map(), queue: [], cancelledQueued: new Set() }));
@@ -185,8 +185,10 @@ function superviseChild(runId: string, child: ChildProcess, timeoutMs: number) {
     }
   };
   const stop = (why: StopReason) => {
-    if (stopReason) return;
+    if (stopReason && why !== "server_stopped") return;
     stopReason = why;
+    // The server is going away: no grace (its timer would not outlive the process).
+    if (why === "server_stopped") return killGroup("SIGKILL");
     killGroup("SIGTERM");
     setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS).unref();
   };
@@ -301,6 +303,8 @@ function judge(exit: Exit, stopReason: StopReason | null, counts: Reporter["coun
   if (stopReason === "output")
     return ["error", exit.code, `Stopped: the command wrote more than ${OUTPUT_STOP_FACTOR} × TEST_RUN_LOG_MAX_BYTES (${cfg.logMaxBytes * OUTPUT_STOP_FACTOR} bytes) of output`];
   if (stopReason === "timed_out") return ["timed_out", exit.code, `Stopped after the time limit of ${Math.round(cfg.timeoutMs / 1000)} s`];
+  // The same words as the start-up sweep's (service.ts): the run ended because the server did, not the tests.
+  if (stopReason === "server_stopped") return ["error", exit.code, "The server stopped while this run was in progress"];
   if (counts.failed > 0) return ["failed", exit.code];
   if (exit.code === 0) return ["passed", 0];
   if (any > 0) return ["failed", exit.code, `The command exited with ${exit.code ?? exit.signal}`];
@@ -319,6 +323,8 @@ export function killAllRuns() {
   state().queue.length = 0;
   for (const a of state().active.values()) {
     try {
+      // Judged "error: the server stopped" if its end is still recorded before the database closes.
+      a.stop("server_stopped");
       if (a.child?.pid) process.kill(-a.child.pid, "SIGKILL");
     } catch {
       /* gone */
