@@ -111,6 +111,22 @@ test("a disabled user is signed out at once; the profile changes a name and need
   await expect(pw.getByText("The current password is wrong")).toBeVisible();
   await screenshot(page, "profile-wrong-password");
 
+  // The right password, with Bo also signed in in another browser: this page stays signed in and live (its
+  // session cookie is renewed), the other browser's session ends at once.
+  const elsewhere = await signInContext(browser, s.url, bo);
+  contexts.push(elsewhere);
+  const otherPage = await elsewhere.newPage();
+  await otherPage.goto("/");
+  await expect(otherPage.getByTestId("connection-state")).toHaveAttribute("data-state", "connected");
+  await pw.getByLabel("Current password").fill("correct-horse-battery");
+  await pw.getByLabel("New password", { exact: true }).fill("another-good-password");
+  await pw.getByLabel("New password again").fill("another-good-password");
+  await pw.getByRole("button").click();
+  await expect(page.getByText(/Password changed/).first()).toBeVisible();
+  await expect(otherPage.getByTestId("connection-state")).not.toHaveAttribute("data-state", "connected", { timeout: 15_000 });
+  await otherPage.reload();
+  await otherPage.waitForURL(/\/signin/, { timeout: 15_000 });
+
   // Disabled by the admin: the live connection drops and a reload lands on sign-in.
   await page.goto("/");
   await expect(page.getByTestId("connection-state")).toHaveAttribute("data-state", "connected");

@@ -62,7 +62,7 @@ function PasswordForm() {
     try {
       await accountsApi.updateProfile({ password: next, current_password: current });
       form.reset();
-      toast("Password changed");
+      toast("Password changed: your other sessions and sign-in tokens were signed out");
     } catch (err) {
       if (isApiError(err) && err.code === "CURRENT_PASSWORD_WRONG") setErrors({ current_password: err.message });
       else if (isApiError(err)) setErrors({ ...err.fieldErrors(), form: Object.keys(err.fieldErrors()).length ? undefined : err.message });

@@ -9,6 +9,8 @@ export type Caller = PublicUser & {
   tokenKind?: "personal" | "agent";
   agentId?: string | null;
   scope?: string[] | null;
+  /** Browser sessions only: the sign-in's id (the `sid` claim), kept by the session a password change came from. */
+  sessionId?: string;
 };
 
 export type IdentifyResult =
@@ -16,4 +18,4 @@ export type IdentifyResult =
   | { ok: false; code: "AUTH_MISSING" | "AUTH_FAILED"; message: string; reason: RefusalReason };
 
 /** Why a credential was refused: the `reason` of switchboard_auth_failures_total and of the log line. */
-export type RefusalReason = "missing" | "api_token_invalid" | "bearer_invalid" | "session_invalid" | "account_missing" | "account_disabled";
+export type RefusalReason = "missing" | "api_token_invalid" | "bearer_invalid" | "session_invalid" | "account_missing" | "account_disabled" | "session_ended";

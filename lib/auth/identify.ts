@@ -16,7 +16,10 @@ export function hasSessionCookie(cookieHeader: string | undefined | null): boole
   return Object.keys(parseCookie(cookieHeader)).some((k) => SESSION_COOKIES.some((c) => k === c || k.startsWith(c + ".")));
 }
 
-async function fromCookie(cookieHeader: string): Promise<{ userId: string; expiresAt: Date | null } | null> {
+type Who = { userId: string; expiresAt: Date | null; sessionEpoch?: number; sessionId?: string };
+
+/** A session cookie's claims (lib/auth/options.ts): sub, sep (session epoch; none before epochs: 0), sid. */
+async function fromCookie(cookieHeader: string): Promise<Who | null> {
   const cookies = parseCookie(cookieHeader) as Record<string, string>;
   for (const cookieName of SESSION_COOKIES) {
     if (!Object.keys(cookies).some((k) => k === cookieName || k.startsWith(cookieName + "."))) continue;
@@ -27,14 +30,18 @@ async function fromCookie(cookieHeader: string): Promise<{ userId: string; expir
       cookieName,
       secureCookie: cookieName.startsWith("__Secure-"),
     }).catch(() => null);
-    if (t?.sub) return { userId: t.sub, expiresAt: typeof t.exp === "number" ? new Date(t.exp * 1000) : null };
+    if (t?.sub) {
+      const sessionEpoch = t.sep === undefined ? 0 : t.sep;
+      if (typeof sessionEpoch !== "number") return null;
+      return { userId: t.sub, expiresAt: typeof t.exp === "number" ? new Date(t.exp * 1000) : null, sessionEpoch, sessionId: typeof t.sid === "string" ? t.sid : undefined };
+    }
   }
   return null;
 }
 
 export async function identify(input: { token?: string | null; cookie?: string | null }): Promise<IdentifyResult> {
   const token = input.token?.trim();
-  let who: { userId: string; expiresAt: Date | null } | null = null;
+  let who: Who | null = null;
   let credential: Caller["credential"];
   let extra: Partial<Caller> = {};
   if (token && looksLikeApiToken(token)) {
@@ -58,6 +65,12 @@ export async function identify(input: { token?: string | null; cookie?: string |
   if (!found) return { ok: false, code: "AUTH_FAILED", message: "The account behind this credential no longer exists", reason: "account_missing" };
   // A disabled account: every credential of it (tokens, JWTs, session cookies) is refused at once.
   if (found.disabled) return { ok: false, code: "AUTH_FAILED", message: "This account is disabled", reason: "account_disabled" };
+  // A password change or reset ended every browser session and Bearer JWT issued before it (API tokens are
+  // not tied to the password: they stay until revoked).
+  if (who.sessionEpoch !== undefined && who.sessionEpoch !== found.sessionEpoch) {
+    return { ok: false, code: "AUTH_FAILED", message: "The account's password has changed since this credential was issued; sign in again", reason: "session_ended" };
+  }
   const user = found.user;
+  if (who.sessionId) extra.sessionId = who.sessionId;
   return { ok: true, caller: { ...user, credential, expiresAt: who.expiresAt, ...extra } };
 }

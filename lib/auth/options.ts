@@ -2,7 +2,8 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig } from "../config";
-import { verifyCredentials } from "./users";
+import { randomUUID } from "node:crypto";
+import { findUserById, verifyCredentials } from "./users";
 
 export function authOptions(): NextAuthOptions {
   return {
@@ -16,13 +17,25 @@ export function authOptions(): NextAuthOptions {
         async authorize(credentials) {
           if (!credentials?.email || !credentials.password) return null;
           const user = await verifyCredentials(credentials.email, credentials.password);
-          return user ? { id: user.id, email: user.email, name: user.name } : null;
+          return user ? { id: user.id, email: user.email, name: user.name, sessionEpoch: user.sessionEpoch } : null;
         },
       }),
     ],
     callbacks: {
+      // A sign-in stamps the session with the account's session epoch (sep) and an id of its own (sid). Every
+      // later read of the session (pages, /api/auth/session) checks the epoch: after a password change or
+      // reset the session is refused and next-auth clears its cookie (REST and sockets: lib/auth/identify.ts).
       async jwt({ token, user }) {
-        if (user) token.sub = user.id;
+        if (user) {
+          token.sub = user.id;
+          token.sep = (user as { sessionEpoch?: number }).sessionEpoch ?? 0;
+          token.sid = randomUUID();
+          return token;
+        }
+        if (token.sub) {
+          const found = await findUserById(token.sub);
+          if (found && found.sessionEpoch !== (token.sep ?? 0)) throw new Error("The session ended: the account's password has changed");
+        }
         return token;
       },
       async session({ session, token }) {

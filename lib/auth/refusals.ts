@@ -13,6 +13,7 @@ export const AUTH_FAILURE_REASONS = [
   "session_invalid",
   "account_missing",
   "account_disabled",
+  "session_ended",
   "invite_invalid",
   "reset_invalid",
   "current_password_wrong",

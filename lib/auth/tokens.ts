@@ -8,9 +8,10 @@ const ISSUER = "switchboard";
 
 const key = () => new TextEncoder().encode(getConfig().authSecret);
 
-export async function issueAccessToken(userId: string, ttlSeconds = TOKEN_TTL_SECONDS) {
+/** sessionEpoch: the account's users.session_epoch now; a password change moves it on and the token is refused. */
+export async function issueAccessToken(userId: string, sessionEpoch: number, ttlSeconds = TOKEN_TTL_SECONDS) {
   const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
-  const token = await new SignJWT({ typ: "access" })
+  const token = await new SignJWT({ typ: "access", sep: sessionEpoch })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(userId)
     .setIssuer(ISSUER)
@@ -20,7 +21,7 @@ export async function issueAccessToken(userId: string, ttlSeconds = TOKEN_TTL_SE
   return { token, expiresAt: new Date(exp * 1000) };
 }
 
-export type VerifiedToken = { userId: string; expiresAt: Date };
+export type VerifiedToken = { userId: string; expiresAt: Date; sessionEpoch: number };
 
 /**
  * JWTs already verified (signature and claims depend only on the token and AUTH_SECRET; the account behind one
@@ -41,7 +42,10 @@ export async function verifyAccessToken(token: string): Promise<VerifiedToken | 
   try {
     const { payload } = await jwtVerify(token, key(), { issuer: ISSUER, algorithms: ["HS256"] });
     if (payload.typ !== "access" || typeof payload.sub !== "string" || typeof payload.exp !== "number") return null;
-    const v = { userId: payload.sub, expiresAt: new Date(payload.exp * 1000) };
+    // Tokens issued before session epochs existed carry none: epoch 0, the column's default.
+    const sessionEpoch = payload.sep === undefined ? 0 : payload.sep;
+    if (typeof sessionEpoch !== "number" || !Number.isSafeInteger(sessionEpoch)) return null;
+    const v = { userId: payload.sub, expiresAt: new Date(payload.exp * 1000), sessionEpoch };
     const map = verified();
     if (map.size >= VERIFIED_MAX) map.delete(map.keys().next().value!);
     if (token.length <= 4096) map.set(token, v);

@@ -11,12 +11,13 @@ export type PublicUser = { id: string; email: string; name: string; role: "admin
 export const publicUser = (u: PublicUser): PublicUser => ({ id: u.id, email: u.email, name: u.name, role: u.role });
 
 /** The account for an email and password; null when either is wrong or the account is disabled. */
-export async function verifyCredentials(email: string, password: string): Promise<PublicUser | null> {
+export async function verifyCredentials(email: string, password: string): Promise<(PublicUser & { sessionEpoch: number }) | null> {
   const r = await checkCredentials(email, password);
-  return r.ok ? r.user : null;
+  return r.ok ? { ...r.user, sessionEpoch: r.sessionEpoch } : null;
 }
 
-export type CredentialCheck = { ok: true; user: PublicUser } | { ok: false; reason: "invalid_credentials" | "account_disabled"; userId?: string };
+/** sessionEpoch: what a session or Bearer JWT issued now must carry (users.session_epoch). */
+export type CredentialCheck = { ok: true; user: PublicUser; sessionEpoch: number } | { ok: false; reason: "invalid_credentials" | "account_disabled"; userId?: string };
 
 /** verifyCredentials with the reason of a refusal (a disabled account is told only with the right password). */
 export async function checkCredentials(email: string, password: string): Promise<CredentialCheck> {
@@ -24,7 +25,7 @@ export async function checkCredentials(email: string, password: string): Promise
   if (!user) return verifyAgainstDummy(password).then(() => ({ ok: false, reason: "invalid_credentials" })); // the same work as a wrong password
   if (!(await verifyPassword(password, user.passwordHash))) return { ok: false, reason: "invalid_credentials", userId: user.id };
   if (user.disabledAt) return { ok: false, reason: "account_disabled", userId: user.id };
-  return { ok: true, user: publicUser(user) };
+  return { ok: true, user: publicUser(user), sessionEpoch: user.sessionEpoch };
 }
 
 /** An active account (a disabled one counts as absent: pages treat its session as signed out). */
@@ -34,13 +35,13 @@ export async function getUserById(id: string): Promise<PublicUser | null> {
 }
 
 /**
- * Any account by id, with whether it is disabled. Cached per process (lib/auth/lookup-cache.ts): every change
- * of an account (disabled, role, name, email) invalidates it on every process before it is answered.
+ * Any account by id, with whether it is disabled and its session epoch. Cached per process
+ * (lib/auth/lookup-cache.ts): every change of an account (disabled, role, name, email, password) invalidates it on every process before it is answered.
  */
-export async function findUserById(id: string): Promise<{ user: PublicUser; disabled: boolean } | null> {
+export async function findUserById(id: string): Promise<{ user: PublicUser; disabled: boolean; sessionEpoch: number } | null> {
   if (!isUuid(id)) return null;
   return cached("user", id, async () => {
-    const u = await getPrisma().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabledAt: true } });
-    return u ? { user: publicUser(u), disabled: u.disabledAt !== null } : null;
+    const u = await getPrisma().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabledAt: true, sessionEpoch: true } });
+    return u ? { user: publicUser(u), disabled: u.disabledAt !== null, sessionEpoch: u.sessionEpoch } : null;
   });
 }

@@ -25,6 +25,29 @@ export function disconnectRoom(room: string, message: string): void {
   }
 }
 
+/**
+ * auth_error and disconnect for the sockets of a room (all processes) that came with a session cookie or a
+ * Bearer JWT, except those of the browser session keepSessionId (API-token sockets stay). Asks every process
+ * for its sockets (fetchSockets; with Redis, bounded by the adapter's request timeout).
+ */
+export async function endSessionSockets(room: string, keepSessionId: string | null, message: string): Promise<number> {
+  const hub = getHub();
+  if (!hub) return 0;
+  let ended = 0;
+  const payload = { type: "auth.error", timestamp: new Date().toISOString(), data: { code: "AUTH_FAILED", message } };
+  for (const nsp of hub.namespaces) {
+    for (const s of await nsp.in(room).fetchSockets()) {
+      const user = (s.data as { user?: { credential?: string; sessionId?: string } }).user;
+      if (!user || user.credential === "api_token") continue;
+      if (keepSessionId && user.credential === "cookie" && user.sessionId === keepSessionId) continue;
+      s.emit("auth_error" as never, payload as never);
+      s.disconnect(true);
+      ended++;
+    }
+  }
+  return ended;
+}
+
 /** Open sockets per room, over every namespace and process (rooms without sockets are left out). */
 export async function socketCounts(rooms: string[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();

@@ -11,8 +11,9 @@ import { AppError, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { requireAction, requireAdmin } from "../auth/permissions";
-import { disconnectRoom, getHub } from "../realtime/hub";
+import { disconnectRoom, endSessionSockets, getHub } from "../realtime/hub";
 import { invalidate } from "../auth/lookup-cache";
+import { errInfo, logger } from "../logger";
 import { internalRooms } from "../contract/rooms";
 import { guardSignIn, recordSignIn } from "../auth/signin-guard";
 import { refuseCredential } from "../auth/refusals";
@@ -159,6 +160,17 @@ export async function updateUser(caller: Caller, id: string, input: z.infer<type
     reconnectSockets(internalRooms.account(id));
   }
   return serializeUser(after);
+}
+
+/**
+ * After a password change or reset: the account's sockets that came with a session cookie or a Bearer JWT are
+ * ended (auth_error, on every process), except the browser session `keepSessionId`. Their credentials are
+ * already refused (the epoch moved on and the cached account was invalidated); this ends the live ones.
+ */
+async function endSessions(userId: string, keepSessionId: string | null) {
+  await endSessionSockets(internalRooms.account(userId), keepSessionId, "The account's password has changed; sign in again").catch((e) =>
+    logger().warn({ ...errInfo(e), user_id: userId }, "ending the account's live sockets after a password change failed; their credentials are refused from now on"),
+  );
 }
 
 /** Disconnect every socket of an internal room on every process, without auth_error (they reconnect). */
@@ -362,10 +374,13 @@ export async function usePasswordReset(input: z.infer<typeof ZUseReset>) {
       if (!row.userId) throw new LinkRefusal("reset", "unknown", row.id);
       const n = await tx.accountLink.updateMany({ where: { id: row.id, usedAt: null, revokedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date(), usedBy: row.userId } });
       if (n.count !== 1) throw new LinkRefusal("reset", "used", row.id);
-      await tx.user.update({ where: { id: row.userId }, data: { passwordHash } });
+      await tx.user.update({ where: { id: row.userId }, data: { passwordHash, sessionEpoch: { increment: 1 } } });
       return row.userId;
     }),
   );
+  // A reset is how an account is taken back: every session and Bearer JWT of it ends, on every process.
+  await invalidate({ kind: "user", userId });
+  await endSessions(userId, null);
   await audit({ action: "password_reset.use", actor: { id: userId }, target: { type: "user", id: userId } });
 }
 
@@ -392,11 +407,17 @@ export async function updateProfile(caller: Caller, input: z.infer<typeof ZUpdat
     }
     await recordSignIn(ip, row.email, true);
     data.passwordHash = await hashPassword(input.password);
+    data.sessionEpoch = { increment: 1 };
   }
   if (input.name !== undefined && input.name !== row.name) data.name = input.name;
   const after = Object.keys(data).length ? await prisma.user.update({ where: { id: caller.id }, data }) : row;
-  if (data.name) await invalidate({ kind: "user", userId: caller.id });
-  if (data.passwordHash) await audit({ action: "user.password_change", actor: actorOf(caller), target: { type: "user", id: caller.id } });
+  if (data.name || data.passwordHash) await invalidate({ kind: "user", userId: caller.id });
+  if (data.passwordHash) {
+    // Every other session and Bearer JWT of the account ends (API tokens stay); the browser session that made
+    // the change stays, with a new cookie (app/api/v1/me/route.ts).
+    await endSessions(caller.id, caller.credential === "cookie" ? (caller.sessionId ?? null) : null);
+    await audit({ action: "user.password_change", actor: actorOf(caller), target: { type: "user", id: caller.id } });
+  }
   if (data.name) await audit({ action: "user.profile_update", actor: actorOf(caller), target: { type: "user", id: caller.id }, details: { fields: ["name"] } });
-  return serializeUser(after);
+  return { user: serializeUser(after), passwordChanged: !!data.passwordHash, sessionEpoch: after.sessionEpoch };
 }

@@ -294,8 +294,88 @@ describe("accounts with sign-up closed", { timeout: 180_000 }, () => {
     const ok = await s.request("PATCH", "/api/v1/me", { token: dave.token, body: { password: "new-password-123", current_password: PASSWORD } });
     expect(ok.status).toBe(200);
     secrets.push("new-password-123", "not-my-password");
-    expect((await signIn(s, dave.email, "new-password-123")).status).toBe(200);
-    expect((await s.request("PATCH", "/api/v1/me", { token: dave.token, body: { role: "admin" } })).status).toBe(400); // not a profile field
+    const fresh = await signIn(s, dave.email, "new-password-123");
+    expect(fresh.status).toBe(200);
+    expect((await s.request("GET", "/api/v1/me", { token: dave.token })).status).toBe(401); // the change ended the old JWT
+    expect((await s.request("PATCH", "/api/v1/me", { token: fresh.body.token, body: { role: "admin" } })).status).toBe(400); // not a profile field
+  });
+
+  it("a password change ends every other session and Bearer JWT (REST, pages, live sockets) but not the browser that made it, nor API tokens; a reset ends them all", async () => {
+    const erin = await makeUser(s, admin, "Erin");
+    const pat = await s.request("POST", "/api/v1/tokens", { token: erin.token, body: { name: "ci", kind: "personal" } });
+    expect(pat.status).toBe(201);
+    secrets.push(pat.body.token);
+    const mine = await s.sessionCookie(erin); // the browser that changes the password
+    const other = await s.sessionCookie(erin); // another browser
+    const oldBearer = erin.token;
+    const sockBearer = await s.connect({ auth: { token: oldBearer } });
+    const sockOther = await s.connect({ extraHeaders: { cookie: other } });
+    const sockMine = await s.connect({ extraHeaders: { cookie: mine } });
+    const sockPat = await s.connect({ auth: { token: pat.body.token } });
+    const kickedBearer = kicked(sockBearer);
+    const kickedOther = kicked(sockOther);
+    let mineDropped = false;
+    let patDropped = false;
+    sockMine.on("disconnect", () => (mineDropped = true));
+    sockPat.on("disconnect", () => (patDropped = true));
+
+    const newPassword = "erin-new-password-1";
+    secrets.push(newPassword);
+    const r = await s.request("PATCH", "/api/v1/me", { headers: { cookie: mine, origin: s.url }, body: { password: newPassword, current_password: PASSWORD } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const setCookie = r.headers.get("set-cookie") ?? "";
+    expect(setCookie).toMatch(/^next-auth\.session-token=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+/);
+    const renewed = setCookie.split(";")[0]!;
+
+    // The other browser's and the old JWT's live sockets get auth_error and are disconnected at once.
+    const [[eb], [eo]] = await Promise.all([kickedBearer, kickedOther]);
+    expect(eb.data.code).toBe("AUTH_FAILED");
+    expect(eo.data.message).toMatch(/password has changed/);
+    // Their credentials are refused from now on, on REST, sockets and pages.
+    for (const headers of [{ authorization: `Bearer ${oldBearer}` }, { cookie: other }] as Record<string, string>[]) {
+      const me = await s.request("GET", "/api/v1/me", { headers });
+      expect(me.status).toBe(401);
+    }
+    const refused = await s.connectError({ auth: { token: oldBearer } });
+    expect(refused.data?.code).toBe("AUTH_FAILED");
+    expect((await s.connectError({ extraHeaders: { cookie: other } })).data?.code).toBe("AUTH_FAILED");
+    const session = await s.request("GET", "/api/auth/session", { headers: { cookie: other } });
+    expect(session.body?.user).toBeUndefined(); // next-auth: signed out (and the cookie cleared)
+    // The old cookie of the changing browser is refused too; its renewed cookie works, its socket stayed.
+    expect((await s.request("GET", "/api/v1/me", { headers: { cookie: mine } })).status).toBe(401);
+    const meRenewed = await s.request("GET", "/api/v1/me", { headers: { cookie: renewed } });
+    expect(meRenewed.status).toBe(200);
+    expect(meRenewed.body.user.id).toBe(erin.id);
+    expect((await s.request("GET", "/api/auth/session", { headers: { cookie: renewed } })).body?.user?.email).toBe(erin.email);
+    // API tokens are not tied to the password.
+    expect((await s.request("GET", "/api/v1/me", { token: pat.body.token })).status).toBe(200);
+    await sleep(300);
+    expect(mineDropped).toBe(false);
+    expect(patDropped).toBe(false);
+    expect(sockMine.connected && sockPat.connected).toBe(true);
+    // A token signed in with the new password works.
+    const fresh = await signIn(s, erin.email, newPassword);
+    expect(fresh.status).toBe(200);
+
+    // An admin's reset link (taking an account back) ends every session and JWT, the renewed cookie included.
+    const link = await s.request("POST", `/api/v1/users/${erin.id}/password-reset`, { token: admin.token, body: {} });
+    secrets.push(link.body.token);
+    const sockFresh = await s.connect({ auth: { token: fresh.body.token } });
+    const kickedFresh = kicked(sockFresh);
+    const kickedMine = kicked(sockMine);
+    const reset = await s.request("POST", "/api/v1/auth/password-reset", { body: { token: link.body.token, password: "erin-reset-password-2" } });
+    secrets.push("erin-reset-password-2");
+    expect(reset.status).toBe(204);
+    await Promise.all([kickedFresh, kickedMine]);
+    expect((await s.request("GET", "/api/v1/me", { token: fresh.body.token })).status).toBe(401);
+    expect((await s.request("GET", "/api/v1/me", { headers: { cookie: renewed } })).status).toBe(401);
+    expect((await s.request("GET", "/api/v1/me", { token: pat.body.token })).status).toBe(200);
+    expect(sockPat.connected).toBe(true);
+    // A forged epoch claim is no way around it: JWTs are signed, so the claim cannot be edited.
+    const parts = fresh.body.token.split(".");
+    const payload = JSON.parse(Buffer.from(parts[1], "base64url").toString());
+    const forged = [parts[0], Buffer.from(JSON.stringify({ ...payload, sep: payload.sep + 1 })).toString("base64url"), parts[2]].join(".");
+    expect((await s.request("GET", "/api/v1/me", { token: forged })).status).toBe(401);
   });
 
   it("the audit log records the security-relevant actions (admins only, paged, newest first) and never a secret", async () => {
@@ -382,10 +462,12 @@ describe("accounts with sign-up closed", { timeout: 180_000 }, () => {
 
 const pairEnabled = process.env.TEST_DB === "postgres" && !!process.env.TEST_REDIS;
 
-describe.runIf(pairEnabled)("disabling a user across two processes behind Redis", { timeout: 180_000 }, () => {
+describe.runIf(pairEnabled)("disabling a user and changing a password across two processes behind Redis", { timeout: 180_000 }, () => {
   let pair: Awaited<ReturnType<typeof startPair>>;
+  let admin: TestUser;
   beforeAll(async () => {
     pair = await startPair();
+    admin = await pair.a.createUser("Admin"); // the first account: admin
   }, 180_000);
   afterAll(async () => {
     await pair?.stop();
@@ -393,7 +475,6 @@ describe.runIf(pairEnabled)("disabling a user across two processes behind Redis"
 
   it("a socket on the other process is disconnected at once, and that process refuses the user's tokens", async () => {
     const { a, b } = pair;
-    const admin = await a.createUser("Admin");
     const eve = await makeUser(a, admin, "Eve");
     const pat = await b.request("POST", "/api/v1/tokens", { token: eve.token, body: { name: "on-b", kind: "personal" } });
     const onB = await b.connect({ auth: { token: pat.body.token } });
@@ -409,5 +490,23 @@ describe.runIf(pairEnabled)("disabling a user across two processes behind Redis"
     expect((await b.request("GET", "/api/v1/me", { token: pat.body.token })).status).toBe(401);
     expect((await b.request("GET", "/api/v1/me", { token: eve.token })).status).toBe(401);
     expect((await b.connectError({ auth: { token: eve.token } })).data.code).toBe("AUTH_FAILED");
+  });
+
+  it("a password change on one process ends the Bearer sockets on the other at once; its API-token sockets stay", async () => {
+    const { a, b } = pair;
+    const fay = await makeUser(a, admin, "Fay");
+    const pat = await a.request("POST", "/api/v1/tokens", { token: fay.token, body: { name: "on-b", kind: "personal" } });
+    const onBJwt = await b.connect({ namespace: "/ws", auth: { token: fay.token } });
+    const onBPat = await b.connect({ auth: { token: pat.body.token } });
+    const gone = kicked(onBJwt);
+    const newPassword = "fay-new-password-1";
+    expect((await a.request("PATCH", "/api/v1/me", { token: fay.token, body: { password: newPassword, current_password: PASSWORD } })).status).toBe(200);
+    const [err, reason] = await gone;
+    expect(err.data.message).toMatch(/password has changed/);
+    expect(reason).toBe("io server disconnect");
+    // b's cached account was invalidated before a answered: the old JWT is refused there at once.
+    expect((await b.request("GET", "/api/v1/me", { token: fay.token })).status).toBe(401);
+    expect((await b.request("GET", "/api/v1/me", { token: pat.body.token })).status).toBe(200);
+    expect(onBPat.connected).toBe(true);
   });
 });

@@ -133,7 +133,7 @@ route({
   tag: "Auth",
   auth: false,
   summary: "Set a new password with a one-time reset link",
-  description: "400 RESET_INVALID with details.reason unknown | used | expired | revoked.",
+  description: "400 RESET_INVALID with details.reason unknown | used | expired | revoked. Every session and Bearer JWT of the account ends (API tokens stay).",
   body: ZUseReset,
   responses: { 204: { description: "The password is set" } },
 });
@@ -142,7 +142,10 @@ route({
   path: "/api/v1/me",
   tag: "Auth",
   summary: "Change one's own name and/or password (a new password needs current_password)",
-  description: "A wrong current password answers 403 CURRENT_PASSWORD_WRONG and counts as a failed sign-in (the same limits per address and per account).",
+  description:
+    "A wrong current password answers 403 CURRENT_PASSWORD_WRONG and counts as a failed sign-in (the same limits per address and per account). " +
+    "A new password ends every other session and Bearer JWT of the account (refused with AUTH_FAILED; their sockets get auth_error); API tokens stay. " +
+    "A caller signed in with a session cookie gets a new one (Set-Cookie) and stays signed in.",
   body: ZUpdateProfile,
   responses: { 200: { description: "The caller", schema: z.object({ user: ZUserSchema }) } },
   errors: [403],

@@ -1199,7 +1199,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with a one-time reset link
-         * @description 400 RESET_INVALID with details.reason unknown | used | expired | revoked.
+         * @description 400 RESET_INVALID with details.reason unknown | used | expired | revoked. Every session and Bearer JWT of the account ends (API tokens stay).
          */
         post: {
             parameters: {
@@ -1985,7 +1985,7 @@ export interface paths {
         head?: never;
         /**
          * Change one's own name and/or password (a new password needs current_password)
-         * @description A wrong current password answers 403 CURRENT_PASSWORD_WRONG and counts as a failed sign-in (the same limits per address and per account).
+         * @description A wrong current password answers 403 CURRENT_PASSWORD_WRONG and counts as a failed sign-in (the same limits per address and per account). A new password ends every other session and Bearer JWT of the account (refused with AUTH_FAILED; their sockets get auth_error); API tokens stay. A caller signed in with a session cookie gets a new one (Set-Cookie) and stays signed in.
          */
         patch: {
             parameters: {

@@ -20,6 +20,6 @@ export const POST = handle(async (req) => {
   }
   const user = r.user;
   await audit({ action: "auth.sign_in", actor: { id: user.id, email: user.email }, details: { via: "token" } });
-  const { token, expiresAt } = await issueAccessToken(user.id);
+  const { token, expiresAt } = await issueAccessToken(user.id, r.sessionEpoch);
   return json({ token, token_type: "Bearer", expires_at: expiresAt.toISOString(), user });
 });
