@@ -107,6 +107,9 @@ export function NotificationBell() {
       });
       // Only what is new to this tab (not a replay of what it already listed).
       if (added && prefs.data?.browser && Date.now() - Date.parse(env.timestamp) < 60_000) showBrowserNotification(n);
+    } else if (env.type === "project.deleted") {
+      // The server deleted that project's notifications: list them again (the unread count with them).
+      void qc.invalidateQueries({ queryKey: LIST_KEY });
     } else if (env.type === "notification.read") {
       const d = env.data;
       const at = env.timestamp;

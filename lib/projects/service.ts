@@ -213,6 +213,9 @@ export async function deleteProject(user: PublicUser, id: string): Promise<void>
   ]);
   await stopProjectRuns(id);
   await prisma.project.delete({ where: { id } });
+  // Its notifications point at nothing now (their links would 404): gone before members hear project.deleted,
+  // on which the dashboard's bell lists its notifications again.
+  await prisma.notification.deleteMany({ where: { projectId: id } });
   // No role in it and no row of it is served from a cache after this (every process).
   await invalidate({ kind: "project", projectId: id, deleted: true });
   await audit({ action: "project.delete", actor: { id: user.id, email: user.email }, target: { type: "project", id }, projectId: id, details: { name: p.name } });
@@ -230,7 +233,11 @@ export async function deleteProject(user: PublicUser, id: string): Promise<void>
 async function purgeProjectData(projectId: string, roomNames: string[], runIds: string[]) {
   const prisma = getPrisma();
   try {
-    for (let i = 0; i < roomNames.length; i += 500) await prisma.event.deleteMany({ where: { room: { in: roomNames.slice(i, i + 500) } } });
+    for (let i = 0; i < roomNames.length; i += 500) {
+      const room = { in: roomNames.slice(i, i + 500) };
+      await prisma.event.deleteMany({ where: { room } });
+      await prisma.eventFloor.deleteMany({ where: { room } }); // retention's floors of rooms that are gone
+    }
     await prisma.webhookDelivery.deleteMany({ where: { projectId } });
     await Promise.all(runIds.map((r) => rm(logPath(r), { force: true })));
     await withWorkspaceLock(projectId, async () => {

@@ -295,6 +295,24 @@ describe("notifications", () => {
     expect(t.body.events.map((e: any) => e.type)).toEqual(["workflow.started", "workflow.failed"]);
   }, 120_000);
 
+  it("deleting a project deletes its notifications (and its rooms' retention floors): the list and the unread count drop, and the member hears project.deleted", async () => {
+    const p = await s.createProject(owner);
+    const keep = await s.createProject(owner);
+    await s.addMember(owner, p.id, member, "member");
+    await s.addMember(owner, keep.id, member, "member");
+    const mine = (proj: { id: string }) => async () => (await notifications(member, "?limit=100")).body.notifications.filter((n: any) => n.project_id === proj.id).length;
+    await expect.poll(mine(p), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(mine(keep), { timeout: 20_000 }).toBeGreaterThan(0);
+    const before = (await notifications(member, "?limit=100")).body.unread_count;
+    const sock = await s.connect({ auth: { token: member.token } });
+    const heard = nextEvent(sock, "project.deleted", (e: any) => e.data.id === p.id, 20_000);
+    expect((await s.request("DELETE", `/api/v1/projects/${p.id}`, { token: owner.token })).status).toBe(204);
+    await heard;
+    expect(await mine(p)()).toBe(0); // gone by the time project.deleted arrives
+    expect(await mine(keep)()).toBeGreaterThan(0); // another project's stay
+    expect((await notifications(member, "?limit=100")).body.unread_count).toBeLessThan(before);
+  }, 60_000);
+
   it("an agent's creator is told when it goes offline", async () => {
     const p = await s.createProject(member);
     const agent = await s.request("POST", "/api/v1/agents", { token: member.token, body: { name: "Night shift", project_ids: [p.id] } });
