@@ -121,10 +121,7 @@ export function getPrisma(): PrismaClient {
  * text (cast in the SQL); rows come back as pg returns them (int8 as strings).
  */
 export async function sqlQuery<R>(text: string, values: unknown[]): Promise<R[]> {
-  if (!getConfig().databaseUrl) {
-    getPrisma(); // PGlite is opened (and migrated) with the Prisma client; keep one instance
-    return (await getPglite().query<R>(text, values)).rows;
-  }
+  if (!getConfig().databaseUrl) return (await getPglite().query<R>(text, values)).rows; // the Prisma client's instance
   return (await getPool().query(text, values)).rows as R[];
 }
 
