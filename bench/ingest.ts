@@ -5,7 +5,8 @@
 // Prints events/s, ack p50/p99, the ratio and PASS/FAIL: ≥ 0.5× bare on PostgreSQL (≥ 0.25× on PGlite),
 // ack p50 ≤ 10 ms at half load, nothing lost (every subscriber got every acked event), ids increasing.
 // Knobs: BENCH_DB (postgres|pglite) BENCH_SECONDS (15) BENCH_IN_FLIGHT (32) BENCH_SUBSCRIBERS (10)
-// BENCH_WARMUP_SECONDS (3).
+// BENCH_WARMUP_SECONDS (3) BENCH_OPEN_RATE (the open-loop rate; default half the real server's closed-loop rate:
+// a fixed rate compares the CPU per event of two builds at the same load on a busy machine).
 import { Clients, benchDatabase, dbChoice, f, log, machine, num, pct, saveResults, sleep, startBare, startReal, table, verdict, within, type Target } from "./support/harness";
 import { connectAgent, realAgent, runAgent, type AgentRun, type AgentSetup } from "./support/agent-load";
 
@@ -96,7 +97,7 @@ async function main() {
     const b = await measure("bare", bareSide, bare, bareClients, n, { seconds, inFlight });
     const r = await measure("real", realSide, real, realClients, n, { seconds, inFlight });
     rows.push(b, r);
-    const half = Math.max(1, Math.round(r.events_per_s / 2));
+    const half = num("BENCH_OPEN_RATE", 0) || Math.max(1, Math.round(r.events_per_s / 2));
     log(`open loop at half the real server's rate: ${half}/s`);
     const bh = await measure(`bare @${half}/s`, bareSide, bare, bareClients, n, { seconds, inFlight: 1000, rate: half });
     const rh = await measure(`real @${half}/s`, realSide, real, realClients, n, { seconds, inFlight: 1000, rate: half });

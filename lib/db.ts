@@ -6,7 +6,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import type * as PgliteModule from "@electric-sql/pglite";
 import type * as PgliteAdapterModule from "pglite-prisma-adapter";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import type pg from "pg";
+import pg from "pg";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { getConfig } from "./config";
@@ -21,7 +21,7 @@ export const pgliteAdapterModule = lazy(() => require("pglite-prisma-adapter") a
 
 export type Db = PrismaClient;
 
-type DbState = { prisma?: PrismaClient; pglite?: PGlite; pgliteDir?: string };
+type DbState = { prisma?: PrismaClient; pglite?: PGlite; pgliteDir?: string; pool?: pg.Pool };
 const state = (): DbState => part<DbState>("db", () => ({}));
 
 export function isEmbedded(): boolean {
@@ -96,17 +96,43 @@ export function createAdapterFactory(): SqlMigrationAwareDriverAdapterFactory {
   return new PrismaPg(parsePgUrl(url));
 }
 
+/** The process's pool of PostgreSQL connections (DATABASE_URL): Prisma's, and the hot paths' own statements (sqlQuery). */
+export function getPool(): pg.Pool {
+  const s = state();
+  if (!s.pool) {
+    const url = getConfig().databaseUrl;
+    if (!url) throw new Error("getPool() needs DATABASE_URL (the embedded database has no pool)");
+    s.pool = new pg.Pool(parsePgUrl(url));
+    // An idle connection that fails (the server restarted) is dropped by the pool; without a listener it would crash the process.
+    s.pool.on("error", () => {});
+  }
+  return s.pool;
+}
+
 export function getPrisma(): PrismaClient {
   const s = state();
-  return (s.prisma ??= new PrismaClient({ adapter: createAdapterFactory() }));
+  // With DATABASE_URL Prisma shares the pool with sqlQuery() (one set of connections per process).
+  return (s.prisma ??= new PrismaClient({ adapter: getConfig().databaseUrl ? new PrismaPg(getPool()) : createAdapterFactory() }));
+}
+
+/**
+ * One parameterised statement straight through the driver (pg's pool, or PGlite), for the hottest path (the
+ * event log's group commit): no query compiler, no per-row decoding beyond the driver's. Values are sent as
+ * text (cast in the SQL); rows come back as pg returns them (int8 as strings).
+ */
+export async function sqlQuery<R>(text: string, values: unknown[]): Promise<R[]> {
+  if (!getConfig().databaseUrl) return (await getPglite().query<R>(text, values)).rows; // the Prisma client's instance
+  return (await getPool().query(text, values)).rows as R[];
 }
 
 export async function closeDatabase(): Promise<void> {
   const s = state();
-  const { prisma, pglite } = s;
+  const { prisma, pglite, pool } = s;
   s.prisma = undefined;
   s.pglite = undefined;
+  s.pool = undefined;
   await prisma?.$disconnect().catch(() => {});
+  await pool?.end().catch(() => {});
   await pglite?.close().catch(() => {});
 }
 

@@ -7,7 +7,7 @@
 // the Redis stream (see lib/realtime/ordered-adapter.ts).
 import { errInfo, logger } from "../logger";
 import { part } from "../runtime";
-import { getPrisma, type Db } from "../db";
+import { getPool, getPrisma, sqlQuery, type Db } from "../db";
 import { getConfig } from "../config";
 import { getHub } from "./hub";
 import type { AnyEnvelope, Envelope, EventData, EventType } from "./events";
@@ -15,7 +15,7 @@ import { metrics } from "../metrics";
 import { keyedLock } from "../keyed-lock";
 import { isRedactedType, redact } from "../redact";
 import { AppError, isDatabaseUnavailable } from "../errors";
-import { Prisma } from "../../generated/prisma/client";
+import type { PoolClient } from "pg";
 
 export type PublishInput<T extends EventType> = {
   type: T;
@@ -70,24 +70,43 @@ function withJobLogMessage(data: unknown): unknown {
   return data;
 }
 
-/** Emit an envelope to its room on every namespace; resolves once it is in the Redis stream and delivered here. */
-async function emitEnvelope(env: Envelope): Promise<void> {
+/** The published / delivered counters' children per type (a label lookup per event is not free). */
+const counters = () => part("publish counters", () => new Map<string, { published: Counter; delivered: Counter }>());
+type Counter = { inc(n?: number): void };
+function countersOf(type: string) {
+  let c = counters().get(type);
+  if (!c) {
+    const m = metrics();
+    c = { published: m.published.labels(type), delivered: m.delivered.labels(type) };
+    counters().set(type, c);
+  }
+  return c;
+}
+
+/**
+ * Emit an envelope to its room on every namespace; resolves once it is in the Redis stream and delivered here.
+ * Without Redis (the in-memory adapter) a namespace with no socket in the room is skipped: its broadcast would
+ * encode the packet for no one. With Redis every broadcast goes through the adapter (other processes' sockets).
+ */
+function emitEnvelope(env: Envelope): Promise<unknown> | undefined {
   const hub = getHub();
   if (!hub) return; // no realtime server (scripts): the event is still in the log
   let local = 0;
-  const waits: unknown[] = [];
+  let waits: unknown[] | undefined;
   for (const nsp of hub.namespaces) {
-    const members = nsp.adapter.rooms.get(env.room);
-    local += members?.size ?? 0;
+    const members = nsp.adapter.rooms.get(env.room)?.size ?? 0;
+    if (!members && !hub.redis) continue;
+    local += members;
     // What nsp.to(room).emit() does, but awaited: the adapter resolves after its XADD (and, with the
     // ordered adapter, after this process's reader has passed that entry and delivered it locally).
-    waits.push(nsp.adapter.broadcast({ type: 2, data: [env.type, env], nsp: nsp.name }, { rooms: new Set([env.room]), except: new Set(), flags: {} }));
+    const w = nsp.adapter.broadcast({ type: 2, data: [env.type, env], nsp: nsp.name }, { rooms: new Set([env.room]), except: new Set(), flags: {} }) as unknown;
+    if (w) (waits ??= []).push(w);
   }
-  await Promise.all(waits);
   if (local) hub.afterLocalEmit?.(env.room);
-  const m = metrics();
-  m.published.inc({ type: env.type });
-  if (local) m.delivered.inc({ type: env.type }, local);
+  const c = countersOf(env.type);
+  c.published.inc();
+  if (local) c.delivered.inc(local);
+  return waits && Promise.all(waits);
 }
 
 /**
@@ -109,8 +128,46 @@ async function withClusterRoomLocks<R>(sortedRooms: string[], fn: (db: Db) => Pr
       for (const room of sortedRooms) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"room:" + room}))`;
       return fn(tx as unknown as Db);
     },
-    { maxWait: 10_000, timeout: 20_000 },
+    { maxWait: 10_000, timeout: TX_TIMEOUT_MS },
   );
+}
+
+const TX_TIMEOUT_MS = 20_000;
+
+/** Runs one statement (text, values as text) and returns its rows: the pool's, PGlite's, or a transaction's connection. */
+type Sql = <R>(text: string, values: unknown[]) => Promise<R[]>;
+
+/**
+ * The group commit's withClusterRoomLocks, on the driver: one process → each statement on its own (autocommit);
+ * several (PostgreSQL and Redis) → one transaction on one pooled connection holding the rooms' advisory locks
+ * (sorted) until fn is done, committed after it. Like Prisma's interactive transactions, it gives up after
+ * TX_TIMEOUT_MS: the connection is closed (PostgreSQL rolls back and frees the locks) and the batch fails.
+ */
+async function withClusterRoomLocksSql<R>(sortedRooms: string[], fn: (sql: Sql) => Promise<R>): Promise<R> {
+  const config = getConfig();
+  if (!config.databaseUrl || !config.redisUrl) return fn(sqlQuery);
+  const client: PoolClient = await getPool().connect();
+  let released = false;
+  const release = (e?: Error) => {
+    if (released) return;
+    released = true;
+    client.release(e);
+  };
+  const timer = setTimeout(() => release(new Error(`publish transaction timed out after ${TX_TIMEOUT_MS} ms`)), TX_TIMEOUT_MS);
+  try {
+    await client.query("BEGIN");
+    for (const room of sortedRooms) await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", ["room:" + room]);
+    const r = await fn(async <T>(text: string, values: unknown[]) => (await client.query(text, values)).rows as T[]);
+    await client.query("COMMIT");
+    return r;
+  } catch (e) {
+    // A connection that cannot roll back is not given back to the pool.
+    if (!released) await client.query("ROLLBACK").catch((e1: Error) => release(e1));
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    release();
+  }
 }
 
 /** withRoomLock for several rooms at once (sorted; only the one flusher below holds more than one). */
@@ -145,7 +202,8 @@ export async function publish<T extends EventType>(input: PublishInput<T>): Prom
 export async function publishAll(inputs: PublishInput<EventType>[]): Promise<Envelope[]> {
   // The copies of one event share their data: masked and serialised once.
   const shared: Shared = new Map();
-  const settled = await Promise.allSettled(inputs.map((i) => enqueue(i, shared)));
+  const at = new Date().toISOString(); // the copies of one event share its timestamp
+  const settled = await Promise.allSettled(inputs.map((i) => enqueue(i, shared, at)));
   const envs: Envelope[] = [];
   for (const r of settled) {
     if (r.status !== "fulfilled") continue;
@@ -183,7 +241,8 @@ type Pending = {
   /** The data as sent (masked); as stored (job_log without its duplicated message), serialised once. */
   data: unknown;
   json: string;
-  createdAt: Date;
+  /** When it was published (created_at, the envelope's timestamp), ISO 8601. */
+  at: string;
   started: number;
   resolve: (env: Envelope) => void;
   reject: (e: unknown) => void;
@@ -203,7 +262,7 @@ const JSON_UNSTORABLE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
 /** A batch stops growing past this much JSON (always at least one event): one statement stays modest. */
 const BATCH_MAX_BYTES = 8 * 2 ** 20;
 
-function enqueue<T extends EventType>(input: PublishInput<T>, shared?: Shared): Promise<Envelope<T>> {
+function enqueue<T extends EventType>(input: PublishInput<T>, shared?: Shared, at?: string): Promise<Envelope<T>> {
   return new Promise<Envelope<T>>((resolve, reject) => {
     let p: Pending;
     try {
@@ -222,7 +281,7 @@ function enqueue<T extends EventType>(input: PublishInput<T>, shared?: Shared): 
         input: input as PublishInput<EventType>,
         data: prepared.data,
         json: prepared.json,
-        createdAt: new Date(),
+        at: at ?? new Date().toISOString(),
         started: performance.now(),
         resolve: resolve as (env: Envelope) => void,
         reject,
@@ -256,7 +315,7 @@ async function flush(q: Queue): Promise<void> {
       const rooms = roomsOf(batch);
       try {
         // Resolved only here, after the lock's transaction (if any) committed: acknowledged once stored.
-        settle(batch, await withRoomLocks(rooms, () => withClusterRoomLocks(rooms, (db) => storeAndEmit(db, batch))));
+        settle(batch, await withRoomLocks(rooms, () => withClusterRoomLocksSql(rooms, (sql) => storeAndEmit(sql, batch))));
       } catch (e) {
         if (batch.length > 1 && e instanceof InsertFailed && !isDatabaseUnavailable(e.cause)) {
           // One bad row (e.g. a value PostgreSQL refuses) fails the whole statement, and nothing of it was
@@ -264,7 +323,7 @@ async function flush(q: Queue): Promise<void> {
           // blamed for another's.
           for (const p of batch) {
             try {
-              settle([p], await withRoomLock(p.input.room, () => withClusterRoomLocks([p.input.room], (db) => storeAndEmit(db, [p]))));
+              settle([p], await withRoomLock(p.input.room, () => withClusterRoomLocksSql([p.input.room], (sql) => storeAndEmit(sql, [p]))));
             } catch (e1) {
               p.reject(e1 instanceof InsertFailed ? e1.cause : e1);
             }
@@ -307,33 +366,61 @@ function nextBatch(q: Queue, max: number): Pending[] {
   return batch;
 }
 
+/**
+ * The batch's one statement: whatever its size the same text (parsed cheaply, plannable once), each column an
+ * array parameter; rows inserted in array order (WITH ORDINALITY … ORDER BY), so ids are drawn in batch order.
+ * created_at is timestamp(3) without time zone: the ISO text's "Z" is ignored, i.e. stored as UTC.
+ */
+const INSERT_BATCH = `INSERT INTO events (room, type, source, trace_id, data, created_at)
+SELECT room, type, source, trace_id, data::jsonb, created_at::timestamp
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(room, type, source, trace_id, data, created_at, n)
+ORDER BY n
+RETURNING id`;
+
 /** INSERT the batch (one statement), then emit each in order (under the rooms' locks). */
-async function storeAndEmit(db: Db, batch: Pending[]): Promise<Envelope[]> {
-  const values = batch.map((p) => Prisma.sql`(${p.input.room}, ${p.input.type}, ${p.input.source}, ${p.input.traceId ?? null}, ${p.json}::jsonb, ${p.createdAt})`);
-  let rows: { id: bigint | number | string }[];
+async function storeAndEmit(sql: Sql, batch: Pending[]): Promise<Envelope[]> {
+  const n = batch.length;
+  const cols: string[][] = [new Array(n), new Array(n), new Array(n), new Array(n), new Array(n), new Array(n)];
+  const traceIds: (string | null)[] = cols[3]!;
+  for (let i = 0; i < n; i++) {
+    const p = batch[i]!;
+    cols[0]![i] = p.input.room;
+    cols[1]![i] = p.input.type;
+    cols[2]![i] = p.input.source;
+    traceIds[i] = p.input.traceId ?? null;
+    cols[4]![i] = p.json;
+    cols[5]![i] = p.at;
+  }
+  let rows: { id: string | number | bigint }[];
   try {
-    rows = await db.$queryRaw<{ id: bigint }[]>`INSERT INTO events (room, type, source, trace_id, data, created_at) VALUES ${Prisma.join(values)} RETURNING id`;
+    rows = await sql<{ id: string }>(INSERT_BATCH, cols);
   } catch (e) {
     throw new InsertFailed(e);
   }
-  if (rows.length !== batch.length) throw new Error(`INSERT returned ${rows.length} ids for ${batch.length} events`);
-  // The ids come from one sequence, drawn row by row in the order of VALUES: sorted, they map to the batch in order.
+  if (rows.length !== n) throw new Error(`INSERT returned ${rows.length} ids for ${n} events`);
+  // The ids come from one sequence, drawn row by row in batch order: sorted, they map to the batch in order.
   const ids = rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  metrics().publishBatchRows.observe(batch.length);
-  const emits = batch.map((p, i) => {
+  metrics().publishBatchRows.observe(n);
+  const envs: Envelope[] = new Array(n);
+  let waits: unknown[] | undefined;
+  for (let i = 0; i < n; i++) {
+    const p = batch[i]!;
     const env: Envelope = {
       id: ids[i]!.toString(),
       type: p.input.type,
-      timestamp: p.createdAt.toISOString(),
+      timestamp: p.at,
       source: p.input.source,
       room: p.input.room,
       trace_id: p.input.traceId ?? null,
       data: p.data as Envelope["data"],
     };
+    envs[i] = env;
     // emitEnvelope starts each broadcast synchronously (the Redis XADDs go out in this order); awaited together.
-    return emitEnvelope(env).then(() => env);
-  });
-  return Promise.all(emits);
+    const w = emitEnvelope(env);
+    if (w) (waits ??= []).push(w);
+  }
+  if (waits) await Promise.all(waits);
+  return envs;
 }
 
 /** The batch's INSERT failed: nothing of it was stored or emitted. */
