@@ -59,5 +59,14 @@ export async function identify(input: { token?: string | null; cookie?: string |
   // A disabled account: every credential of it (tokens, JWTs, session cookies) is refused at once.
   if (found.disabled) return { ok: false, code: "AUTH_FAILED", message: "This account is disabled", reason: "account_disabled" };
   const user = found.user;
-  return { ok: true, caller: { ...user, credential, expiresAt: who.expiresAt, ...extra } };
+  // One caller object per verified credential and cached account row: every socket of a JWT shares it (memory
+  // per connection). Callers are never mutated (auth:refresh replaces a socket's caller).
+  const known = callers.get(who);
+  if (known && known.user === user && known.caller.credential === credential) return { ok: true, caller: known.caller };
+  const caller: Caller = { ...user, credential, expiresAt: who.expiresAt, ...extra };
+  callers.set(who, { user, caller });
+  return { ok: true, caller };
 }
+
+/** Callers by verified credential (the JWT cache's entries are shared per token; others are new each time). */
+const callers = new WeakMap<object, { user: object; caller: Caller }>();
