@@ -2,6 +2,7 @@
 // Socket.IO → listen → background work, all parts of one runtime (lib/runtime.ts). SIGINT/SIGTERM stop it
 // gracefully within 10 s.
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
@@ -271,7 +272,11 @@ export async function main() {
   metrics();
 
   const dev = process.env.NODE_ENV !== "production";
-  const app = next({ dev, dir: ROOT, hostname: config.host, port: config.port });
+  // Next attaches its own "upgrade" listener to the server of its first request (outside guardServer), and
+  // that listener runs Next's route resolution for every WebSocket handshake, /socket.io/ included (CPU per
+  // connection, and listeners and an AbortSignal kept on every socket). Give it a server of its own that never
+  // upgrades: Socket.IO owns /socket.io/, and in development the guarded listener below hands Next the rest.
+  const app = next({ dev, dir: ROOT, hostname: config.host, port: config.port, httpServer: new EventEmitter() as unknown as HttpServer });
   await app.prepare();
   onClose("next", () => app.close?.().catch?.(() => {}));
   const server = createHttpServer(config, app.getRequestHandler());

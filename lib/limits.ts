@@ -1,6 +1,7 @@
 // Rate limits with rate-limiter-flexible: shared through Redis when REDIS_URL is set (so every process
-// counts together), in memory otherwise. Connections per IP, commands per socket, REST per caller,
-// sign-up / token requests per IP, failed sign-ins per IP and per account (lib/auth/signin-guard.ts).
+// counts together), in memory otherwise. Connections per IP, REST per caller,
+// sign-up / token requests per IP, failed sign-ins per IP and per account (lib/auth/signin-guard.ts). Commands
+// per socket are counted on the socket (lib/realtime/handlers.ts: a socket lives on one process).
 import { errInfo, logger } from "./logger";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AppConfig } from "./config";
@@ -8,7 +9,7 @@ import { AppError } from "./errors";
 import { metrics } from "./metrics";
 import { peekPart, setPart } from "./runtime";
 
-export type Limiters = Record<"connect" | "command" | "rest" | "auth" | "webhook" | "signinAddress" | "signinAccount", RateLimiterAbstract>;
+export type Limiters = Record<"connect" | "rest" | "auth" | "webhook" | "signinAddress" | "signinAccount", RateLimiterAbstract>;
 const limiters = () => peekPart<Limiters>("limiters");
 
 export function createLimiters(config: AppConfig, redisClient: unknown | null): Limiters {
@@ -22,7 +23,6 @@ export function createLimiters(config: AppConfig, redisClient: unknown | null): 
   };
   const made: Limiters = {
     connect: make("connect", l.connectionsPerMinute, 60),
-    command: make("command", l.commandsPerSecond, 1),
     rest: make("rest", l.restPerMinute, 60),
     auth: make("auth", l.authPerMinute, 60),
     // Unsigned or badly signed webhook requests per address (checked before the body is read or anything stored).

@@ -72,5 +72,14 @@ export async function identify(input: { token?: string | null; cookie?: string |
   }
   const user = found.user;
   if (who.sessionId) extra.sessionId = who.sessionId;
-  return { ok: true, caller: { ...user, credential, expiresAt: who.expiresAt, ...extra } };
+  // One caller object per verified credential and cached account row: every socket of a JWT shares it (memory
+  // per connection). Callers are never mutated (auth:refresh replaces a socket's caller).
+  const known = callers.get(who);
+  if (known && known.user === user && known.caller.credential === credential) return { ok: true, caller: known.caller };
+  const caller: Caller = { ...user, credential, expiresAt: who.expiresAt, ...extra };
+  callers.set(who, { user, caller });
+  return { ok: true, caller };
 }
+
+/** Callers by verified credential (the JWT cache's entries are shared per token; others are new each time). */
+const callers = new WeakMap<object, { user: object; caller: Caller }>();

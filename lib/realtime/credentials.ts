@@ -5,7 +5,7 @@ import { identify, type Caller } from "../auth/identify";
 import { tokenRoom } from "../auth/api-tokens";
 import { refuseCredential } from "../auth/refusals";
 import { internalRooms as internal } from "../contract/rooms";
-import { EXPIRY_TIMER, type AppSocket } from "./socket";
+import { EXPIRY_AT, type AppSocket } from "./socket";
 
 const MAX_TIMER_MS = 2_147_000_000; // setTimeout's limit (~24.8 days); longer expiries re-arm
 
@@ -14,30 +14,64 @@ function authError(socket: AppSocket, message: string) {
   socket.disconnect(true);
 }
 
-/** The expiry timer's callback (one function for every socket; the socket is its argument). */
-function expire(socket: AppSocket) {
-  socket[EXPIRY_TIMER] = undefined;
-  const exp = socket.data.user.expiresAt;
-  if (exp && new Date(exp).getTime() - Date.now() > 1000) return arm(socket); // beyond setTimeout's range: re-arm
-  authError(socket, "The credential has expired; refresh it with auth:refresh before it expires");
+/**
+ * Expiry timers shared by the sockets whose credentials expire at the same moment (every socket of one JWT or
+ * API token): one timer and one Set per expiry instant rather than a timer (and, each with its own delay, a
+ * timer list) per socket. A socket costs one Set entry; the socket keeps only the instant (EXPIRY_AT).
+ */
+type Expiry = { sockets: Set<AppSocket>; timer: NodeJS.Timeout };
+const expiries = new Map<number, Expiry>();
+
+function startTimer(at: number): NodeJS.Timeout {
+  const t = setTimeout(expire, Math.max(0, Math.min(at - Date.now(), MAX_TIMER_MS)), at);
+  t.unref();
+  return t;
+}
+
+/** An expiry instant came: its sockets are disconnected with AUTH_FAILED (re-armed while beyond setTimeout's range). */
+function expire(at: number) {
+  const e = expiries.get(at);
+  if (!e) return;
+  if (at - Date.now() > 1000) {
+    e.timer = startTimer(at);
+    return;
+  }
+  expiries.delete(at);
+  for (const socket of e.sockets) {
+    socket[EXPIRY_AT] = undefined;
+    authError(socket, "The credential has expired; refresh it with auth:refresh before it expires");
+  }
+}
+
+/** Stop watching this socket's expiry. */
+function disarm(socket: AppSocket) {
+  const at = socket[EXPIRY_AT];
+  if (at === undefined) return;
+  socket[EXPIRY_AT] = undefined;
+  const e = expiries.get(at);
+  if (!e) return;
+  e.sockets.delete(socket);
+  if (e.sockets.size === 0) {
+    clearTimeout(e.timer);
+    expiries.delete(at);
+  }
 }
 
 function arm(socket: AppSocket) {
-  if (socket[EXPIRY_TIMER]) clearTimeout(socket[EXPIRY_TIMER]);
-  socket[EXPIRY_TIMER] = undefined;
+  disarm(socket);
   const exp = socket.data.user.expiresAt;
   if (!exp) return;
-  const ms = new Date(exp).getTime() - Date.now();
-  if (ms <= 0) return authError(socket, "The credential has expired");
-  const t = setTimeout(expire, Math.min(ms, MAX_TIMER_MS), socket);
-  t.unref();
-  socket[EXPIRY_TIMER] = t;
+  const at = new Date(exp).getTime();
+  if (at - Date.now() <= 0) return authError(socket, "The credential has expired");
+  let e = expiries.get(at);
+  if (!e) expiries.set(at, (e = { sockets: new Set(), timer: startTimer(at) }));
+  e.sockets.add(socket);
+  socket[EXPIRY_AT] = at;
 }
 
-/** On disconnect (called by the server's one disconnect listener): stop the expiry timer. */
+/** On disconnect (called by the server's one disconnect listener): stop watching the expiry. */
 export function untrackCredential(socket: AppSocket) {
-  if (socket[EXPIRY_TIMER]) clearTimeout(socket[EXPIRY_TIMER]);
-  socket[EXPIRY_TIMER] = undefined;
+  disarm(socket);
 }
 
 const internalRooms = (c: Caller) => [internal.account(c.id), ...(c.tokenId ? [tokenRoom(c.tokenId)] : [])];

@@ -8,13 +8,12 @@ import { getConfig } from "../config";
 import { eventsAfter, withClusterRoomLock, withRoomLock } from "./publish";
 import { gapAfter } from "./gaps";
 import { getPrisma } from "../db";
-import { take } from "../limits";
 import { metrics } from "../metrics";
 import { AppError, toAckError, zodDetails } from "../errors";
 import { refreshCredential } from "./credentials";
 import { callerScope, requestHash, runOnce, stableStringify } from "../idempotency";
 import { overloadRefusal } from "./overload";
-import { PENDING_JOINS, type AppSocket, type CommandHandler, type DomainCommandName, type DomainCommands } from "./socket";
+import { COMMAND_WINDOW, PENDING_JOINS, type AppSocket, type CommandHandler, type DomainCommandName, type DomainCommands } from "./socket";
 
 const REPLAY_PAGE = 1000;
 
@@ -50,8 +49,7 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
       await socket.join(room.name);
       // Where this join starts (read after it: anything newer is delivered live): a later re-join with
       // since = latest_id replays exactly what the socket missed (lib/client/realtime-client.ts does).
-      const latest = await getPrisma().event.findFirst({ where: { room: room.name }, orderBy: { id: "desc" }, select: { id: true } });
-      gap = { latest_id: latest ? latest.id.toString() : null };
+      gap = { latest_id: await latestIdAfterJoin(room.name) };
     } else {
       // Under the room's publish locks (this process's, and with several processes the PostgreSQL advisory
       // lock) no event can slip between the replay and the join.
@@ -83,6 +81,29 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
     pending.delete(room.name);
     if (pending.size === 0) socket[PENDING_JOINS] = undefined;
   }
+}
+
+/**
+ * A room's latest event id, read after the caller joined it. Joins to the same room in one turn of the event
+ * loop (a reconnect storm, a page of subscribers) share one read: it starts in setImmediate, after every
+ * caller attached to it has joined, so it is "after the join" for each of them. A caller arriving once the
+ * read has started gets a new one.
+ */
+const latestReads = new Map<string, Promise<string | null>>();
+function latestIdAfterJoin(room: string): Promise<string | null> {
+  let read = latestReads.get(room);
+  if (!read) {
+    read = new Promise<string | null>((resolve, reject) => {
+      setImmediate(() => {
+        latestReads.delete(room);
+        getPrisma()
+          .event.findFirst({ where: { room }, orderBy: { id: "desc" }, select: { id: true } })
+          .then((latest) => resolve(latest ? latest.id.toString() : null), reject);
+      });
+    });
+    latestReads.set(room, read);
+  }
+  return read;
 }
 
 function leaveRoom(socket: AppSocket, roomName: string) {
@@ -152,9 +173,33 @@ async function runCommandOnce(socket: AppSocket, name: CommandName, key: string,
   }
 }
 
+/**
+ * Commands per socket (RATE_LIMIT_COMMANDS_PER_SECOND): a fixed one-second window started by the window's first
+ * command, counted on the socket itself. A socket lives on one process, so there is nothing to share through
+ * Redis, and an idle socket carries nothing until its first command (no limiter record, no expiry timer).
+ * Returns null when allowed, else the milliseconds until the window ends.
+ */
+function takeCommand(socket: AppSocket): number | null {
+  const now = Math.ceil(performance.now());
+  const w = socket[COMMAND_WINDOW];
+  if (!w || now >= w.end) {
+    if (w) {
+      w.end = now + 1000;
+      w.used = 1;
+    } else socket[COMMAND_WINDOW] = { end: now + 1000, used: 1 };
+    return null;
+  }
+  if (w.used < getConfig().rateLimits.commandsPerSecond) {
+    w.used++;
+    return null;
+  }
+  metrics().rateLimited.inc({ kind: "command" });
+  return Math.max(1, w.end - now);
+}
+
 async function dispatch(handlers: Handlers, socket: AppSocket, name: CommandName, args: unknown[]) {
   const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (r: unknown) => void) : () => {};
-  const retry = await take("command", `socket:${socket.id}`);
+  const retry = takeCommand(socket);
   if (retry !== null) return ack(err("RATE_LIMITED", `Too many commands; try again in ${retry} ms`, { retry_after_ms: retry }));
   const payload = args.length === 0 || args[0] === undefined ? {} : args[0];
   if (!isPlainObject(payload)) return ack(err("VALIDATION_FAILED", "The payload must be a JSON object"));

@@ -127,6 +127,8 @@ function createIo(httpServer: HttpServer, config: AppConfig, dev: boolean, redis
   return io;
 }
 
+const NO_AUTH: Record<string, never> = Object.freeze({});
+
 /** Handshake middleware: the connection rate limit per address, then the credential (auth.token, ?token= or the cookie). */
 async function authenticate(socket: Socket, next: (err?: Error) => void) {
   try {
@@ -141,6 +143,12 @@ async function authenticate(socket: Socket, next: (err?: Error) => void) {
       return next(connectError(r.code, r.message));
     }
     socket.data = { user: r.caller, connectionId: randomUUID() };
+    // The credential is not kept in the handshake for the socket's life (memory per connection, and
+    // fetchSockets would carry it to other processes): auth:refresh brings a new one when needed.
+    if (typeof auth.token === "string") {
+      const { token: _token, ...rest } = auth as Record<string, unknown>;
+      socket.handshake.auth = Object.keys(rest).length ? rest : NO_AUTH;
+    }
     next();
   } catch (e) {
     // The database is away: not the credential's fault (a client must not sign out); it may retry.

@@ -10,11 +10,13 @@ import type { ClientToServerEvents, CommandAcks, CommandName, CommandPayload, Se
  */
 export type SocketData = { user: Caller; connectionId: string };
 
-/** The credential's expiry timer (lib/realtime/credentials.ts). */
-export const EXPIRY_TIMER = Symbol("expiryTimer");
+/** When the credential expires (ms since the epoch): the key of its shared expiry timer (lib/realtime/credentials.ts). */
+export const EXPIRY_AT = Symbol("expiryAt");
 /** Room joins under way, counted against the room cap (lib/realtime/handlers.ts). */
 export const PENDING_JOINS = Symbol("pendingJoins");
-type SocketState = { [EXPIRY_TIMER]?: NodeJS.Timeout; [PENDING_JOINS]?: Set<string> };
+/** The command rate limit's current window (lib/realtime/handlers.ts), from the socket's first command. */
+export const COMMAND_WINDOW = Symbol("commandWindow");
+type SocketState = { [EXPIRY_AT]?: number; [PENDING_JOINS]?: Set<string>; [COMMAND_WINDOW]?: { end: number; used: number } };
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData> & SocketState;
 
 /** Called for every authenticated socket, synchronously on connection and on its disconnect. */
