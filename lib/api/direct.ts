@@ -7,7 +7,6 @@
 // `PUT /projects/{id}` (bench/RESULTS.md). Only exact paths are taken here; anything else (a trailing slash,
 // an id that is not a UUID, other methods) goes to Next as before.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import { errInfo, logger } from "../logger";
 
 type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -29,14 +28,10 @@ export function serveDirect(routes: DirectRoute[], req: IncomingMessage, res: Se
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
     const hasBody = req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
-    const request = new Request(`http://${host}${url}`, {
-      method: req.method,
-      headers,
-      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
-      duplex: "half",
-    } as RequestInit);
+    const body = hasBody ? bodyOf(req) : null;
+    const request = new Request(`http://${host}${url}`, { method: req.method, headers, body: body?.stream ?? null, duplex: "half" } as RequestInit);
     void r.handler(request, { params: Promise.resolve({ [r.param]: m[1]! }) }).then(
-      (response) => send(response, res),
+      (response) => send(response, res).finally(() => body?.discard()),
       (e) => {
         // The handlers map every error to the contract (lib/api/handler.ts): this is a bug.
         logger().error(errInfo(e), "[http] direct route failed");
@@ -50,6 +45,43 @@ export function serveDirect(routes: DirectRoute[], req: IncomingMessage, res: Se
     return true;
   }
   return false;
+}
+
+/**
+ * The request body as a web stream (back-pressured: the Node stream is paused while the web stream's queue is
+ * full). What the handler leaves unread — it answered before reading (401, 404), or stopped past the size limit
+ * (413) — is read and dropped, so the connection stays usable for its next request, as with Next.
+ */
+function bodyOf(req: IncomingMessage): { stream: ReadableStream<Uint8Array>; discard: () => void } {
+  let onData: ((chunk: Buffer) => void) | null = null;
+  const discard = () => {
+    if (onData) req.off("data", onData);
+    onData = null;
+    if (!req.readableEnded) req.resume();
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      onData = (chunk: Buffer) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      };
+      req.on("data", onData);
+      req.once("end", () => {
+        if (onData) controller.close();
+      });
+      req.once("error", (e) => {
+        if (onData) controller.error(e);
+      });
+      req.pause();
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      discard();
+    },
+  });
+  return { stream, discard };
 }
 
 async function send(response: Response, res: ServerResponse) {
