@@ -26,7 +26,11 @@ export function serveDirect(routes: DirectRoute[], req: IncomingMessage, res: Se
     const m = r.pattern.exec(url);
     if (!m || !HOST.test(host)) continue;
     const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    try {
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    } catch {
+      return false; // a header Node took but a web Headers refuses: Next's own adaptation decides
+    }
     const hasBody = req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
     const body = hasBody ? bodyOf(req) : null;
     const request = new Request(`http://${host}${url}`, { method: req.method, headers, body: body?.stream ?? null, duplex: "half" } as RequestInit);
