@@ -33,6 +33,17 @@ import type { Duplex } from "node:stream";
 import { pinoHttp } from "pino-http";
 import { errInfo, log, logger } from "./lib/logger";
 import { requestIdFrom } from "./lib/log-context";
+import { UUID_SEGMENT, serveDirect, type DirectRoute } from "./lib/api/direct";
+import { PUT as putProject, PATCH as patchProject } from "./app/api/v1/projects/[id]/route";
+
+/**
+ * Hot REST routes served without Next's app-route runtime (lib/api/direct.ts): the route modules' own handlers.
+ * `PUT /api/v1/projects/{id}` is the REST publish path (issue #11).
+ */
+const DIRECT_ROUTES: DirectRoute[] = [
+  { method: "PUT", pattern: new RegExp(`^/api/v1/projects/${UUID_SEGMENT}`), param: "id", handler: putProject },
+  { method: "PATCH", pattern: new RegExp(`^/api/v1/projects/${UUID_SEGMENT}`), param: "id", handler: patchProject },
+];
 
 // Compiled to dist/server.js for production (scripts/build-if-stale.ts); run as TypeScript in development.
 const ROOT = path.basename(__dirname) === "dist" ? path.dirname(__dirname) : __dirname;
@@ -183,6 +194,8 @@ function createHttpServer(config: AppConfig, handle: ReturnType<ReturnType<typeo
     if (applyCors(req, res, config)) return;
     // Mutating API calls are admitted here, before Next works on them (503 OVERLOADED when it cannot keep up).
     if (!admitHttp(req, res)) return;
+    // The hot REST routes skip Next's route runtime (lib/api/direct.ts); everything above applied to them.
+    if (serveDirect(DIRECT_ROUTES, req, res)) return;
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

@@ -51,6 +51,19 @@ class LookupCache<V> {
     return value;
   }
 
+  /** The generation now: bumped by every invalidation of this cache. */
+  get gen() {
+    return this.generation;
+  }
+
+  /** Store a value this process just wrote, unless an invalidation other than the write's own came in since `ticket`. */
+  keep(key: string, value: V, ticket: number) {
+    if (this.generation !== ticket) return false;
+    if (this.map.size >= MAX_ENTRIES) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, { value, at: Date.now() });
+    return true;
+  }
+
   /** Update a cached value in place (this process's own write, e.g. a token's last use). */
   patch(key: string, fn: (v: V) => V) {
     const e = this.map.get(key);
@@ -86,6 +99,25 @@ export function cached<V>(cache: CacheName, key: string, load: () => Promise<V>)
 
 export function patchCached<V>(cache: CacheName, key: string, fn: (v: V) => V): void {
   (caches()[cache] as LookupCache<V>).patch(key, fn);
+}
+
+/** Taken before this process writes a cached row (see invalidateAndKeep). */
+export const cacheTicket = (cache: CacheName): number => caches()[cache].gen;
+
+/**
+ * This process's own committed change of a cached row: `invalidate(inv)` (here and on every other process),
+ * then keep `value` — the row as the write stored it (RETURNING) — in this process's cache, so the next
+ * request here does not read it again. Kept only when no invalidation of that cache but this one's arrived
+ * since `ticket` (cacheTicket() before the write): another write of it (here or elsewhere) may have raced
+ * this one, and then the next lookup reads the database, as without it.
+ */
+export async function invalidateAndKeep<V>(inv: Invalidation, cache: CacheName, key: string, value: V, ticket: number): Promise<void> {
+  const c = caches()[cache] as LookupCache<V>;
+  invalidateLocal(inv);
+  const own = c.gen;
+  // The write's own local invalidation bumped the generation once from the ticket.
+  if (own === ticket + 1) c.keep(key, value, own);
+  await invalidateRemote([inv]);
 }
 
 /**
@@ -168,6 +200,10 @@ export function onRemoteInvalidation(list: unknown, ack?: unknown): void {
  */
 export async function invalidate(...list: Invalidation[]): Promise<void> {
   for (const inv of list) invalidateLocal(inv);
+  await invalidateRemote(list);
+}
+
+async function invalidateRemote(list: Invalidation[]): Promise<void> {
   const hub = getHub();
   if (!hub?.redis) return;
   let timer: NodeJS.Timeout | undefined;

@@ -1,15 +1,16 @@
 // Projects and their members. Every change publishes its event.
 import { errInfo, logger } from "../logger";
 import { getPrisma } from "../db";
+import { Prisma } from "../../generated/prisma/client";
 import { AppError, notFound } from "../errors";
 import { isUuid } from "../ids";
-import { publish, eventsAfter, evictFromRoom } from "../realtime/publish";
+import { publish, publishAll, eventsAfter, evictFromRoom } from "../realtime/publish";
 import { evictRooms, revalidateUserRooms } from "../realtime/rooms";
 import { gapAfter } from "../realtime/gaps";
 import { rooms, type TMember, type TProject, type Envelope } from "../realtime/events";
 import { requireAction, requireProjectRole, projectRole, inScope, type ProjectRole } from "../auth/permissions";
 import type { PublicUser } from "../auth/users";
-import { cached, invalidate } from "../auth/lookup-cache";
+import { cacheTicket, cached, invalidate, invalidateAndKeep } from "../auth/lookup-cache";
 import { checkRepositoryUrl, maskRepositoryUrl } from "./repository-url";
 import { fitBytes } from "../api/bounds";
 import { audit } from "../audit";
@@ -121,11 +122,42 @@ const FIELD_MAP = {
 
 /** The columns updateProject compares (FIELD_MAP's), cached per process: updateProject and deleteProject invalidate them. */
 const EDITABLE = { name: true, description: true, repositoryUrl: true, testCommand: true, status: true, monthlyTokenBudget: true } as const;
+const editableOf = (p: ProjectRow) => ({ name: p.name, description: p.description, repositoryUrl: p.repositoryUrl, testCommand: p.testCommand, status: p.status, monthlyTokenBudget: p.monthlyTokenBudget ?? null });
 const editableColumns = (id: string) => cached("project", id, () => getPrisma().project.findUnique({ where: { id }, select: EDITABLE }));
+
+/** SQL of the columns a PUT may change (FIELD_MAP's values); status is an enum. */
+const COLUMN_SQL: Record<string, Prisma.Sql> = {
+  name: Prisma.raw("name"),
+  description: Prisma.raw("description"),
+  repositoryUrl: Prisma.raw("repository_url"),
+  testCommand: Prisma.raw("test_command"),
+  status: Prisma.raw("status"),
+  monthlyTokenBudget: Prisma.raw("monthly_token_budget"),
+};
+
+/**
+ * UPDATE the changed columns (and updated_at, as Prisma's @updatedAt would) in ONE statement and round trip,
+ * committed without waiting for its WAL flush: set_config(…, true) lasts for this statement's own transaction,
+ * which is what a BEGIN; SET LOCAL synchronous_commit = off; UPDATE; COMMIT did in four. The row as stored, or
+ * null when the project is gone.
+ */
+async function updateProjectRow(id: string, data: Record<string, unknown>): Promise<ProjectRow | null> {
+  const sets = Object.entries(data).map(([column, value]) => {
+    const sql = COLUMN_SQL[column];
+    if (!sql) throw new Error(`updateProjectRow: unknown column ${column}`);
+    return column === "status" ? Prisma.sql`${sql} = ${value}::"ProjectStatus"` : Prisma.sql`${sql} = ${value}`;
+  });
+  const rows = await getPrisma().$queryRaw<ProjectRow[]>`
+    WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
+    UPDATE projects SET ${Prisma.join(sets)}, updated_at = ${new Date()} FROM async_commit WHERE id = ${id}::uuid
+    RETURNING id::text AS id, name, description, repository_url AS "repositoryUrl", test_command AS "testCommand", status::text AS status,
+      monthly_token_budget AS "monthlyTokenBudget", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  return rows[0] ?? null;
+}
 
 /**
  * A PUT: the role and the columns it compares come from the per-process caches (lib/auth/lookup-cache.ts), so
- * a change costs its UPDATE and its event INSERTs; a PUT that changes nothing costs one uncached read.
+ * a change costs one UPDATE statement and one group commit of its two events; a PUT that changes nothing costs one uncached read.
  */
 export async function updateProject(user: PublicUser, id: string, input: TUpdateProject): Promise<ProjectView> {
   // The repository, the test command (it runs on the server) and the model budget are the owners'.
@@ -162,19 +194,17 @@ export async function updateProject(user: PublicUser, id: string, input: TUpdate
     ({ data, changed } = await diff(fresh));
   }
   if (changed.length === 0) return getProject(user, id);
-  // The UPDATE's commit does not wait for its WAL flush (synchronous_commit off for this transaction only): the
+  // The UPDATE's commit does not wait for its WAL flush (synchronous_commit off for its transaction only): the
   // event INSERT that follows commits synchronously, and flushing its commit record flushes the UPDATE's before
   // it (the WAL is one sequence), so the change is durable exactly when its event is — before anyone is told —
   // at the cost of one disk flush per PUT instead of two. Should the server crash in between, the PUT was never
-  // answered (as if its transaction had rolled back).
-  const [, after] = await prisma
-    .$transaction([prisma.$executeRawUnsafe("SET LOCAL synchronous_commit = off"), prisma.project.update({ where: { id }, data })])
-    .catch((e) => {
-      if ((e as { code?: string }).code === "P2025") throw notFound("Project"); // deleted meanwhile
-      throw e;
-    });
-  // Every process compares the next PUT with these columns.
-  await invalidate({ kind: "project", projectId: id });
+  // answered (as if its transaction had rolled back). One statement, one round trip (updateProjectRow).
+  const ticket = cacheTicket("project");
+  const after = await updateProjectRow(id, data);
+  if (!after) throw notFound("Project"); // deleted meanwhile
+  // Every process compares the next PUT with these columns: dropped everywhere, and here replaced by the row as
+  // stored (unless another change of a project raced this one), so the next PUT here reads nothing first.
+  await invalidateAndKeep({ kind: "project", projectId: id }, "project", id, editableOf(after), ticket);
   // A new repository_url: the workspace is cloned again, in the background (workspace.* events say how it goes).
   if (changed.includes("repository_url")) void ensureWorkspace(id).catch(() => {});
   const view = serializeProject(after);
@@ -193,8 +223,11 @@ export async function updateProject(user: PublicUser, id: string, input: TUpdate
   const event = { ...view, project_id: view.id, project_name: view.name, changes: { status: "updated" as const, fields: changed }, updated_by: user.id };
   // The project room's first, then the updater's copy (clients see them in that order; a user who is in both
   // rooms takes the first as the project's event).
-  await publish({ type: "project.updated", room: rooms.project(id), source: SOURCE, data: event });
-  await publish({ type: "project.updated", room: rooms.user(user.id), source: SOURCE, data: event });
+  // Both copies in one group commit (one multi-row INSERT, one disk flush), the project room's row first.
+  await publishAll([
+    { type: "project.updated", room: rooms.project(id), source: SOURCE, data: event },
+    { type: "project.updated", room: rooms.user(user.id), source: SOURCE, data: event },
+  ]);
   return { ...view, role };
 }
 
