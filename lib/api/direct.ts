@@ -8,6 +8,7 @@
 // an id that is not a UUID, other methods) goes to Next as before.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { errInfo, logger } from "../logger";
+import { errorResponse } from "./handler";
 
 type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 export type DirectRoute = { method: string; pattern: RegExp; param: string; handler: RouteHandler };
@@ -39,11 +40,8 @@ export function serveDirect(routes: DirectRoute[], req: IncomingMessage, res: Se
       (e) => {
         // The handlers map every error to the contract (lib/api/handler.ts): this is a bug.
         logger().error(errInfo(e), "[http] direct route failed");
-        if (!res.headersSent) {
-          res.statusCode = 500;
-          res.setHeader("content-type", "application/json");
-          res.end(JSON.stringify({ error: { code: "INTERNAL", message: "Internal error" } }));
-        } else res.destroy();
+        if (!res.headersSent) void send(errorResponse(e), res).catch(() => res.destroy());
+        else res.destroy();
       },
     );
     return true;
