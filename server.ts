@@ -105,10 +105,21 @@ function guardServer(server: ReturnType<typeof createServer>, config: AppConfig)
   const httpLog = requestLogger();
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     normalizeForwarded(req, policy);
-    httpLog(req, res); // request id (X-Request-Id), one line per API request when it completes
     for (const [k, v] of headers) res.setHeader(k, v);
     const refusal = checkHost(req, policy) ?? checkCsrf(req, policy);
-    if (refusal) return refuse(res, refusal);
+    if (refusal) {
+      httpLog(req, res);
+      return refuse(res, refusal);
+    }
+    // Mutating API calls are admitted here, before any other work on them: under overload most requests are
+    // refused (503 OVERLOADED), and a refusal must cost next to nothing (no request logger; refusals are
+    // summarised by lib/realtime/overload.ts). It still carries the security, CORS and X-Request-Id headers.
+    const admitted = admitHttp(req, res, () => {
+      applyCors(req, res, config);
+      res.setHeader("X-Request-Id", requestIdFrom(req.headers["x-request-id"]));
+    });
+    if (!admitted) return;
+    httpLog(req, res); // request id (X-Request-Id), one line per API request when it completes
     for (const l of onRequest) l.call(server, req, res);
   });
   const onUpgrade = server.listeners("upgrade") as ((req: IncomingMessage, socket: Duplex, head: Buffer) => void)[];
@@ -146,7 +157,8 @@ function requestLogger() {
       req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: (req.url ?? "").split("?")[0]!.slice(0, 300) }),
       res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
     },
-    customProps: (req) => ({ request_id: req.id }),
+    // request_id is bound once, by the per-request child logger (customProps would add two more children)
+    customAttributeKeys: { reqId: "request_id" },
     quietReqLogger: true,
   });
 }
@@ -192,8 +204,7 @@ function createHttpServer(config: AppConfig, handle: ReturnType<ReturnType<typeo
       return res.end();
     }
     if (applyCors(req, res, config)) return;
-    // Mutating API calls are admitted here, before Next works on them (503 OVERLOADED when it cannot keep up).
-    if (!admitHttp(req, res)) return;
+    // (mutating API calls were admitted by guardServer: 503 OVERLOADED when this process cannot keep up)
     // The hot REST routes skip Next's route runtime (lib/api/direct.ts); everything above applied to them.
     if (serveDirect(DIRECT_ROUTES, req, res)) return;
     void handle(req, res);
@@ -209,7 +220,10 @@ function createHttpServer(config: AppConfig, handle: ReturnType<ReturnType<typeo
 async function listen(server: HttpServer, config: AppConfig): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
+    // A deep accept queue (capped by net.core.somaxconn): Node accepts one connection per event-loop turn
+    // (libuv ≥ 1.45), so under load a burst of new connections waits to be accepted; with the default 511
+    // the kernel drops their SYNs instead, which clients only retry after 1, 3, 7 … s.
+    server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => resolve());
   }).catch((e: NodeJS.ErrnoException) => fail(`PORT: cannot listen on ${config.host}:${config.port} (${e.code ?? e.message})`));
   return (server.address() as AddressInfo).port;
 }

@@ -4,7 +4,9 @@
 // OVERLOADED (REST: Retry-After header; sockets: error ack with details.retry_after_ms), every accepted
 // event delivered in order to the subscribers, and the server healthy afterwards.
 // Knobs: BENCH_DB (postgres|pglite) BENCH_SECONDS (15) BENCH_STEP_SECONDS (8) BENCH_IN_FLIGHT (32)
-// BENCH_OVERLOAD_FACTOR (3) BENCH_SUBSCRIBERS (10).
+// BENCH_OVERLOAD_FACTOR (3) BENCH_SUBSCRIBERS (10) BENCH_CONNECTIONS (1024: the REST generator's keep-alive pool,
+// like a proxy's upstream pool; opened before the 3× phase — Node accepts one new connection per event-loop
+// turn, so a saturated server takes new connections at a few hundred per second, see bench/RESULTS.md).
 import { loadavg } from "node:os";
 import { Clients, Publisher, benchDatabase, dbChoice, f, log, machine, num, pct, saveResults, sleep, startReal, table, verdict, within, type Target } from "./support/harness";
 import { realRoom } from "./support/fanout-core";
@@ -25,6 +27,10 @@ type Row = {
   loss: number;
   out_of_order: number;
   errors: string[];
+  /** The server's CPU (% of one core) and event-loop delay p99 during the phase; the load generator's CPU. */
+  server_cpu_pct: number;
+  server_lag_p99_ms: number;
+  generator_cpu_pct: number;
 };
 
 async function drain(clients: Clients, expected: number) {
@@ -46,6 +52,7 @@ function line(r: Row) {
   log(
     `  ${r.path} ${r.phase}${r.offered_per_s ? ` @${r.offered_per_s}/s` : ""}: ${r.accepted} accepted (${f(r.accepted_per_s, 0)}/s, p50 ${f(r.accepted_ms.p50, 1)} ms, p99 ${f(r.accepted_ms.p99, 1)} ms), ` +
       `${r.refused} refused (p99 ${f(r.refused_ms.p99, 1)} ms, ${r.retry_after} with retry-after), ${r.failed} failed, ${r.skipped} skipped, loss ${r.loss}, out of order ${r.out_of_order}` +
+      `; server CPU ${f(r.server_cpu_pct, 0)}%, loop delay p99 ${f(r.server_lag_p99_ms, 0)} ms; generator CPU ${f(r.generator_cpu_pct, 0)}%` +
       (r.errors.length ? `, errors: ${r.errors.join(" | ")}` : ""),
   );
 }
@@ -79,6 +86,7 @@ async function main() {
     await restClients.connect(n, { mode: "real", urls: [real.url], token: room.owner.token, projectId: room.projectId, room: room.room, eventType: "project.updated", concurrency: 10 });
     const rest = async (phase: string, rate: number | null, secs: number): Promise<Row> => {
       await restClients.reset();
+      await real.stats(); // resets the server's counters (and starts its CPU profile with BENCH_CPU_PROF=1)
       const r = await within(
         pub.run({
           mode: "real",
@@ -92,11 +100,14 @@ async function main() {
           pad: room.pad,
           closedLoop: rate === null,
           stopAfterMs: secs * 1000,
+          // the generator's pool of keep-alive connections is open before the overload starts (see publisher.ts)
+          warmConnections: rate ? num("BENCH_CONNECTIONS", 1024) : undefined,
         }),
         (secs + 180) * 1000,
         "publishing",
       );
       // The load generators count the measured room's events only (bench/support: the owner's user:<id> copy is not counted).
+      const st = await real.stats();
       await drain(restClients, r.ok * n);
       const rep = await restClients.report();
       const row: Row = {
@@ -114,6 +125,9 @@ async function main() {
         loss: r.ok * n - rep.received,
         out_of_order: rep.outOfOrder,
         errors: r.errors,
+        server_cpu_pct: (st.cpu_ms / Math.max(st.wall_ms, 1)) * 100,
+        server_lag_p99_ms: st.lag_ms.p99,
+        generator_cpu_pct: (r.cpuMs / Math.max(r.wallMs, 1)) * 100,
       };
       line(row);
       return row;
@@ -134,7 +148,9 @@ async function main() {
     const socket = await connectAgent(agent);
     const ingest = async (phase: string, rate: number | null, secs: number): Promise<Row> => {
       await agentClients.reset();
+      await real.stats();
       const r = await within(runAgent(socket, agent, { seconds: secs, inFlight: rate ? 20_000 : inFlight, rate: rate ?? undefined }), (secs + 180) * 1000, "sending");
+      const st = await real.stats();
       await drain(agentClients, r.acked * n);
       const rep = await agentClients.report();
       const row: Row = {
@@ -152,6 +168,9 @@ async function main() {
         loss: r.acked * n - rep.received,
         out_of_order: rep.outOfOrder + (r.idsIncreasing ? 0 : 1),
         errors: r.errors,
+        server_cpu_pct: (st.cpu_ms / Math.max(st.wall_ms, 1)) * 100,
+        server_lag_p99_ms: st.lag_ms.p99,
+        generator_cpu_pct: (r.cpuMs / Math.max(r.wallMs, 1)) * 100,
       };
       line(row);
       return row;

@@ -50,6 +50,8 @@ export type AgentRun = {
   /** the acked ids, in ack order (checked increasing) */
   idsIncreasing: boolean;
   retryAfterSeen: boolean;
+  /** CPU of this (the sending) process during the run */
+  cpuMs: number;
 };
 
 /** Send agent:thought events for `seconds`: closed-loop with `inFlight` outstanding, or open-loop at `rate`/s. */
@@ -67,6 +69,7 @@ export async function runAgent(socket: Socket, s: AgentSetup, opts: { seconds: n
   let lastId = -1n;
   let idsIncreasing = true;
   let retryAfterSeen = false;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const end = t0 + opts.seconds * 1000;
   const one = async () => {
@@ -125,5 +128,5 @@ export async function runAgent(socket: Socket, s: AgentSetup, opts: { seconds: n
     }
     await Promise.all(pending);
   }
-  return { sent, acked, refused, failed, skipped, errors: [...errors].slice(0, 5), ok, refusedHist, wallMs: performance.now() - t0, idsIncreasing, retryAfterSeen };
+  return { sent, acked, refused, failed, skipped, errors: [...errors].slice(0, 5), ok, refusedHist, wallMs: performance.now() - t0, idsIncreasing, retryAfterSeen, cpuMs: ((c) => (c.user + c.system) / 1000)(process.cpuUsage(cpu0)) };
 }

@@ -37,6 +37,8 @@ export type PublishJob = {
   closedLoop?: boolean;
   /** closed loop: also stop starting new publishes after this many ms */
   stopAfterMs?: number;
+  /** before starting: open this many keep-alive connections to each url (GET /api/health, all at once) */
+  warmConnections?: number;
 };
 
 export type PublishReport = {

@@ -3,7 +3,15 @@
 // with a new description → one `project.updated` event in `project:<id>`. Bare: POST /publish with the
 // same data. data.description starts with "t=<wall-clock ms>;" — the subscribers' latency reference.
 import * as hdr from "hdr-histogram-js";
+import { Agent, fetch } from "undici";
 import type { PublishJob, PublishReport } from "./protocol";
+
+// Connections per server, like a reverse proxy's upstream keep-alive pool or a fleet of clients that each
+// reuse theirs: a request that finds them all busy waits here (its latency counts from when it was due).
+// Unbounded, an open loop against a saturated server opens thousands of new connections, and Node accepts
+// one connection per event-loop turn (libuv ≥ 1.45), so they would wait in the accept queue for seconds.
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1024);
+const dispatcher = new Agent({ connections: CONNECTIONS, keepAliveTimeout: 60_000 });
 
 const wall = () => performance.timeOrigin + performance.now();
 
@@ -14,6 +22,10 @@ async function run(job: PublishJob): Promise<PublishReport> {
   const histRefused = build();
   let refused = 0;
   let refusedWithRetryAfter = 0;
+  if (job.warmConnections) {
+    const health = job.mode === "real" ? "/api/health" : "/";
+    await Promise.all(job.urls.flatMap((url) => Array.from({ length: job.warmConnections! }, () => fetch(`${url}${health}`, { dispatcher }).then((r) => r.text(), () => ""))));
+  }
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const total = job.limit ?? Math.round(job.rate * job.seconds);
@@ -41,11 +53,13 @@ async function run(job: PublishJob): Promise<PublishReport> {
               method: "PUT",
               headers: { authorization: `Bearer ${job.token}`, "content-type": "application/json" },
               body: JSON.stringify({ description }),
+              dispatcher,
             })
           : await fetch(`${url}/publish`, {
               method: "POST",
               headers: { "content-type": "application/json" },
               body: JSON.stringify({ room: job.room, type: "project.updated", data: { ...job.template, description, updated_at: new Date().toISOString() } }),
+              dispatcher,
             });
       const text = await res.text();
       const us = Math.max(1, Math.round((wall() - started) * 1000));

@@ -17,6 +17,7 @@ import { AppError } from "../errors";
 import { getConfig } from "../config";
 import { every, part } from "../runtime";
 import { metrics } from "../metrics";
+import { logger } from "../logger";
 
 const WAIT_MIN_DEPTH = 32;
 const LAG_MIN_DEPTH = 16;
@@ -54,6 +55,7 @@ function start(s: State) {
       }
       p.completed = 0;
     }
+    logSummary(now);
   });
 }
 
@@ -90,9 +92,49 @@ function refusal(s: State, p: Pool): string | null {
   return null;
 }
 
+function retrySeconds(s: State, p: Pool) {
+  return Math.max(1, Math.ceil(Math.max(p.latencyMs, s.lagMs) / 1000));
+}
+
 function overloaded(reason: string, s: State, p: Pool) {
-  const seconds = Math.max(1, Math.ceil(Math.max(p.latencyMs, s.lagMs) / 1000));
-  return new AppError("OVERLOADED", 503, `The server is overloaded (${reason}); try again in ${seconds} s`, { retry_after_ms: seconds * 1000 }, { "Retry-After": String(seconds) });
+  const seconds = retrySeconds(s, p);
+  // Refusals come by the thousand per second under overload: no stack trace (the costliest part of an Error).
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new AppError("OVERLOADED", 503, `The server is overloaded (${reason}); try again in ${seconds} s`, { retry_after_ms: seconds * 1000 }, { "Retry-After": String(seconds) });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * Refusals are logged as a summary, not a line each (thousands per second under overload): the first
+ * refusal after a quiet SUMMARY_MS at once, then what was refused every SUMMARY_MS while it goes on.
+ */
+const SUMMARY_MS = 10_000;
+type Summary = { rest: number; socket: number; perClient: number; since: number; reason: string };
+const summary = () => part<Summary>("publish overload summary", () => ({ rest: 0, socket: 0, perClient: 0, since: -Infinity, reason: "" }));
+
+function counted(kind: PublishKind | "perClient", reason: string) {
+  metrics().rateLimited.inc({ kind: "overload" });
+  const m = summary();
+  m[kind === "perClient" ? "perClient" : kind]++;
+  m.reason = reason;
+  logSummary(performance.now());
+}
+
+function logSummary(now: number) {
+  const m = summary();
+  const total = m.rest + m.socket + m.perClient;
+  if (!total || now - m.since < SUMMARY_MS) return;
+  const seconds = now - m.since < 2 * SUMMARY_MS ? Math.round((now - m.since) / 1000) : 0;
+  logger().warn(
+    { refused: { rest: m.rest, socket: m.socket, per_client: m.perClient }, overload: overloadSnapshot() },
+    `[overload] refused ${total} publish${total === 1 ? "" : "es"}${seconds ? ` in the last ${seconds} s` : ""} (latest: ${m.reason}); while it lasts, one summary every ${SUMMARY_MS / 1000} s`,
+  );
+  m.rest = m.socket = m.perClient = 0;
+  m.since = now;
 }
 
 /**
@@ -105,9 +147,14 @@ export function admit(kind: PublishKind): () => void {
   const p = s.pools[kind];
   const why = refusal(s, p);
   if (why) {
-    metrics().rateLimited.inc({ kind: "overload" });
+    counted(kind, why);
     throw overloaded(why, s, p);
   }
+  return enter(p);
+}
+
+/** Count one admitted publish in its pool; the returned function releases it (once). */
+function enter(p: Pool): () => void {
   const started = performance.now();
   p.depth++;
   metrics().publishQueue.inc();
@@ -132,7 +179,7 @@ export function overloadRefusal(kind: PublishKind): AppError | null {
   const p = s.pools[kind];
   const why = refusal(s, p);
   if (!why) return null;
-  metrics().rateLimited.inc({ kind: "overload" });
+  counted(kind, why);
   return overloaded(why, s, p);
 }
 
@@ -156,30 +203,39 @@ const perClient = () => part<Map<string, number>>("publish overload per client",
 export const ADMITTED_HEADER = "x-switchboard-admitted";
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
+/** Set on a response admitHttp refused: the request log leaves it out (refusals are summarised instead). */
+export const REFUSED = Symbol("switchboard.refused");
+
 /**
- * server.ts, for every request as it arrives: admit a mutating /api/v1 call (released when its response
- * closes), or answer 503 OVERLOADED in the contract's shape with Retry-After and return false.
+ * server.ts, for every request as it arrives, before any other work on it (request log, route): admit a
+ * mutating /api/v1 call (released when its response closes), or answer 503 OVERLOADED (429 RATE_LIMITED past
+ * PUBLISH_MAX_PER_CLIENT) in the contract's shape with Retry-After and return false. A refusal is cheap by
+ * design (no Error, no log line, no request logger): under overload, most requests are refusals, and what
+ * they cost is taken from the admitted ones. `beforeRefusal` adds the headers every answer carries.
  */
-export function admitHttp(req: IncomingMessage, res: ServerResponse): boolean {
+export function admitHttp(req: IncomingMessage, res: ServerResponse, beforeRefusal?: () => void): boolean {
   delete req.headers[ADMITTED_HEADER];
   if (!MUTATING.has(req.method ?? "") || !req.url?.startsWith("/api/v1/")) return true;
   const client = String(req.headers["x-switchboard-client-ip"] ?? req.socket.remoteAddress ?? "unknown");
   const clients = perClient();
   const mine = clients.get(client) ?? 0;
-  let release: () => void;
-  try {
-    const cap = getConfig().publish.maxPerClient;
-    if (mine >= cap) {
-      metrics().rateLimited.inc({ kind: "overload" });
-      throw new AppError("RATE_LIMITED", 429, `This client already has ${mine} changes in flight (PUBLISH_MAX_PER_CLIENT ${cap}); wait for their answers`, { retry_after_ms: 1000 }, { "Retry-After": "1" });
-    }
-    release = admit("rest");
-  } catch (e) {
-    if (!(e instanceof AppError)) throw e;
-    res.writeHead(e.status, { "content-type": "application/json", ...e.headers });
-    res.end(JSON.stringify({ error: { code: e.code, message: e.message, details: e.details } }));
+  const cap = getConfig().publish.maxPerClient;
+  const s = state();
+  if (!s.started) start(s);
+  const p = s.pools.rest;
+  if (mine >= cap) {
+    counted("perClient", `one client had ${mine} changes in flight`);
+    refuseHttp(res, 429, "RATE_LIMITED", `This client already has ${mine} changes in flight (PUBLISH_MAX_PER_CLIENT ${cap}); wait for their answers`, 1, beforeRefusal);
     return false;
   }
+  const why = refusal(s, p);
+  if (why) {
+    counted("rest", why);
+    const seconds = retrySeconds(s, p);
+    refuseHttp(res, 503, "OVERLOADED", `The server is overloaded (${why}); try again in ${seconds} s`, seconds, beforeRefusal);
+    return false;
+  }
+  const release = enter(p);
   clients.set(client, mine + 1);
   res.once("close", () => {
     release();
@@ -189,4 +245,12 @@ export function admitHttp(req: IncomingMessage, res: ServerResponse): boolean {
   });
   req.headers[ADMITTED_HEADER] = "1";
   return true;
+}
+
+function refuseHttp(res: ServerResponse, status: number, code: string, message: string, seconds: number, beforeRefusal?: () => void) {
+  (res as ServerResponse & { [REFUSED]?: true })[REFUSED] = true;
+  beforeRefusal?.();
+  const body = JSON.stringify({ error: { code, message, details: { retry_after_ms: seconds * 1000 } } });
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "retry-after": String(seconds) });
+  res.end(body);
 }

@@ -156,7 +156,7 @@ describe("bounded overload (PUBLISH_QUEUE_MAX=3)", () => {
   let s: TestServer;
   let admin: TestUser;
   beforeAll(async () => {
-    s = await startServer({ env: { PUBLISH_QUEUE_MAX: "3", METRICS_TOKEN, RATE_LIMIT_COMMANDS_PER_SECOND: "100000" } });
+    s = await startServer({ env: { PUBLISH_QUEUE_MAX: "3", METRICS_TOKEN, RATE_LIMIT_COMMANDS_PER_SECOND: "100000", CORS_ORIGINS: "https://app.example" } });
     admin = await s.createUser("Admin"); // the first user is an admin
   });
   afterAll(async () => {
@@ -207,7 +207,7 @@ describe("bounded overload (PUBLISH_QUEUE_MAX=3)", () => {
     const rs: Awaited<ReturnType<TestServer["request"]>>[] = [];
     for (let burst = 0; burst < 5 && !rs.some((r) => r.status === 503); burst++) {
       // A client claiming it was admitted already (the header server.ts sets) changes nothing.
-      const headers = { "x-switchboard-admitted": "1" };
+      const headers = { "x-switchboard-admitted": "1", origin: "https://app.example", "x-request-id": `burst-${burst}` };
       rs.push(...(await Promise.all(Array.from({ length: 60 }, (_, i) => s.request("PUT", `/api/v1/projects/${projectId}`, { token: owner.token, headers, body: { description: `r${burst}-${i}` } })))));
     }
     const refused = rs.filter((r) => r.status === 503);
@@ -217,7 +217,15 @@ describe("bounded overload (PUBLISH_QUEUE_MAX=3)", () => {
     for (const r of refused) {
       expect(r.body).toEqual({ error: { code: "OVERLOADED", message: expect.any(String), details: { retry_after_ms: expect.any(Number) } } });
       expect(Number(r.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      // A refusal is answered before the request logger and the routes, with the headers every answer has.
+      expect(r.headers.get("x-request-id")).toMatch(/^burst-\d$/);
+      expect(r.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(r.headers.get("access-control-allow-origin")).toBe("https://app.example");
     }
+    // Refusals are not logged one by one (thousands per second under overload) but summarised: the first at once.
+    await until(() => s.logs.some((l) => l.includes("[overload] refused")));
+    const http503 = s.logs.filter((l) => l.includes('"component":"http"') && l.includes('"status":503'));
+    expect(http503).toEqual([]);
     await until(() => got.length >= ok.length);
     await new Promise((r) => setTimeout(r, 200));
     expect(got).toHaveLength(ok.length);
