@@ -4,7 +4,7 @@ import { getPrisma } from "../db";
 import { Prisma } from "../../generated/prisma/client";
 import { AppError, notFound } from "../errors";
 import { isUuid } from "../ids";
-import { publish, publishAll, eventsAfter, evictFromRoom } from "../realtime/publish";
+import { publish, publishAll, eventsAfter, evictFromRoom, forgetLatestIds } from "../realtime/publish";
 import { evictRooms, revalidateUserRooms } from "../realtime/rooms";
 import { gapAfter } from "../realtime/gaps";
 import { rooms, type TMember, type TProject, type Envelope } from "../realtime/events";
@@ -269,6 +269,7 @@ async function purgeProjectData(projectId: string, roomNames: string[], runIds: 
     for (let i = 0; i < roomNames.length; i += 500) {
       const room = { in: roomNames.slice(i, i + 500) };
       await prisma.event.deleteMany({ where: { room } });
+      forgetLatestIds(room.in); // (lib/realtime/publish.ts: latest ids known without a query)
       await prisma.eventFloor.deleteMany({ where: { room } }); // retention's floors of rooms that are gone
     }
     await prisma.webhookDelivery.deleteMany({ where: { projectId } });

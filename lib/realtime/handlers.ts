@@ -5,7 +5,7 @@ import { z } from "zod";
 import { COMMANDS, MAX_PAYLOAD_BYTES, parseRoom, rooms, type AckError, type CommandName } from "./events";
 import { authorizeRoom, dependsOnMembership } from "./rooms";
 import { getConfig } from "../config";
-import { eventsAfter, withClusterRoomLock, withRoomLock } from "./publish";
+import { eventsAfter, knownLatestId, rememberLatestId, withClusterRoomLock, withRoomLock } from "./publish";
 import { gapAfter } from "./gaps";
 import { getPrisma } from "../db";
 import { metrics } from "../metrics";
@@ -91,6 +91,10 @@ async function joinRoom(socket: AppSocket, roomName: string, since: string | num
  */
 const latestReads = new Map<string, Promise<string | null>>();
 function latestIdAfterJoin(room: string): Promise<string | null> {
+  // One process (no Redis): the newest id it stored and emitted for the room, kept by lib/realtime/publish.ts.
+  // An event stored but not yet emitted has a newer id and reaches this socket live, as with a read.
+  const known = knownLatestId(room);
+  if (known !== undefined) return Promise.resolve(known.toString());
   let read = latestReads.get(room);
   if (!read) {
     read = new Promise<string | null>((resolve, reject) => {
@@ -98,7 +102,10 @@ function latestIdAfterJoin(room: string): Promise<string | null> {
         latestReads.delete(room);
         getPrisma()
           .event.findFirst({ where: { room }, orderBy: { id: "desc" }, select: { id: true } })
-          .then((latest) => resolve(latest ? latest.id.toString() : null), reject);
+          .then((latest) => {
+            rememberLatestId(room, latest ? latest.id : null);
+            resolve(latest ? latest.id.toString() : null);
+          }, reject);
       });
     });
     latestReads.set(room, read);

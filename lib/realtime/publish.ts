@@ -377,6 +377,39 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text
 ORDER BY n
 RETURNING id`;
 
+/**
+ * The newest event id of each room, as this process stored and emitted it — kept only without Redis, where
+ * this is the one process and every event of every room goes through here (in id order, under the room's
+ * lock). A join's latest_id comes from it without a query (lib/realtime/handlers.ts). Bounded: past
+ * LATEST_MAX rooms it starts again (rooms not in it are read from the database).
+ */
+const latestIds = () => part<Map<string, bigint>>("latest event ids", () => new Map());
+const LATEST_MAX = 100_000;
+
+/** The newest event id of a room when this process knows it for sure (no Redis, a room published to since start or read once). */
+export function knownLatestId(room: string): bigint | undefined {
+  return getConfig().redisUrl ? undefined : latestIds().get(room);
+}
+
+/** Remember a room's newest id read from the database (never lowers what an emit set). */
+export function rememberLatestId(room: string, id: bigint | null): void {
+  if (getConfig().redisUrl || id === null) return;
+  const m = latestIds();
+  const known = m.get(room);
+  if (known === undefined || id > known) setLatest(m, room, id);
+}
+
+/** Rooms whose events were deleted (a project deleted): their latest ids are read again. */
+export function forgetLatestIds(rooms: string[]): void {
+  const m = latestIds();
+  for (const r of rooms) m.delete(r);
+}
+
+function setLatest(m: Map<string, bigint>, room: string, id: bigint) {
+  if (m.size >= LATEST_MAX && !m.has(room)) m.clear();
+  m.set(room, id);
+}
+
 /** INSERT the batch (one statement), then emit each in order (under the rooms' locks). */
 async function storeAndEmit(sql: Sql, batch: Pending[]): Promise<Envelope[]> {
   const n = batch.length;
@@ -403,8 +436,10 @@ async function storeAndEmit(sql: Sql, batch: Pending[]): Promise<Envelope[]> {
   metrics().publishBatchRows.observe(n);
   const envs: Envelope[] = new Array(n);
   let waits: unknown[] | undefined;
+  const latest = getConfig().redisUrl ? null : latestIds();
   for (let i = 0; i < n; i++) {
     const p = batch[i]!;
+    if (latest) setLatest(latest, p.input.room, ids[i]!); // before the emit: a join after it reads this id
     const env: Envelope = {
       id: ids[i]!.toString(),
       type: p.input.type,
