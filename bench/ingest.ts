@@ -7,16 +7,17 @@
 // Knobs: BENCH_DB (postgres|pglite) BENCH_SECONDS (15) BENCH_IN_FLIGHT (32) BENCH_SUBSCRIBERS (10)
 // BENCH_WARMUP_SECONDS (3) BENCH_OPEN_RATE (the open-loop rate; default half the real server's closed-loop rate:
 // a fixed rate compares the CPU per event of two builds at the same load on a busy machine).
-import { Clients, benchDatabase, dbChoice, f, log, machine, num, pct, saveResults, sleep, startBare, startReal, table, verdict, within, type Target } from "./support/harness";
+import { Clients, benchDatabase, cpuSince, cpuSnapshot, dbChoice, f, log, machine, num, pct, saveResults, sleep, startBare, startReal, table, verdict, within, type Target } from "./support/harness";
 import { connectAgent, realAgent, runAgent, type AgentRun, type AgentSetup } from "./support/agent-load";
 
-type Row = { label: string; mode: string; rate: number | null; events_per_s: number; ack_ms: { p50: number; p99: number; max: number }; acked: number; failed: number; skipped: number; expected: number; received: number; loss: number; out_of_order: number; ids_increasing: boolean; server_cpu: number; lag_p99_ms: number; errors: string[] };
+type Row = { label: string; mode: string; rate: number | null; events_per_s: number; ack_ms: { p50: number; p99: number; max: number }; acked: number; failed: number; skipped: number; expected: number; received: number; loss: number; out_of_order: number; ids_increasing: boolean; server_cpu: number; lag_p99_ms: number; machine_busy: number; postgres_cpu: number; sender_cpu: number; errors: string[] };
 
 async function measure(label: string, side: AgentSetup, target: Target, clients: Clients, n: number, opts: { seconds: number; inFlight: number; rate?: number }): Promise<Row> {
   const socket = await connectAgent(side);
   try {
     await clients.reset();
     await target.stats();
+    const cpu0 = cpuSnapshot();
     const r: AgentRun = await within(runAgent(socket, side, opts), (opts.seconds + 120) * 1000, "sending");
     // Drain: until every delivery arrived or nothing arrived for 3 s.
     const expected = r.acked * n;
@@ -33,6 +34,7 @@ async function measure(label: string, side: AgentSetup, target: Target, clients:
       await sleep(100);
     }
     const srv = await target.stats();
+    const cpu = cpuSince(cpu0);
     const rep = await clients.report();
     const row: Row = {
       label,
@@ -50,12 +52,15 @@ async function measure(label: string, side: AgentSetup, target: Target, clients:
       ids_increasing: r.idsIncreasing,
       server_cpu: srv.cpu_ms / srv.wall_ms,
       lag_p99_ms: srv.lag_ms.p99,
+      machine_busy: cpu.machine_busy,
+      postgres_cpu: cpu.postgres_pct / 100,
+      sender_cpu: r.cpuMs / r.wallMs,
       errors: r.errors,
     };
     log(
       `  ${label}: ${f(row.events_per_s, 0)} events/s, ack p50 ${f(row.ack_ms.p50, 2)} ms p99 ${f(row.ack_ms.p99, 2)} ms, ` +
         `${row.acked} acked (${row.failed} refused/failed, ${row.skipped} skipped), loss ${row.loss}, out of order ${row.out_of_order}, ` +
-        `server CPU ${Math.round(row.server_cpu * 100)}%, lag p99 ${f(row.lag_p99_ms, 1)} ms${row.errors.length ? `, errors: ${row.errors.join(" | ")}` : ""}`,
+        `server CPU ${Math.round(row.server_cpu * 100)}%, PostgreSQL ${Math.round(row.postgres_cpu * 100)}%, agent's process ${Math.round(row.sender_cpu * 100)}%, machine ${Math.round(row.machine_busy * 100)}% busy, lag p99 ${f(row.lag_p99_ms, 1)} ms${row.errors.length ? `, errors: ${row.errors.join(" | ")}` : ""}`,
     );
     return row;
   } finally {
@@ -106,8 +111,8 @@ async function main() {
 
     console.log(`\nAgent ingest (DB ${db}; ack = agent:event emit → ack; loss = acked × subscribers − received)\n`);
     table(
-      ["run", "events/s", "ack p50 ms", "ack p99 ms", "acked", "loss", "out of order", "srv CPU", "lag p99 ms"],
-      rows.map((x) => [x.label, f(x.events_per_s, 0), f(x.ack_ms.p50, 2), f(x.ack_ms.p99, 2), x.acked, x.loss, x.out_of_order, `${Math.round(x.server_cpu * 100)}%`, f(x.lag_p99_ms, 1)]),
+      ["run", "events/s", "ack p50 ms", "ack p99 ms", "acked", "loss", "out of order", "srv CPU", "PostgreSQL CPU", "machine busy", "lag p99 ms"],
+      rows.map((x) => [x.label, f(x.events_per_s, 0), f(x.ack_ms.p50, 2), f(x.ack_ms.p99, 2), x.acked, x.loss, x.out_of_order, `${Math.round(x.server_cpu * 100)}%`, `${Math.round(x.postgres_cpu * 100)}%`, `${Math.round(x.machine_busy * 100)}%`, f(x.lag_p99_ms, 1)]),
     );
     const ratio = r.events_per_s / b.events_per_s;
     const want = db === "pglite" ? 0.25 : 0.5;

@@ -1,7 +1,7 @@
 // Shared pieces of the benchmarks: servers (the production build of server.ts, and bench/bare-server.ts),
 // forked load generators, histograms, tables and the JSON results.
 import { fork, spawn, execSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import path from "node:path";
 import * as hdr from "hdr-histogram-js";
@@ -341,4 +341,44 @@ export async function within<T>(p: Promise<T>, ms: number, what: string): Promis
   } finally {
     clearTimeout(timer);
   }
+}
+
+// ---------------------------------------------------------------- machine CPU
+
+type CpuSnap = { at: number; busy: number; total: number; postgres: Map<string, number> };
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+function postgresTicks(): Map<string, number> {
+  const t = new Map<string, number>();
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      t.set(pid, Number(f[11]) + Number(f[12])); // utime, stime
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return t;
+}
+
+/** The machine's CPU counters and PostgreSQL's processes' CPU, now (Linux /proc). */
+export function cpuSnapshot(): CpuSnap {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (line[3] ?? 0) + (line[4] ?? 0);
+  const total = line.reduce((a, b) => a + b, 0);
+  return { at: performance.now(), busy: total - idle, total, postgres: postgresTicks() };
+}
+
+/** Since `a`: how busy the whole machine was (0–1 of all its cores) and PostgreSQL's CPU in % of one core. */
+export function cpuSince(a: CpuSnap): { machine_busy: number; postgres_pct: number } {
+  const b = cpuSnapshot();
+  let pg = 0; // per process: those that ended meanwhile are left out, new ones count whole
+  for (const [pid, ticks] of b.postgres) pg += ticks - (a.postgres.get(pid) ?? 0);
+  return {
+    machine_busy: (b.busy - a.busy) / Math.max(1, b.total - a.total),
+    postgres_pct: (pg * TICK_MS * 100) / Math.max(1, b.at - a.at),
+  };
 }
