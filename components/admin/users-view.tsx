@@ -22,6 +22,7 @@ function InviteForm() {
   const fields = isApiError(create.error) ? create.error.fieldErrors() : {};
   return (
     <form
+      method="post"
       data-testid="invite-form"
       className="space-y-3"
       noValidate

@@ -7,10 +7,12 @@ import { toast } from "@/lib/client/toast";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, FormError, Input } from "@/components/ui/field";
+import { useHydrated } from "@/lib/client/hydrated";
 
 type Errors = Record<string, string | undefined>;
 
 function NameForm({ name }: { name: string }) {
+  const hydrated = useHydrated();
   const router = useRouter();
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
@@ -31,17 +33,18 @@ function NameForm({ name }: { name: string }) {
     }
   }
   return (
-    <form onSubmit={onSubmit} className="space-y-3" data-testid="profile-name-form" noValidate>
+    <form method="post" onSubmit={onSubmit} className="space-y-3" data-testid="profile-name-form" noValidate>
       <FormError>{errors.form}</FormError>
       <Field label="Name" error={errors.name}>
         {(p) => <Input {...p} name="name" defaultValue={name} maxLength={100} autoComplete="name" required />}
       </Field>
-      <Button type="submit" variant="primary" loading={pending}>Save name</Button>
+      <Button type="submit" disabled={!hydrated} variant="primary" loading={pending}>Save name</Button>
     </form>
   );
 }
 
 function PasswordForm() {
+  const hydrated = useHydrated();
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -72,7 +75,7 @@ function PasswordForm() {
     }
   }
   return (
-    <form onSubmit={onSubmit} className="space-y-3" data-testid="profile-password-form" noValidate>
+    <form method="post" onSubmit={onSubmit} className="space-y-3" data-testid="profile-password-form" noValidate>
       <FormError>{errors.form}</FormError>
       <Field label="Current password" error={errors.current_password}>
         {(p) => <Input {...p} name="current_password" type="password" autoComplete="current-password" required />}
@@ -83,7 +86,7 @@ function PasswordForm() {
       <Field label="New password again" error={errors.confirm}>
         {(p) => <Input {...p} name="confirm" type="password" autoComplete="new-password" required />}
       </Field>
-      <Button type="submit" variant="primary" loading={pending}>Change password</Button>
+      <Button type="submit" disabled={!hydrated} variant="primary" loading={pending}>Change password</Button>
     </form>
   );
 }

@@ -5,9 +5,11 @@ import { isApiError } from "@/lib/client/api";
 import { accountsApi } from "@/lib/client/accounts";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
+import { useHydrated } from "@/lib/client/hydrated";
 
 /** Set a new password with a one-time reset link. */
 export function ResetPasswordForm({ token }: { token: string }) {
+  const hydrated = useHydrated();
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
   const [pending, setPending] = useState(false);
   const [done, setDone] = useState(false);
@@ -37,7 +39,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
     );
   }
   return (
-    <form onSubmit={onSubmit} className="space-y-4" data-testid="reset-form" noValidate>
+    <form method="post" onSubmit={onSubmit} className="space-y-4" data-testid="reset-form" noValidate>
       <FormError>{errors.form}</FormError>
       <Field label="New password" error={errors.password} hint="At least 8 characters.">
         {(p) => <Input {...p} name="password" type="password" autoComplete="new-password" required minLength={8} autoFocus />}
@@ -45,7 +47,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
       <Field label="New password again" error={errors.confirm}>
         {(p) => <Input {...p} name="confirm" type="password" autoComplete="new-password" required />}
       </Field>
-      <Button type="submit" variant="primary" className="w-full justify-center" loading={pending}>Set password</Button>
+      <Button type="submit" disabled={!hydrated} variant="primary" className="w-full justify-center" loading={pending}>Set password</Button>
     </form>
   );
 }

@@ -3,8 +3,10 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
 import { signInAndGo } from "./sign-in";
+import { useHydrated } from "@/lib/client/hydrated";
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const hydrated = useHydrated();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -21,7 +23,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" data-testid="signin-form">
+    <form method="post" onSubmit={onSubmit} className="space-y-4" data-testid="signin-form">
       <FormError>{error}</FormError>
       <Field label="Email">
         {({ id }) => <Input id={id} name="email" type="email" autoComplete="email" required autoFocus placeholder="you@team.dev" />}
@@ -29,7 +31,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <Field label="Password">
         {({ id }) => <Input id={id} name="password" type="password" autoComplete="current-password" required />}
       </Field>
-      <Button type="submit" variant="primary" className="w-full justify-center" loading={pending} data-testid="signin-submit">
+      <Button type="submit" disabled={!hydrated} variant="primary" className="w-full justify-center" loading={pending} data-testid="signin-submit">
         Sign in
       </Button>
     </form>

@@ -4,11 +4,13 @@ import { api, isApiError } from "@/lib/client/api";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, Input } from "@/components/ui/field";
 import { signInAndGo } from "./sign-in";
+import { useHydrated } from "@/lib/client/hydrated";
 
 type Errors = { form?: string; name?: string; email?: string; password?: string };
 
 /** `invite`: a valid invite link's secret (and the email it is for, fixed in the form). */
 export function SignUpForm({ callbackUrl, invite = null }: { callbackUrl: string; invite?: { token: string; email: string | null } | null }) {
+  const hydrated = useHydrated();
   const [errors, setErrors] = useState<Errors>({});
   const [pending, setPending] = useState(false);
 
@@ -43,7 +45,7 @@ export function SignUpForm({ callbackUrl, invite = null }: { callbackUrl: string
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" data-testid="signup-form" noValidate>
+    <form method="post" onSubmit={onSubmit} className="space-y-4" data-testid="signup-form" noValidate>
       <FormError>{errors.form}</FormError>
       <Field label="Name" error={errors.name}>
         {({ id, invalid, describedBy }) => (
@@ -60,7 +62,7 @@ export function SignUpForm({ callbackUrl, invite = null }: { callbackUrl: string
           <Input id={id} name="password" type="password" autoComplete="new-password" required minLength={8} invalid={invalid} aria-describedby={describedBy} />
         )}
       </Field>
-      <Button type="submit" variant="primary" className="w-full justify-center" loading={pending} data-testid="signup-submit">
+      <Button type="submit" disabled={!hydrated} variant="primary" className="w-full justify-center" loading={pending} data-testid="signup-submit">
         Create account
       </Button>
     </form>

@@ -140,3 +140,27 @@ describe("attack 5: sign-in", () => {
     expect(await metric("switchboard_auth_failures_total", 'reason="rate_limited_address"')).toBeGreaterThan(before);
   });
 });
+
+describe("password forms before hydration", () => {
+  // Submitted before React hydrated them, the forms would be the browser's own: a GET to the page with every
+  // field, the password among them, in the URL (history, proxy and server logs). As served, they post and their
+  // submit button is disabled until the page is hydrated.
+  it("the sign-in, sign-up and reset forms post, and their submit buttons are disabled in the served HTML", async () => {
+    for (const [page, form] of [
+      ["/signin", "signin-form"],
+      ["/signup", "signup-form"],
+      ["/reset-password?token=x", "reset-form"],
+    ] as const) {
+      const res = await fetch(`${s.url}${page}`);
+      expect(res.status, page).toBe(200);
+      const html = await res.text();
+      const tag = html.match(new RegExp(`<form[^>]*data-testid="${form}"[^>]*>`))?.[0];
+      expect(tag, `${page}: the form`).toBeDefined();
+      expect(tag, page).toMatch(/method="post"/);
+      const body = html.slice(html.indexOf(tag!), html.indexOf("</form>", html.indexOf(tag!)));
+      const submit = body.match(/<button[^>]*type="submit"[^>]*>/)?.[0];
+      expect(submit, `${page}: its submit button`).toBeDefined();
+      expect(submit, page).toMatch(/ disabled=""/);
+    }
+  });
+});
