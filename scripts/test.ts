@@ -1,5 +1,6 @@
-// `npm test`: typecheck, vitest against embedded PGlite, vitest again against PostgreSQL (fresh
-// databases), then Playwright in Chromium. PostgreSQL/Redis missing: a loud warning locally, a failure in CI.
+// `npm test`: typecheck, vitest against embedded PGlite (the storage-facing suites), vitest against
+// PostgreSQL + Redis (every suite, fresh databases), then Playwright in Chromium. PostgreSQL/Redis missing:
+// a loud warning locally, a failure in CI.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -12,6 +13,33 @@ const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures: string[] = [];
 const failedTests: string[] = [];
+
+/**
+ * The PGlite leg: the suites whose subject is storage — the event log's ordering, replay, group commit and
+ * refusals of what PostgreSQL cannot store, retention, idempotency, restarts on the same DATA_DIR, cached
+ * lookups and their invalidation, the REST resources' reads and writes, deletion. The rest of the suite
+ * (sandboxed runs, GitHub, vibecode, docs, examples, permissions…) goes through the same data layer and runs
+ * once, against PostgreSQL + Redis, the production setup. `npm run test:unit` with TEST_DB=pglite runs it all.
+ */
+const PGLITE_SUITES = [
+  "test/delivery/",
+  "test/integration/accounts.test.ts",
+  "test/integration/budgets.test.ts",
+  "test/integration/feed.test.ts",
+  "test/integration/ingest.test.ts",
+  "test/integration/lifecycle.test.ts",
+  "test/integration/realtime.test.ts",
+  "test/integration/rest-publish.test.ts",
+  "test/integration/rest.test.ts",
+  "test/integration/tokens.test.ts",
+  "test/integration/workflow-lifecycle.test.ts",
+  "test/integration/workflows.test.ts",
+  "test/security/bounds.test.ts",
+  "test/security/lookup-cache.test.ts",
+  "test/security/project-delete.test.ts",
+  "test/security/redaction.test.ts",
+  "test/security/retention.test.ts",
+];
 
 function run(label: string, cmd: string, args: string[], env: Record<string, string> = {}): boolean {
   console.log(`\n━━━ ${label} ━━━`);
@@ -69,13 +97,13 @@ async function main() {
   buildIfStale(); // first: the build regenerates .next/types, which the typecheck includes
   run("typecheck", bin("tsc"), ["--noEmit"]);
 
-  const vitest = (leg: string, env: Record<string, string>) => {
+  const vitest = (leg: string, env: Record<string, string>, files: string[] = []) => {
     const out = path.join(ROOT, `test-results/vitest-${leg}.json`);
-    run(`vitest (${leg})`, bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], env);
+    run(`vitest (${leg})`, bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...files], env);
     countVitest(out, leg);
   };
 
-  vitest("pglite", { TEST_DB: "pglite" });
+  vitest("pglite", { TEST_DB: "pglite" }, PGLITE_SUITES);
 
   const [pgUp, redisUp] = await Promise.all([reachable(5432), reachable(6379)]);
   if (pgUp) {
