@@ -33,10 +33,32 @@ function getPglite(): PGlite {
   if (!s.pglite) {
     const dir = path.join(getConfig().dataDir, "pglite");
     mkdirSync(dir, { recursive: true }); // PGlite does not create parent directories
-    s.pglite = new (pgliteModule().PGlite)(dir);
+    s.pglite = cooperative(new (pgliteModule().PGlite)(dir));
     s.pgliteDir = dir;
   }
   return s.pglite;
+}
+
+/**
+ * PGlite runs its queries synchronously on this thread (WebAssembly), and queued ones follow each other through
+ * promise continuations, without a turn of the event loop in between: under load, hundreds of queued queries
+ * blocked the loop for a second and more (accepting connections, reading sockets, answering 503 to the
+ * publishes the overload bound refuses). Each query and script now starts in a turn of its own (setImmediate):
+ * the loop serves I/O between two queries. Statements inside a transaction follow each other as before.
+ */
+function cooperative(db: PGlite): PGlite {
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const query = db.query.bind(db);
+  const exec = db.exec.bind(db);
+  db.query = (async (...args: Parameters<PGlite["query"]>) => {
+    await nextTurn();
+    return query(...args);
+  }) as PGlite["query"];
+  db.exec = (async (...args: Parameters<PGlite["exec"]>) => {
+    await nextTurn();
+    return exec(...args);
+  }) as PGlite["exec"];
+  return db;
 }
 
 // pglite-prisma-adapter 0.7.2's executeScript() does not await PGlite.exec(): a failing migration
