@@ -96,13 +96,15 @@ function retrySeconds(s: State, p: Pool) {
   return Math.max(1, Math.ceil(Math.max(p.latencyMs, s.lagMs) / 1000));
 }
 
+const overloadMessage = (reason: string, seconds: number) => `The server is overloaded (${reason}); try again in ${seconds} s`;
+
 function overloaded(reason: string, s: State, p: Pool) {
   const seconds = retrySeconds(s, p);
   // Refusals come by the thousand per second under overload: no stack trace (the costliest part of an Error).
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return new AppError("OVERLOADED", 503, `The server is overloaded (${reason}); try again in ${seconds} s`, { retry_after_ms: seconds * 1000 }, { "Retry-After": String(seconds) });
+    return new AppError("OVERLOADED", 503, overloadMessage(reason, seconds), { retry_after_ms: seconds * 1000 }, { "Retry-After": String(seconds) });
   } finally {
     Error.stackTraceLimit = limit;
   }
@@ -119,7 +121,7 @@ const summary = () => part<Summary>("publish overload summary", () => ({ rest: 0
 function counted(kind: PublishKind | "perClient", reason: string) {
   metrics().rateLimited.inc({ kind: "overload" });
   const m = summary();
-  m[kind === "perClient" ? "perClient" : kind]++;
+  m[kind]++;
   m.reason = reason;
   logSummary(performance.now());
 }
@@ -203,9 +205,6 @@ const perClient = () => part<Map<string, number>>("publish overload per client",
 export const ADMITTED_HEADER = "x-switchboard-admitted";
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/** Set on a response admitHttp refused: the request log leaves it out (refusals are summarised instead). */
-export const REFUSED = Symbol("switchboard.refused");
-
 /**
  * server.ts, for every request as it arrives, before any other work on it (request log, route): admit a
  * mutating /api/v1 call (released when its response closes), or answer 503 OVERLOADED (429 RATE_LIMITED past
@@ -232,7 +231,7 @@ export function admitHttp(req: IncomingMessage, res: ServerResponse, beforeRefus
   if (why) {
     counted("rest", why);
     const seconds = retrySeconds(s, p);
-    refuseHttp(res, 503, "OVERLOADED", `The server is overloaded (${why}); try again in ${seconds} s`, seconds, beforeRefusal);
+    refuseHttp(res, 503, "OVERLOADED", overloadMessage(why, seconds), seconds, beforeRefusal);
     return false;
   }
   const release = enter(p);
@@ -248,7 +247,6 @@ export function admitHttp(req: IncomingMessage, res: ServerResponse, beforeRefus
 }
 
 function refuseHttp(res: ServerResponse, status: number, code: string, message: string, seconds: number, beforeRefusal?: () => void) {
-  (res as ServerResponse & { [REFUSED]?: true })[REFUSED] = true;
   beforeRefusal?.();
   const body = JSON.stringify({ error: { code, message, details: { retry_after_ms: seconds * 1000 } } });
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "retry-after": String(seconds) });
